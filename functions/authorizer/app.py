@@ -1,0 +1,44 @@
+"""API Gateway REQUEST authorizer: the API key (x-api-key or Bearer) names exactly one tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+
+from adforge.settings import StoreSettings
+from adforge.tenants import TenantKeys
+
+logger = Logger(service="authorizer")
+keys = TenantKeys(boto3.resource("dynamodb").Table(StoreSettings.from_env().table_name))
+
+
+def presented_key(headers: dict[str, str]) -> str | None:
+    lowered = {name.lower(): value for name, value in (headers or {}).items()}
+    if lowered.get("x-api-key"):
+        return lowered["x-api-key"]
+    bearer = lowered.get("authorization", "")
+    return bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
+
+
+def api_wide(method_arn: str) -> str:
+    """Allow every route of the stage: the answer is cached per key, not per route."""
+    parts = method_arn.split("/")
+    return "/".join(parts[:2]) + "/*"
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    api_key = presented_key(event.get("headers") or {})
+    tenant = keys.tenant_for(api_key) if api_key else None
+    if tenant is None:
+        raise Exception("Unauthorized")  # API Gateway's contract: this exact message means 401
+    return {
+        "principalId": tenant,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": api_wide(event["methodArn"])}],
+        },
+        "context": {"tenant_id": tenant},
+    }

@@ -1,0 +1,1 @@
+"""AdForge core: domain, services, ports and adapters shared by every function."""

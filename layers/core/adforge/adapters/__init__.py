@@ -1,0 +1,1 @@
+"""Adapters: ports implemented with a concrete technology (boto3, httpx)."""

@@ -1,0 +1,87 @@
+"""Job records in DynamoDB: one item per job, every write conditional on the version read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from adforge.domain.errors import DomainError, JobNotFound, TransitionRejected
+from adforge.domain.models import Job, utcnow
+from adforge.domain.status import JobStatus, can_transition
+
+RETENTION_SECONDS = 90 * 24 * 3600
+
+
+class JobAlreadyExists(DomainError):
+    code = "job_exists"
+
+
+def job_key(job_id: str) -> dict[str, str]:
+    return {"pk": f"JOB#{job_id}"}
+
+
+def _is_conditional_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class DynamoDBJobRepository:
+    """`JobRepository` over a boto3 DynamoDB Table resource."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def create(self, job: Job) -> None:
+        try:
+            self._table.put_item(Item=self._item(job), ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                raise JobAlreadyExists(f"job {job.id} already exists") from error
+            raise
+
+    def get(self, job_id: str) -> Job:
+        item = self._table.get_item(Key=job_key(job_id), ConsistentRead=True).get("Item")
+        if item is None:
+            raise JobNotFound(job_id)
+        return Job.model_validate_json(str(item["doc"]))
+
+    def transition(self, job: Job, target: JobStatus, **changes: Any) -> Job:
+        if not can_transition(job.status, target):
+            reason = "job already finished" if job.is_finished else "illegal transition"
+            raise TransitionRejected(job.id, job.status, target, reason)
+        return self._write(job, target, changes)
+
+    def amend(self, job: Job, **changes: Any) -> Job:
+        if job.is_finished:
+            raise TransitionRejected(job.id, job.status, job.status, "job already finished")
+        return self._write(job, job.status, changes)
+
+    def _write(self, job: Job, target: JobStatus, changes: dict[str, Any]) -> Job:
+        data = {**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()}
+        updated = Job.model_validate(data)
+        try:
+            self._table.put_item(
+                Item=self._item(updated),
+                ConditionExpression="#v = :v",
+                ExpressionAttributeNames={"#v": "version"},
+                ExpressionAttributeValues={":v": job.version},
+            )
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
+            current = self.get(job.id)
+            reason = "job already finished" if current.is_finished else f"stale version {job.version} (now {current.version})"
+            raise TransitionRejected(job.id, current.status, target, reason) from error
+        return updated
+
+    @staticmethod
+    def _item(job: Job) -> dict[str, Any]:
+        return {
+            **job_key(job.id),
+            "tenant_id": job.tenant_id,
+            "created_at": job.created_at.isoformat(),
+            "status": job.status.value,
+            "version": job.version,
+            "doc": job.model_dump_json(),
+            "expires_at": int(job.created_at.timestamp()) + RETENTION_SECONDS,
+        }

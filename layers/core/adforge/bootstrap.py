@@ -1,0 +1,125 @@
+"""Builds clients and adapters once per cold start; handlers ask for the services they use."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import Any
+
+import boto3
+
+from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
+from adforge.adapters.eventbridge import EventBridgePublisher
+from adforge.adapters.http_fetch import GuardedFetcher
+from adforge.adapters.media import CREATIVE_TYPES, IMAGE_TYPES
+from adforge.adapters.s3_assets import S3AssetStore
+from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
+from adforge.ports import VendorGateway, WebhookReader
+from adforge.services.completion import Completer
+from adforge.services.intake import JobIntake
+from adforge.services.polling import Poller
+from adforge.services.submission import Submitter
+from adforge.services.updates import UpdateRecorder
+from adforge.settings import PollSettings, StoreSettings, VendorSettings, WorkflowSettings
+from adforge.vendors.creativeai.client import CreativeAIClient
+from adforge.vendors.creativeai.gateway import CreativeAIGateway
+from adforge.vendors.creativeai.webhook import CreativeAIWebhooks
+
+
+@cache
+def store() -> StoreSettings:
+    return StoreSettings.from_env()
+
+
+@cache
+def client(service: str) -> Any:
+    return boto3.client(service)  # type: ignore[call-overload]
+
+
+@cache
+def jobs() -> DynamoDBJobRepository:
+    return DynamoDBJobRepository(boto3.resource("dynamodb").Table(store().table_name))
+
+
+@cache
+def fetcher() -> GuardedFetcher:
+    return GuardedFetcher(DestinationGuard(allow_loopback=store().allow_loopback))
+
+
+@cache
+def input_assets() -> S3AssetStore:
+    return S3AssetStore(client("s3"), store().bucket_name, fetcher(), store().max_input_bytes, IMAGE_TYPES)
+
+
+@cache
+def output_assets() -> S3AssetStore:
+    return S3AssetStore(client("s3"), store().bucket_name, fetcher(), store().max_output_bytes, CREATIVE_TYPES)
+
+
+@cache
+def events() -> EventBridgePublisher:
+    return EventBridgePublisher(client("events"), store().event_bus_name)
+
+
+@cache
+def workflow() -> StepFunctionsWorkflow:
+    return StepFunctionsWorkflow(client("stepfunctions"), WorkflowSettings.from_env().state_machine_arn)
+
+
+@cache
+def vendor_settings() -> VendorSettings:
+    return VendorSettings.from_env()
+
+
+def vendor_secrets() -> dict[str, dict[str, str]]:
+    """Vendor credentials from Secrets Manager, cached by Powertools for five minutes."""
+    from aws_lambda_powertools.utilities import parameters
+
+    secret = parameters.get_secret(vendor_settings().vendor_secret_name, transform="json", max_age=300)
+    assert isinstance(secret, dict)
+    return secret
+
+
+def _creativeai(settings: VendorSettings, secret: dict[str, str]) -> VendorGateway:
+    client = CreativeAIClient.create(settings.creativeai_base_url, secret["api_key"], settings.vendor_timeout_seconds)
+    return CreativeAIGateway(client)
+
+
+GATEWAYS = {"creativeai": _creativeai}
+VENDORS = frozenset(GATEWAYS)
+
+
+@cache
+def gateways() -> dict[str, VendorGateway]:
+    secrets = vendor_secrets()
+    return {name: build(vendor_settings(), secrets[name]) for name, build in GATEWAYS.items()}
+
+
+def webhook_readers() -> dict[str, WebhookReader]:
+    """Built per call so a rotated secret takes effect within the cache age."""
+    return {"creativeai": CreativeAIWebhooks(vendor_secrets()["creativeai"]["api_key"], time.time)}
+
+
+def intake() -> JobIntake:
+    return JobIntake(jobs(), input_assets(), events(), workflow(), VENDORS)
+
+
+def recorder() -> UpdateRecorder:
+    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")))
+
+
+def submitter() -> Submitter:
+    poll = PollSettings.from_env()
+    return Submitter(
+        jobs(), input_assets(), events(), gateways(), vendor_settings().public_api_url, poll.webhook_wait_seconds, poll.poll_initial_seconds
+    )
+
+
+def poller() -> Poller:
+    poll = PollSettings.from_env()
+    return Poller(jobs(), recorder(), gateways(), time.time, poll.poll_initial_seconds, poll.poll_max_seconds, poll.job_deadline_seconds)
+
+
+def completer() -> Completer:
+    return Completer(jobs(), output_assets(), events())

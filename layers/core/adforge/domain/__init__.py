@@ -1,0 +1,1 @@
+"""Pure domain: models, legal state transitions, lifecycle events. No I/O."""

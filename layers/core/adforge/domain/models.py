@@ -1,0 +1,142 @@
+"""Domain models: what a merchant asks for, and the job that tracks it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from adforge.domain.status import JobStatus
+
+AspectRatio = Literal["1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"]
+VendorName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Frozen(BaseModel):
+    """Immutable, strict-ish base: unknown fields are errors, values never change in place."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class JobKind(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+class ProductImage(Frozen):
+    """The product photo: an object already in our bucket, or an https URL we fetch once."""
+
+    key: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+    url: Annotated[str, Field(pattern=r"^https?://", max_length=2048)] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ProductImage:
+        if (self.key is None) == (self.url is None):
+            raise ValueError("give exactly one of image.key or image.url")
+        return self
+
+
+class JobRequest(Frozen):
+    """A merchant's request for creatives: validated once at the edge, stored verbatim."""
+
+    kind: JobKind = JobKind.IMAGE
+    vendor: VendorName = "auto"
+    prompt: Annotated[str, Field(min_length=3, max_length=1000)]
+    preset: Annotated[str, Field(max_length=64)] | None = None
+    image: ProductImage | None = None
+    aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4)] = ["1:1"]
+    count: Annotated[int, Field(ge=1, le=4)] = 1
+    webhook_url: Annotated[str, Field(pattern=r"^https?://", max_length=2048)] | None = None
+    metadata: Annotated[dict[str, Annotated[str, Field(max_length=256)]], Field(max_length=20)] = {}
+
+    @model_validator(mode="after")
+    def _distinct_ratios(self) -> JobRequest:
+        if len(set(self.aspect_ratios)) != len(self.aspect_ratios):
+            raise ValueError("aspect_ratios must not repeat")
+        return self
+
+
+class JobError(Frozen):
+    """Why a job (or one vendor attempt) failed: a stable code and a human message."""
+
+    code: str
+    message: str
+
+
+class VendorState(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (VendorState.COMPLETED, VendorState.FAILED)
+
+
+class VendorUpdate(Frozen):
+    """One observation of a vendor job, from a webhook or a status poll."""
+
+    vendor_job_id: str
+    state: VendorState
+    outputs: list[str] = []
+    progress: int | None = None
+    error: JobError | None = None
+
+
+class VendorSubmission(Frozen):
+    """What a vendor adapter needs to start one generation."""
+
+    request: JobRequest
+    product_image_url: str | None = None
+    callback_url: str | None = None
+
+
+class VendorAttempt(Frozen):
+    """One try at one vendor, kept on the job for the record."""
+
+    vendor: str
+    vendor_job_id: str | None = None
+    outcome: Literal["submitted", "rejected", "failed", "completed"] = "submitted"
+    error: JobError | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Asset(Frozen):
+    """A creative stored in our bucket."""
+
+    key: str
+    content_type: str
+    size: int
+    sha256: str | None = None
+
+
+class Job(Frozen):
+    """The job record. Changed only through the repository's conditional transitions."""
+
+    id: str
+    tenant_id: str
+    status: JobStatus = JobStatus.QUEUED
+    version: int = 0
+    request: JobRequest
+    input_key: str | None = None
+    vendor_requested: str
+    vendor: str | None = None
+    vendor_job_id: str | None = None
+    attempts: list[VendorAttempt] = []
+    result: VendorUpdate | None = None
+    assets: list[Asset] = []
+    error: JobError | None = None
+    task_token: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status.is_terminal

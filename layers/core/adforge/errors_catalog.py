@@ -1,0 +1,22 @@
+"""Error names as Step Functions sees them (the raised class) -> our stable error codes."""
+
+from __future__ import annotations
+
+from adforge.adapters.http_fetch import FetchFailed
+from adforge.adapters.ssrf_guard import FetchRefused
+from adforge.domain.errors import DomainError, InputRejected
+from adforge.vendors import errors as vendor_errors
+
+
+def _codes() -> dict[str, str]:
+    classes: list[type] = [FetchFailed, FetchRefused, InputRejected]
+    classes += [c for c in vars(vendor_errors).values() if isinstance(c, type) and issubclass(c, vendor_errors.VendorError)]
+    return {cls.__name__: str(getattr(cls, "code", DomainError.code)) for cls in classes}
+
+
+CODES = _codes()
+STATES_CODES = {"States.Timeout": "step_timed_out", "States.TaskFailed": "step_failed"}
+
+
+def code_for_error(name: str) -> str:
+    return CODES.get(name) or STATES_CODES.get(name) or "internal_error"

@@ -1,0 +1,100 @@
+"""Ports: what the services need from the outside world, named for the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from adforge.domain.events import JobEvent
+from adforge.domain.models import Asset, Job, JobKind, VendorSubmission, VendorUpdate
+from adforge.domain.status import JobStatus
+
+
+class JobRepository(Protocol):
+    """Job records with conditional, versioned writes."""
+
+    def create(self, job: Job) -> None:
+        """Store a new job; raises `JobAlreadyExists` if the id is taken."""
+
+    def get(self, job_id: str) -> Job:
+        """The current record; raises `JobNotFound`."""
+
+    def transition(self, job: Job, target: JobStatus, **changes: Any) -> Job:
+        """Move `job` to `target` if legal and nobody wrote since `job.version`."""
+
+    def amend(self, job: Job, **changes: Any) -> Job:
+        """Change fields without changing status; refused on finished jobs and stale versions."""
+
+
+class Download(Protocol):
+    """An open HTTP response body being streamed."""
+
+    content_type: str
+    declared_length: int | None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body, a chunk at a time."""
+
+
+class Fetcher(Protocol):
+    """Outbound GET of untrusted URLs, guarded against SSRF."""
+
+    def open(self, url: str) -> AbstractContextManager[Download]:
+        """Stream `url`; raises `FetchRefused` or `FetchFailed`."""
+
+
+class AssetStore(Protocol):
+    """Inputs and outputs in object storage."""
+
+    def ingest(self, url: str, key: str) -> Asset:
+        """Stream `url` into `key`, size-limited and content-checked."""
+
+    def describe(self, key: str) -> Asset:
+        """Metadata of an object already stored; raises `InputRejected` when unusable."""
+
+    def share(self, key: str, expires_in: int) -> str:
+        """A time-limited GET URL a vendor can fetch."""
+
+    def delete(self, key: str) -> None:
+        """Remove an object (used to undo an ingest that no job came to own)."""
+
+
+class EventPublisher(Protocol):
+    """Lifecycle events to the bus."""
+
+    def publish(self, event: JobEvent, job: Job) -> None:
+        """Publish one event; raises if the bus did not accept it."""
+
+
+class Workflow(Protocol):
+    """The per-job state machine."""
+
+    def start(self, job: Job) -> None:
+        """Start the job's execution (idempotent per job id)."""
+
+
+class TaskResumer(Protocol):
+    """Wakes an execution parked on a task token."""
+
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
+        """Hand a step outcome to a waiting execution; False if it no longer waits."""
+
+
+class VendorGateway(Protocol):
+    """One vendor's API, reduced to what the workflow needs."""
+
+    name: str
+
+    def submit(self, submission: VendorSubmission) -> str:
+        """Start a generation; returns the vendor's job id."""
+
+    def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
+        """One status call, no waiting."""
+
+
+class WebhookReader(Protocol):
+    """Verifies and reads one vendor's webhook deliveries."""
+
+    def read(self, raw_body: bytes, headers: Mapping[str, str]) -> tuple[str, VendorUpdate]:
+        """Verify the signature on the raw body, then parse: (delivery id, update)."""

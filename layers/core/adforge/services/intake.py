@@ -1,0 +1,80 @@
+"""Creating a job: validate, take the product image in, record, announce, start its workflow."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from adforge.domain.errors import InputRejected
+from adforge.domain.events import JobEvent
+from adforge.domain.models import Job, JobError, JobRequest, ProductImage
+from adforge.domain.status import JobStatus
+from adforge.ports import AssetStore, EventPublisher, JobRepository, Workflow
+from adforge.vendors.registry import choose_vendor
+
+log = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    """A dependency failed after the job was recorded; the job is marked failed, not left hanging."""
+
+    code = "service_unavailable"
+
+
+def new_job_id() -> str:
+    return f"job_{uuid.uuid4().hex}"
+
+
+def tenant_prefix(tenant_id: str) -> str:
+    return f"tenants/{tenant_id}/"
+
+
+@dataclass
+class JobIntake:
+    jobs: JobRepository
+    assets: AssetStore
+    events: EventPublisher
+    workflow: Workflow
+    vendors: frozenset[str]
+    new_id: Callable[[], str] = field(default=new_job_id)
+
+    def create(self, tenant_id: str, request: JobRequest) -> Job:
+        choose_vendor(request, self.vendors)  # refuse what no vendor can serve before anything is written
+        job_id = self.new_id()
+        input_key, ingested = self._take_input(tenant_id, job_id, request.image)
+        job = Job(id=job_id, tenant_id=tenant_id, request=request, input_key=input_key, vendor_requested=request.vendor)
+        try:
+            self.jobs.create(job)
+        except Exception:
+            if ingested and input_key:
+                self.assets.delete(input_key)
+            raise
+        try:
+            self.events.publish(JobEvent.CREATED, job)
+            self.workflow.start(job)
+        except Exception as error:
+            self._abandon(job, error)
+            raise ServiceUnavailable("the job could not be started; it was marked failed, nothing was sent to a vendor") from error
+        return job
+
+    def _take_input(self, tenant_id: str, job_id: str, image: ProductImage | None) -> tuple[str | None, bool]:
+        if image is None:
+            return None, False
+        if image.key is not None:
+            if not image.key.startswith(tenant_prefix(tenant_id)) or ".." in image.key:
+                raise InputRejected("image_not_found", f"no uploaded object at {image.key}")
+            self.assets.describe(image.key)
+            return image.key, False
+        assert image.url is not None
+        asset = self.assets.ingest(image.url, f"{tenant_prefix(tenant_id)}jobs/{job_id}/input")
+        return asset.key, True
+
+    def _abandon(self, job: Job, cause: Exception) -> None:
+        error = JobError(code="workflow_unavailable", message=f"could not start: {type(cause).__name__}")
+        failed = self.jobs.transition(job, JobStatus.FAILED, error=error)
+        try:
+            self.events.publish(JobEvent.FAILED, failed)
+        except Exception:  # the record is the truth; the event bus may be what just failed
+            log.exception("could not announce the failure of job %s", job.id)

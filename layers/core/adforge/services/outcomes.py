@@ -1,0 +1,37 @@
+"""What a workflow step tells the state machine, and small helpers every step shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from adforge.domain.errors import TransitionRejected
+from adforge.domain.models import Job, VendorUpdate
+from adforge.ports import JobRepository
+
+State = Literal["pending", "processing", "completed", "failed", "finished", "deadline"]
+MAX_WRITE_ATTEMPTS = 3
+
+
+def outcome(state: State, **extra: Any) -> dict[str, Any]:
+    """The JSON a step returns; the state machine's Choice states read `state`."""
+    return {"state": state, **extra}
+
+
+def update_outcome(update: VendorUpdate) -> dict[str, Any]:
+    return outcome(update.state.value)
+
+
+def with_fresh_job[T](jobs: JobRepository, job_id: str, change: Callable[[Job], T]) -> T:
+    """Run `change` on the newest record, again if another writer got in first.
+
+    A finished job is never retried: the refusal stands and is raised.
+    """
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        job = jobs.get(job_id)
+        try:
+            return change(job)
+        except TransitionRejected as rejected:
+            if rejected.current.is_terminal or attempt == MAX_WRITE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")

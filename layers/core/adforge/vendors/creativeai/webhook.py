@@ -1,0 +1,43 @@
+"""CreativeAI webhook deliveries: verify `X-CreativeAI-Signature` on the raw body, then read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from adforge.domain.models import VendorUpdate
+from adforge.vendors.creativeai.transform import to_update
+from adforge.vendors.signatures import SignatureInvalid, header, verify_prefixed_hex
+
+REPLAY_WINDOW_SECONDS = 15 * 60
+
+
+def _completed_at(payload: dict[str, object]) -> float | None:
+    value = payload.get("completed_at")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError as error:
+        raise SignatureInvalid("completed_at is not a timestamp") from error
+
+
+class CreativeAIWebhooks:
+    """`WebhookReader` for CreativeAI; the signing secret is the account's API key."""
+
+    def __init__(self, secret: str, clock: Callable[[], float]) -> None:
+        self._secret = secret
+        self._clock = clock
+
+    def read(self, raw_body: bytes, headers: Mapping[str, str]) -> tuple[str, VendorUpdate]:
+        verify_prefixed_hex(raw_body, header(headers, "X-CreativeAI-Signature"), self._secret)
+        payload = json.loads(raw_body)
+        if not isinstance(payload, dict):
+            raise SignatureInvalid("payload is not an object")
+        stamp = _completed_at(payload)
+        if stamp is not None and abs(self._clock() - stamp) > REPLAY_WINDOW_SECONDS:
+            raise SignatureInvalid("delivery is outside the replay window")
+        update = to_update(payload)
+        delivery_id = header(headers, "X-CreativeAI-Delivery-Id") or update.vendor_job_id
+        return delivery_id, update

@@ -1,0 +1,178 @@
+"""Creates the translated template's resources in moto, through the ordinary AWS APIs.
+
+Glue only where moto lacks a piece: its CloudFormation would put the state machine in a
+non-executing store and cannot fetch function code, so resources are created one API call
+each, in dependency order, with physical names derived from the stack name.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from adforge_local.template import ACCOUNT, Resolver, Template
+
+Clients = Callable[[str], Any]
+
+
+def _placeholder_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README", "code runs in-process through the local stack's Lambda bridge")
+    return buffer.getvalue()
+
+
+@dataclass
+class Provisioned:
+    """Physical names of what was created, by logical id."""
+
+    resolver: Resolver
+    functions: dict[str, str] = field(default_factory=dict)  # logical -> function name
+    state_machine_arn: str = ""
+    environment: dict[str, dict[str, str]] = field(default_factory=dict)  # function name -> env
+
+
+class Provisioner:
+    def __init__(self, template: Template, clients: Clients, region: str, stack_name: str, secrets: dict[str, str]) -> None:
+        self.t = template
+        self.aws = clients
+        self.region = region
+        self.stack = stack_name
+        self.secrets = secrets
+        self.r = Resolver(template, region, stack_name)
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:aws:{service}:{self.region}:{ACCOUNT}:{resource}"
+
+    def run(self) -> Provisioned:
+        out = Provisioned(self.r)
+        self._predict_names()
+        self._tables()
+        self._buckets()
+        self._buses()
+        self._secrets()
+        self._roles()
+        out.functions, out.environment = self._functions()
+        out.state_machine_arn = self._state_machines()
+        return out
+
+    def _name(self, logical: str) -> str:
+        return f"{self.stack}-{logical}"[:64]
+
+    def _predict_names(self) -> None:
+        """Functions and state machines are referenced (in policies) before they exist."""
+        for logical in self.t.resources("AWS::Lambda::Function"):
+            name = self._name(logical)
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = self.arn("lambda", f"function:{name}")
+        for logical, resource in self.t.resources("AWS::StepFunctions::StateMachine").items():
+            name = self.r.resolve(resource["Properties"].get("StateMachineName")) or self._name(logical)
+            self.r.refs[logical] = self.arn("states", f"stateMachine:{name}")
+            self.r.attrs[(logical, "Name")] = name
+        for logical in self.t.resources("AWS::Lambda::LayerVersion"):
+            self.r.refs[logical] = self.arn("lambda", f"layer:{logical}:1")
+        for logical in self.t.resources("AWS::ApiGateway::RestApi"):
+            self.r.refs[logical] = "local"
+
+    def _tables(self) -> None:
+        dynamodb = self.aws("dynamodb")
+        for logical, resource in self.t.resources("AWS::DynamoDB::Table").items():
+            props = self.r.resolve(resource["Properties"])
+            name = props.get("TableName") or self._name(logical)
+            args = {k: props[k] for k in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes") if k in props}
+            dynamodb.create_table(TableName=name, BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"), **args)
+            if "TimeToLiveSpecification" in props:
+                dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"])
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = self.arn("dynamodb", f"table/{name}")
+
+    def _buckets(self) -> None:
+        s3 = self.aws("s3")
+        for logical, resource in self.t.resources("AWS::S3::Bucket").items():
+            props = self.r.resolve(resource["Properties"])
+            name = props.get("BucketName") or self._name(logical).lower()
+            s3.create_bucket(Bucket=name)
+            if "BucketEncryption" in props:
+                rules = [{"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+                         for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]  # CFN names it differently
+                s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+            if "PublicAccessBlockConfiguration" in props:
+                s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+            if "VersioningConfiguration" in props:
+                s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = f"arn:aws:s3:::{name}"
+
+    def _buses(self) -> None:
+        events = self.aws("events")
+        for logical, resource in self.t.resources("AWS::Events::EventBus").items():
+            name = self.r.resolve(resource["Properties"]["Name"])
+            arn = events.create_event_bus(Name=name)["EventBusArn"]
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = arn
+            self.r.attrs[(logical, "Name")] = name
+
+    def _secrets(self) -> None:
+        manager = self.aws("secretsmanager")
+        for logical in self.t.resources("AWS::SecretsManager::Secret"):
+            value = self.secrets.get(logical)
+            if value is None:
+                raise KeyError(f"the local stack has no value for secret {logical}")
+            arn = manager.create_secret(Name=self._name(logical), SecretString=value)["ARN"]
+            self.r.refs[logical] = arn
+
+    def _roles(self) -> None:
+        iam = self.aws("iam")
+        for logical, resource in self.t.resources("AWS::IAM::Role").items():
+            props = self.r.resolve(resource["Properties"])
+            name = self._name(logical)
+            role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"]))["Role"]
+            for policy in props.get("Policies", []):
+                # SAM's policy templates omit Version (IAM then assumes 2008-10-17); moto insists on one
+                document = {"Version": "2012-10-17", **policy["PolicyDocument"]}
+                iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"], PolicyDocument=json.dumps(document))
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = role["Arn"]
+
+    def _functions(self) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        lam = self.aws("lambda")
+        names: dict[str, str] = {}
+        environment: dict[str, dict[str, str]] = {}
+        code = _placeholder_zip()
+        for logical, resource in self.t.resources("AWS::Lambda::Function").items():
+            props = self.r.resolve(resource["Properties"])
+            name = self.r.refs[logical]
+            env = {k: str(v) for k, v in props.get("Environment", {}).get("Variables", {}).items()}
+            lam.create_function(
+                FunctionName=name,
+                Runtime=props["Runtime"],
+                Role=props["Role"],
+                Handler=props["Handler"],
+                Code={"ZipFile": code},
+                Timeout=int(props.get("Timeout", 3)),
+                MemorySize=int(props.get("MemorySize", 128)),
+                Environment={"Variables": env},
+            )
+            names[logical] = name
+            environment[name] = env
+        return names, environment
+
+    def _state_machines(self) -> str:
+        sfn = self.aws("stepfunctions")
+        arn = ""
+        for logical, resource in self.t.resources("AWS::StepFunctions::StateMachine").items():
+            props = resource["Properties"]
+            definition = self.r.resolve(props["DefinitionString"])
+            for key, value in self.r.resolve(props.get("DefinitionSubstitutions", {})).items():
+                definition = definition.replace("${" + key + "}", str(value))
+            arn = sfn.create_state_machine(
+                name=self.r.attrs[(logical, "Name")],
+                definition=definition,
+                roleArn=self.r.resolve(props["RoleArn"]),
+                type=props.get("StateMachineType", "STANDARD"),
+            )["stateMachineArn"]
+        return arn

@@ -1,0 +1,229 @@
+"""Adsumo image API sandbox, built from adsumo-image-api.txt.
+
+Implements, under the documented base path `/api/v1`: `POST /images/text-to-image`,
+`POST /images/product-shots`, `POST /images/edit` (all answer 202
+`{"generation_id", "type", "status": "processing"}`) and `GET /generations/{generation_id}`
+(`processing` -> `completed` with `result_url`, `created_at`, `completed_at`, or `failed` with
+`error`). Bearer auth; 400/401/402/404/429/500 as documented; credits charged per image by the
+documented table (fast 1/2/2, pro 2/2/4 credits for 1k/2k/4k), multiplied by quantity. No webhooks:
+the doc documents polling only.
+
+Sandbox conventions: outputs are real PNG bytes served under `/output/`, at 1/16 of the nominal pixel
+size; `credits` is the account balance, readable and settable on the instance. Seeded catalogue:
+
+- products: `a1b2c3d4-e5f6-7890-abcd-ef1234567890` (the doc's example),
+  `3f2b8c1e-9d4a-4e6b-8f7c-2a1d5e9b0c37`, `7c9e6679-7425-40de-944b-e07fc1f90ae7`
+- styles: `lifestyle-outdoor` (the doc's example), `studio-white`, `flat-lay`
+
+Assumptions (the doc is silent):
+
+- Error bodies are `{"error": "<message>"}`, the same `error` field the doc gives failed generations.
+- `aspect_ratio` is one of 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9 (the doc lists
+  examples only); `model`, `resolution` and `aspect_ratio` are matched exactly (lowercase `k`).
+- `quantity` must be a JSON integer (not a float or boolean); `prompt` must be a non-blank string;
+  `reference_image_urls` a non-empty array of http(s) URL strings, not fetched.
+- Any `product_id` / `style_id` outside the seeded catalogue is 404; checks run in the order
+  400, 404, 402, and credits are charged at submission and not refunded when a generation fails.
+- Nominal output size: the long side is 1024/2048/4096 px for 1k/2k/4k, the short side follows the ratio.
+- `result_url` is the first image; `result_urls` lists all `quantity` images. `result_url` and
+  `completed_at` are absent until completed; `error` is present only when failed.
+- Generation ids are UUID4s; 429 answers carry `Retry-After` (seconds); unknown JSON fields are ignored.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from adforge_local.sandboxes.base import Reply, Request, Sandbox
+from adforge_local.sandboxes.png import dimensions, png
+
+MODELS = ("fast", "pro")
+RESOLUTIONS = {"1k": 1024, "2k": 2048, "4k": 4096}
+ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+CREDITS = {("fast", "1k"): 1, ("fast", "2k"): 2, ("fast", "4k"): 2, ("pro", "1k"): 2, ("pro", "2k"): 2, ("pro", "4k"): 4}
+PRODUCTS = ("a1b2c3d4-e5f6-7890-abcd-ef1234567890", "3f2b8c1e-9d4a-4e6b-8f7c-2a1d5e9b0c37", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+STYLES = ("lifestyle-outdoor", "studio-white", "flat-lay")
+OUTPUT_SCALE = 16
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _error(status: int, message: str, **headers: str) -> Reply:
+    return Reply.json(status, {"error": message}, **headers)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def nominal_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
+    """Full pixel size of an output: long side from the resolution, short side from the ratio."""
+    across, down = (int(part) for part in aspect_ratio.split(":"))
+    long_side = RESOLUTIONS[resolution]
+    if across >= down:
+        return long_side, round(long_side * down / across)
+    return round(long_side * across / down), long_side
+
+
+class AdsumoSandbox(Sandbox):
+    name = "adsumo"
+
+    def __init__(self, api_key: str = "adsumo_sk_sandbox", credits: int = 10_000, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.api_key = api_key
+        self.credits = credits
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, bytes] = {}
+        self.route("POST", "/api/v1/images/text-to-image", "text_to_image", self._text_to_image)
+        self.route("POST", "/api/v1/images/product-shots", "product_shots", self._product_shots)
+        self.route("POST", "/api/v1/images/edit", "edit", self._edit)
+        self.route("GET", "/api/v1/generations/(?P<id>[^/]+)", "generation", self._status)
+        self.route("GET", "/output/(?P<name>[^/]+)", "download", self._download, api=False)
+
+    def forget_jobs(self) -> None:
+        self.jobs.clear()
+        self.files.clear()
+
+    def authorized(self, request: Request) -> Reply | None:
+        presented = request.headers.get("Authorization", "")
+        if hmac.compare_digest(presented.encode(), f"Bearer {self.api_key}".encode()):
+            return None
+        return _error(401, "Missing or invalid API key.")
+
+    def fault_reply(self, status: int, retry_after: int | None) -> Reply:
+        if status == 429:
+            return _error(429, "Rate limit exceeded.", **{"Retry-After": str(retry_after or 1)})
+        return _error(status, "Internal server error.")
+
+    # endpoints ---------------------------------------------------------------------------------
+    def _text_to_image(self, request: Request) -> Reply:
+        body, refusal = self._body(request)
+        if refusal is None and not _is_text(body.get("prompt")):
+            refusal = _error(400, "prompt is required and must be a non-empty string.")
+        refusal = refusal or self._check_common(body)
+        return refusal or self._submit("text-to-image", body, seed=str(body["prompt"]))
+
+    def _product_shots(self, request: Request) -> Reply:
+        body, refusal = self._body(request)
+        refusal = refusal or self._check_product_shot(body)
+        return refusal or self._submit("product-shots", body, seed=f"{body['product_id']}/{body['style_id']}")
+
+    def _edit(self, request: Request) -> Reply:
+        body, refusal = self._body(request)
+        if refusal is None and not _is_text(body.get("prompt")):
+            refusal = _error(400, "prompt is required and must be a non-empty string.")
+        urls = body.get("reference_image_urls")
+        if refusal is None and (not isinstance(urls, list) or not urls or not all(self._is_url(url) for url in urls)):
+            refusal = _error(400, "reference_image_urls must be a non-empty array of http(s) URLs.")
+        refusal = refusal or self._check_common(body)
+        return refusal or self._submit("edit", body, seed=f"{body['prompt']}|{'|'.join(urls)}")
+
+    def _status(self, request: Request) -> Reply:
+        generation_id = request.match["id"]
+        with self.lock:
+            self.polls[generation_id] += 1
+            job = self.jobs.get(generation_id)
+            public = None if job is None else self._public(job)
+        if public is None:
+            return _error(404, "Generation not found.")
+        return Reply.json(200, public)
+
+    def _download(self, request: Request) -> Reply:
+        data = self.files.get(request.match["name"])
+        if data is None:
+            return _error(404, "Output not found.")
+        return Reply(200, data, "image/png")
+
+    # validation --------------------------------------------------------------------------------
+    @staticmethod
+    def _body(request: Request) -> tuple[dict[str, Any], Reply | None]:
+        try:
+            body = request.json()
+        except ValueError:
+            return {}, _error(400, "Request body must be valid JSON.")
+        if not isinstance(body, dict):
+            return {}, _error(400, "Request body must be a JSON object.")
+        return body, None
+
+    @staticmethod
+    def _is_url(value: Any) -> bool:
+        return isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > len("https://")
+
+    @staticmethod
+    def _check_common(body: dict[str, Any]) -> Reply | None:
+        quantity = body.get("quantity", 1)
+        if body.get("model") not in MODELS:
+            return _error(400, 'model is required and must be "fast" or "pro".')
+        if body.get("aspect_ratio") not in ASPECT_RATIOS:
+            return _error(400, f"aspect_ratio is required and must be one of {', '.join(ASPECT_RATIOS)}.")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 8:
+            return _error(400, "quantity must be an integer between 1 and 8.")
+        if body.get("resolution", "1k") not in RESOLUTIONS:
+            return _error(400, 'resolution must be "1k", "2k" or "4k".')
+        return None
+
+    def _check_product_shot(self, body: dict[str, Any]) -> Reply | None:
+        for key in ("product_id", "style_id"):
+            if not _is_text(body.get(key)):
+                return _error(400, f"{key} is required and must be a non-empty string.")
+        if "additional_prompt" in body and not isinstance(body["additional_prompt"], str):
+            return _error(400, "additional_prompt must be a string.")
+        if refusal := self._check_common(body):
+            return refusal
+        if body["product_id"] not in PRODUCTS:
+            return _error(404, "Product not found.")
+        if body["style_id"] not in STYLES:
+            return _error(404, "Style not found.")
+        return None
+
+    def _charge(self, credits: int) -> Reply | None:
+        with self.lock:
+            if self.credits < credits:
+                return _error(402, f"Insufficient credits: this generation costs {credits}, the balance is {self.credits}.")
+            self.credits -= credits
+        return None
+
+    # job lifecycle -----------------------------------------------------------------------------
+    def _submit(self, kind: str, body: dict[str, Any], seed: str) -> Reply:
+        """Charge a validated request, store a processing job and schedule its end."""
+        model, resolution, quantity = body["model"], body.get("resolution", "1k"), body.get("quantity", 1)
+        refusal = self._charge(CREDITS[model, resolution] * quantity)
+        if refusal is not None:
+            return refusal
+        generation_id = str(uuid.uuid4())
+        width, height = dimensions("x".join(map(str, nominal_size(body["aspect_ratio"], resolution))), scale=OUTPUT_SCALE)
+        job = {"generation_id": generation_id, "type": kind, "status": "processing", "created_at": _now(),
+               "quantity": quantity, "width": width, "height": height, "seed": seed}  # fmt: skip
+        with self.lock:
+            self.jobs[generation_id] = job
+        if not self.faults.never_finish:
+            timer = threading.Timer(self.faults.processing_seconds, self._finish, args=(generation_id,))
+            timer.daemon = True
+            timer.start()
+        return Reply.json(202, {"generation_id": generation_id, "type": kind, "status": "processing"})
+
+    def _finish(self, generation_id: str) -> None:
+        with self.lock:
+            job = self.jobs.get(generation_id)
+            if job is None or self.faults.never_finish:
+                return
+            if self.faults.fail_generation:
+                job.update(status="failed", error="Image generation failed. Please try again.")
+                return
+            urls = [self._render(job, index) for index in range(job["quantity"])]
+            job.update(status="completed", result_url=urls[0], result_urls=urls, completed_at=_now())
+
+    def _render(self, job: dict[str, Any], index: int) -> str:
+        name = f"{job['generation_id']}-{index}.png"
+        self.files[name] = png(job["width"], job["height"], f"{job['seed']}#{index}")
+        return f"{self.url}/output/{name}"
+
+    @staticmethod
+    def _public(job: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in job.items() if key not in ("quantity", "width", "height", "seed")}

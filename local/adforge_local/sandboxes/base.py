@@ -1,0 +1,249 @@
+"""What every vendor sandbox shares: a loopback HTTP server, run-time faults, webhook delivery, stats.
+
+Admin endpoints (no auth, loopback only), the same on every sandbox:
+
+- `GET /_sandbox/faults`, `POST /_sandbox/faults` (JSON, any subset of `Faults` fields, merged),
+  `DELETE /_sandbox/faults` (back to defaults)
+- `GET /_sandbox/stats`: request counts per route, status polls per vendor job, webhook attempts
+- `POST /_sandbox/reset`: forget jobs, stats and faults
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Faults:
+    """Faults switchable at run time. Counts of 0 mean 'every request until cleared'."""
+
+    latency_ms: int = 0
+    error_status: int | None = None  # answer API calls with this 5xx
+    error_count: int = 0
+    rate_limit: bool = False  # answer API calls with 429 + Retry-After
+    rate_limit_count: int = 0
+    retry_after: int = 1
+    drop_webhooks: bool = False
+    duplicate_webhooks: bool = False
+    reorder_webhooks: bool = False  # send a stale 'processing' delivery after the final one
+    bad_signature: bool = False
+    never_finish: bool = False
+    fail_generation: bool = False  # jobs end in the vendor's 'failed' state
+    processing_seconds: float = 1.0
+    webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 5.0, 30.0])
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: Mapping[str, str]
+    body: bytes
+    match: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"{}")
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, status: int, payload: Any, **headers: str) -> Reply:
+        return cls(status, json.dumps(payload).encode(), "application/json", dict(headers))
+
+
+Handler = Callable[[Request], Reply]
+
+
+class Sandbox:
+    """Subclasses add routes with `route()` and implement `authorized()` and `fault_reply()`."""
+
+    name = "sandbox"
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.faults = Faults()
+        self.stats: Counter[str] = Counter()
+        self.polls: Counter[str] = Counter()
+        self.lock = threading.RLock()
+        self._routes: list[tuple[str, re.Pattern[str], str, Handler, bool]] = []
+        self._countdowns: Counter[str] = Counter()
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"{self.name}-sandbox", daemon=True)
+
+    # lifecycle ---------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Sandbox:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.faults = Faults()
+            self.stats.clear()
+            self.polls.clear()
+            self._countdowns.clear()
+            self.forget_jobs()
+
+    def forget_jobs(self) -> None:
+        """Subclasses drop their job tables here."""
+
+    def set_faults(self, **changes: Any) -> Faults:
+        known = {f.name for f in fields(Faults)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}")
+        with self.lock:
+            self.faults = Faults(**{**asdict(self.faults), **changes})
+            self._countdowns.clear()
+        return self.faults
+
+    # routing -----------------------------------------------------------------------------
+    def route(self, method: str, pattern: str, name: str, handler: Handler, api: bool = True) -> None:
+        """`api=False` routes (downloads) skip auth and faults."""
+        self._routes.append((method, re.compile(f"^{pattern}$"), name, handler, api))
+
+    def authorized(self, request: Request) -> Reply | None:
+        """None when the request may proceed, else the vendor's documented 401 answer."""
+        return None
+
+    def fault_reply(self, status: int, retry_after: int | None) -> Reply:
+        """The vendor's error body for an injected 5xx or 429."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        return Reply.json(status, {"error": {"code": "injected", "message": f"sandbox fault {status}"}}, **headers)
+
+    def _injected(self) -> Reply | None:
+        with self.lock:
+            faults = self.faults
+            if faults.latency_ms:
+                time.sleep(faults.latency_ms / 1000)
+            if faults.rate_limit and self._take("rate", faults.rate_limit_count):
+                return self.fault_reply(429, faults.retry_after)
+            if faults.error_status and self._take("error", faults.error_count):
+                return self.fault_reply(faults.error_status, None)
+        return None
+
+    def _take(self, kind: str, limit: int) -> bool:
+        if limit == 0:
+            return True
+        if self._countdowns[kind] >= limit:
+            return False
+        self._countdowns[kind] += 1
+        return True
+
+    def dispatch(self, request: Request) -> Reply:
+        if request.path.startswith("/_sandbox/"):
+            return self._admin(request)
+        for method, pattern, name, handler, api in self._routes:
+            found = pattern.match(request.path)
+            if found and method == request.method:
+                request.match = found.groupdict()
+                with self.lock:
+                    self.stats[name] += 1
+                if api:
+                    refusal = self.authorized(request) or self._injected()
+                    if refusal is not None:
+                        return refusal
+                return handler(request)
+        return Reply.json(404, {"error": {"code": "not_found", "message": f"no route {request.method} {request.path}"}})
+
+    def _admin(self, request: Request) -> Reply:
+        if request.path == "/_sandbox/faults":
+            if request.method == "POST":
+                try:
+                    self.set_faults(**request.json())
+                except (ValueError, TypeError) as error:
+                    return Reply.json(400, {"error": str(error)})
+            elif request.method == "DELETE":
+                self.faults = Faults()
+            return Reply.json(200, asdict(self.faults))
+        if request.path == "/_sandbox/stats":
+            return Reply.json(200, {"requests": dict(self.stats), "polls": dict(self.polls)})
+        if request.path == "/_sandbox/reset" and request.method == "POST":
+            self.reset()
+            return Reply.json(200, {"reset": True})
+        return Reply.json(404, {"error": "unknown admin route"})
+
+    # webhooks ----------------------------------------------------------------------------
+    def deliver(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        """POST with the configured retry schedule, in the background; honours drop/duplicate faults."""
+        faults = self.faults
+        if faults.drop_webhooks:
+            with self.lock:
+                self.stats["webhook_dropped"] += 1
+            return
+        copies = 2 if faults.duplicate_webhooks else 1
+        for _ in range(copies):
+            threading.Thread(target=self._deliver_with_retries, args=(url, body, headers, list(faults.webhook_retry_delays)), daemon=True).start()
+
+    def _deliver_with_retries(self, url: str, body: bytes, headers: dict[str, str], delays: list[float]) -> None:
+        for delay in delays:
+            time.sleep(delay)
+            with self.lock:
+                self.stats["webhook_attempt"] += 1
+            try:
+                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST")
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback sandbox
+                    if 200 <= response.status < 300:
+                        with self.lock:
+                            self.stats["webhook_delivered"] += 1
+                        return
+            except OSError:
+                continue
+        with self.lock:
+            self.stats["webhook_gave_up"] += 1
+
+    # plumbing ----------------------------------------------------------------------------
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        sandbox = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body, {})
+                try:
+                    reply = sandbox.dispatch(request)
+                except Exception as error:  # a sandbox bug must show up as a 500, not a hang
+                    reply = Reply.json(500, {"error": {"code": "sandbox_bug", "message": repr(error)}})
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            do_GET = do_POST = do_DELETE = do_PUT = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        return _Handler

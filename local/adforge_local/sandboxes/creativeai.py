@@ -1,0 +1,259 @@
+"""CreativeAI sandbox, built from creativeai-api.txt.
+
+Implements: `POST /api/v1/model/generateImage` + `GET /api/v1/model/prediction/{id}` (native async
+images), `POST /v1/images/generations` and multipart `POST /v1/images/edits` (OpenAI-compatible,
+synchronous), `POST /v1/video/generations` (alias `/v1/video/generate`) +
+`GET /v1/video/generations/{id}`, Bearer auth, the documented error body
+`{"error": {code, message, type, param}}`, 402 insufficient_credits, 429 with Retry-After, and
+signed webhooks (`X-CreativeAI-Signature: sha256=<hex HMAC of the raw body, keyed by the API key>`,
+`X-CreativeAI-Event`, `X-CreativeAI-Delivery-Id`) retried at 0 s / 5 s / 30 s.
+
+Sandbox conventions: a prompt containing the word "forbidden" trips content moderation (400
+content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from typing import Any
+
+from adforge_local.sandboxes.base import Reply, Request, Sandbox
+from adforge_local.sandboxes.png import dimensions, mp4, png
+
+IMAGE_SIZES = {"1024x1024", "1536x1024", "1024x1536", "1792x1024", "1024x1792"}
+VIDEO_RATIOS = {"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}
+RATIO_SIZES = {"21:9": "1792x768", "16:9": "1536x864", "4:3": "1024x768", "1:1": "1024x1024", "3:4": "768x1024", "9:16": "864x1536"}
+IMAGE_CREDITS = 2
+VIDEO_CREDITS = 30
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _error(status: int, code: str, message: str, kind: str = "invalid_request_error", param: str | None = None) -> Reply:
+    return Reply.json(status, {"error": {"code": code, "message": message, "type": kind, "param": param}})
+
+
+class CreativeAISandbox(Sandbox):
+    name = "creativeai"
+
+    def __init__(self, api_key: str = "sk_sandbox_creativeai", credits: int = 10_000, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.api_key = api_key
+        self.credits = credits
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self._ids = itertools.count(1)
+        self.route("POST", "/api/v1/model/generateImage", "generate_image", self._generate_image)
+        self.route("GET", "/api/v1/model/prediction/(?P<id>[^/]+)", "prediction", self._status)
+        self.route("POST", "/v1/images/generations", "images_sync", self._images_sync)
+        self.route("POST", "/v1/images/edits", "images_edit", self._images_edit)
+        self.route("POST", "/v1/video/generations", "generate_video", self._generate_video)
+        self.route("POST", "/v1/video/generate", "generate_video", self._generate_video)
+        self.route("GET", "/v1/video/generations/(?P<id>[^/]+)", "video_status", self._status)
+        self.route("GET", "/output/(?P<name>[^/]+)", "download", self._download, api=False)
+
+    def forget_jobs(self) -> None:
+        self.jobs.clear()
+        self.files.clear()
+
+    def authorized(self, request: Request) -> Reply | None:
+        presented = request.headers.get("Authorization", "")
+        if hmac.compare_digest(presented.encode(), f"Bearer {self.api_key}".encode()):
+            return None
+        return _error(401, "authentication_error", "Invalid or missing API key.", "authentication_error")
+
+    def fault_reply(self, status: int, retry_after: int | None) -> Reply:
+        if status == 429:
+            return Reply.json(
+                429, {"error": {"code": "rate_limit_exceeded", "message": "Too many requests.", "type": "rate_limit_exceeded", "param": None}},
+                **{"Retry-After": str(retry_after or 1)},
+            )
+        return _error(status, "provider_unavailable", "Upstream provider is down.", "server_error")
+
+    # validation shared by the endpoints ----------------------------------------------------
+    def _check_prompt(self, prompt: Any) -> Reply | None:
+        if not isinstance(prompt, str) or not prompt.strip():
+            return _error(400, "invalid_request_error", "prompt is required", param="prompt")
+        if "forbidden" in prompt.lower():
+            return _error(400, "content_policy_violation", "Your request was rejected because it may generate content that violates our usage policy.", param="prompt")
+        return None
+
+    def _charge(self, credits: int) -> Reply | None:
+        with self.lock:
+            if self.credits < credits:
+                return _error(402, "insufficient_credits", "Not enough credits. Top up at Dashboard -> Billing.", "insufficient_credits")
+            self.credits -= credits
+        return None
+
+    def _fetch_input(self, url: Any) -> tuple[bytes | None, Reply | None]:
+        if url is None:
+            return None, None
+        try:
+            with urllib.request.urlopen(str(url), timeout=10) as response:  # noqa: S310 - sandbox on loopback
+                data = response.read(MAX_INPUT_BYTES + 1)
+        except (OSError, ValueError):
+            return None, _error(400, "invalid_request_error", "image_url could not be fetched", param="image_url")
+        if len(data) > MAX_INPUT_BYTES or not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff")):
+            return None, _error(400, "invalid_request_error", "image_url must be a JPEG or PNG image", param="image_url")
+        return data, None
+
+    # async images ----------------------------------------------------------------------------
+    def _generate_image(self, request: Request) -> Reply:
+        body = request.json()
+        refusal = self._check_prompt(body.get("prompt"))
+        n = body.get("n", 1)
+        size = body.get("size", "1024x1024")
+        if refusal is None and (not isinstance(n, int) or not 1 <= n <= 4):
+            refusal = _error(400, "invalid_request_error", "n must be between 1 and 4", param="n")
+        if refusal is None and size not in IMAGE_SIZES:
+            refusal = _error(400, "invalid_request_error", f"size must be one of {sorted(IMAGE_SIZES)}", param="size")
+        if refusal is None and body.get("background", "auto") not in ("auto", "transparent"):
+            refusal = _error(400, "invalid_request_error", "background must be auto or transparent", param="background")
+        source, bad_input = self._fetch_input(body.get("image_url"))
+        refusal = refusal or bad_input or self._charge(IMAGE_CREDITS * n)
+        if refusal is not None:
+            return refusal
+        job = self._new_job("img", "image.generation", body, credits=IMAGE_CREDITS * n, source=source)
+        job.update(width=int(size.split("x")[0]), height=int(size.split("x")[1]), n=n, size=size)
+        return Reply.json(202, self._public(job))
+
+    # videos ----------------------------------------------------------------------------------
+    def _generate_video(self, request: Request) -> Reply:
+        body = request.json()
+        refusal = self._check_prompt(body.get("prompt"))
+        duration = body.get("duration", 5)
+        ratio = body.get("aspect_ratio", "16:9")
+        if refusal is None and (not isinstance(duration, int) or not 3 <= duration <= 15):
+            refusal = _error(400, "invalid_request_error", "duration must be 3-15 seconds", param="duration")
+        if refusal is None and ratio not in VIDEO_RATIOS:
+            refusal = _error(400, "invalid_request_error", f"aspect_ratio must be one of {sorted(VIDEO_RATIOS)}", param="aspect_ratio")
+        source, bad_input = self._fetch_input(body.get("image_url"))
+        refusal = refusal or bad_input or self._charge(VIDEO_CREDITS)
+        if refusal is not None:
+            return refusal
+        job = self._new_job("vgen", "video.generation", body, credits=VIDEO_CREDITS, source=source)
+        job.update(n=1, size=RATIO_SIZES[ratio], model_actual="kling-o3-pro-i2v" if source else "kling-o3-pro-t2v", failover_used=False)
+        return Reply.json(202, self._public(job))
+
+    def _status(self, request: Request) -> Reply:
+        job_id = request.match["id"]
+        with self.lock:
+            self.polls[job_id] += 1
+            job = self.jobs.get(job_id)
+        if job is None:
+            return _error(404, "not_found", f"no generation {job_id}")
+        return Reply.json(200, self._public(job))
+
+    # synchronous OpenAI-compatible images ---------------------------------------------------
+    def _images_sync(self, request: Request) -> Reply:
+        body = request.json()
+        refusal = self._check_prompt(body.get("prompt")) or self._charge(IMAGE_CREDITS * int(body.get("n", 1)))
+        if refusal is not None:
+            return refusal
+        return self._sync_answer(body.get("prompt", ""), int(body.get("n", 1)), body.get("size", "1024x1024"))
+
+    def _images_edit(self, request: Request) -> Reply:
+        content_type = request.headers.get("Content-Type", "")
+        if not content_type.startswith("multipart/form-data"):
+            return _error(400, "invalid_request_error", "images/edits takes multipart/form-data", param="image")
+        message = email.parser.BytesParser().parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
+        parts = {part.get_param("name", header="content-disposition"): part for part in message.get_payload() or []}  # type: ignore[union-attr]
+        image = parts.get("image")
+        if image is None:
+            return _error(400, "invalid_request_error", "image is required", param="image")
+        data = image.get_payload(decode=True) or b""
+        if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff")):
+            return _error(400, "invalid_request_error", "image must be PNG or JPEG", param="image")
+        prompt = (parts["prompt"].get_payload(decode=True) or b"").decode() if "prompt" in parts else ""
+        size = (parts["size"].get_payload(decode=True) or b"1024x1024").decode() if "size" in parts else "1024x1024"
+        refusal = self._check_prompt(prompt) or self._charge(IMAGE_CREDITS)
+        if refusal is not None:
+            return refusal
+        return self._sync_answer(prompt + hashlib.sha256(data).hexdigest(), 1, size)
+
+    def _sync_answer(self, prompt: str, n: int, size: str) -> Reply:
+        urls = [self._store_png(f"sync-{next(self._ids)}-{i}", prompt, size) for i in range(n)]
+        return Reply.json(200, {"created": int(time.time()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]})
+
+    def _download(self, request: Request) -> Reply:
+        found = self.files.get(request.match["name"])
+        if found is None:
+            return _error(404, "not_found", "no such output")
+        return Reply(200, found[0], found[1])
+
+    # job lifecycle ---------------------------------------------------------------------------
+    def _new_job(self, prefix: str, kind: str, body: dict[str, Any], credits: int, source: bytes | None) -> dict[str, Any]:
+        job_id = f"{prefix}_{next(self._ids):06d}"
+        job = {
+            "id": job_id, "object": kind, "model": body.get("model", "auto"), "status": "processing",
+            "prompt": body.get("prompt"), "credits": credits, "output_url": None, "output_urls": [],
+            "webhook_url": body.get("webhook_url"), "created_at": _now(), "error": None,
+            "seed": (body.get("prompt") or "") + (hashlib.sha256(source).hexdigest() if source else ""),
+        }  # fmt: skip
+        with self.lock:
+            self.jobs[job_id] = job
+        if not self.faults.never_finish:
+            timer = threading.Timer(self.faults.processing_seconds, self._finish, args=(job_id,))
+            timer.daemon = True
+            timer.start()
+        return job
+
+    def _finish(self, job_id: str) -> None:
+        with self.lock:
+            job = self.jobs.get(job_id)
+            if job is None or self.faults.never_finish:
+                return
+            if self.faults.fail_generation:
+                job.update(status="failed", error={"message": "Generation failed upstream", "type": "server_error", "code": "generation_failed"})
+            else:
+                urls = [self._render(job, i) for i in range(job["n"])]
+                job.update(status="completed", output_url=urls[0], output_urls=urls)
+            job["completed_at"] = _now()
+            snapshot = dict(job)
+        if snapshot.get("webhook_url"):
+            self._send_webhook(snapshot)
+            if self.faults.reorder_webhooks:
+                self._send_webhook({**snapshot, "status": "processing", "output_url": None, "output_urls": [], "completed_at": None})
+
+    def _render(self, job: dict[str, Any], index: int) -> str:
+        name = f"{job['id']}-{index}"
+        if job["object"] == "video.generation":
+            self.files[name + ".mp4"] = (mp4(job["seed"] + name), "video/mp4")
+            return f"{self.url}/output/{name}.mp4"
+        return self._store_png(name, job["seed"], job["size"])
+
+    def _store_png(self, name: str, seed: str, size: str) -> str:
+        width, height = dimensions(size)
+        self.files[name + ".png"] = (png(width, height, seed + name), "image/png")
+        return f"{self.url}/output/{name}.png"
+
+    def _public(self, job: dict[str, Any]) -> dict[str, Any]:
+        public = {k: v for k, v in job.items() if k not in ("seed", "n", "size", "width", "height")}
+        if len(job.get("output_urls") or []) <= 1:
+            public.pop("output_urls", None)
+        return public
+
+    def _send_webhook(self, job: dict[str, Any]) -> None:
+        public = self._public(job)
+        public["error_message"] = (job.get("error") or {}).get("message")
+        body = json.dumps(public).encode()
+        key = "not-the-key" if self.faults.bad_signature else self.api_key
+        signature = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+        kind = "video" if job["object"] == "video.generation" else "image"
+        headers = {
+            "X-CreativeAI-Event": f"{kind}.generation.{job['status']}",
+            "X-CreativeAI-Delivery-Id": job["id"],
+            "X-CreativeAI-Signature": f"sha256={signature}",
+        }
+        self.deliver(job["webhook_url"], body, headers)

@@ -1,0 +1,196 @@
+"""The embedded local stack: moto server + template.yaml's resources + in-process Lambdas + API + sandbox.
+
+One per process (it sets the process environment the way Lambda would for its functions).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from adforge_local.api_gateway import LocalApiGateway
+from adforge_local.lambda_bridge import LambdaBridge
+from adforge_local.provision import Provisioned, Provisioner
+from adforge_local.sandboxes.creativeai import CreativeAISandbox
+from adforge_local.template import Template, load
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+STAGE = "v1"
+STACK = "adforge-local"
+
+
+@dataclass
+class Options:
+    """Timings shrunk for a laptop; the template's defaults are for production."""
+
+    webhook_wait_seconds: int = 4
+    poll_initial_seconds: int = 1
+    poll_max_seconds: int = 4
+    job_deadline_seconds: int = 120
+    processing_seconds: float = 1.0
+    webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 0.5, 2.0])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LocalStack:
+    def __init__(self, options: Options | None = None, root: Path = ROOT) -> None:
+        self.options = options or Options()
+        self.root = root
+        self.bridge = LambdaBridge()
+        self.api = LocalApiGateway(REGION, STAGE)
+        self.creativeai = CreativeAISandbox()
+        self.moto_port = _free_port()
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self.template: Template
+        self.resources: Provisioned
+
+    @property
+    def aws_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=self.aws_endpoint)  # type: ignore[call-overload]
+
+    def start(self) -> LocalStack:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._aws_environment()
+        self._moto.start()
+        self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
+        self.creativeai.start()
+        self.creativeai.set_faults(processing_seconds=self.options.processing_seconds, webhook_retry_delays=self.options.webhook_retry_delays)
+        self.template = load(self.root / "template.yaml", self._parameters(), REGION)
+        secrets = {"VendorSecret": json.dumps({"creativeai": {"api_key": self.creativeai.api_key}})}
+        self.resources = Provisioner(self.template, self.client, REGION, STACK, secrets).run()
+        self._functions_environment()
+        for logical, name in self.resources.functions.items():
+            self.bridge.register(name, *self.template.handler(logical))
+        self.bridge.install()
+        self.api.mount(self.template.routes(), self.template.authorizer(), self.resources.functions, self.client("lambda"))
+        self.api.start()
+        self.events_queue_url = self._tap_events()
+        return self
+
+    def stop(self) -> None:
+        self.api.stop()
+        self.creativeai.stop()
+        self.bridge.uninstall()
+        self._moto.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # set-up ----------------------------------------------------------------------------------
+    def _aws_environment(self) -> None:
+        os.environ.update(
+            AWS_ACCESS_KEY_ID="local",
+            AWS_SECRET_ACCESS_KEY="local",  # noqa: S105 - moto accepts anything
+            AWS_DEFAULT_REGION=REGION,
+            AWS_REGION=REGION,
+            AWS_ENDPOINT_URL=self.aws_endpoint,
+            MOTO_PORT=str(self.moto_port),  # moto's state-machine executor calls Lambda back here
+            POWERTOOLS_SERVICE_NAME="adforge-local",
+            POWERTOOLS_TRACE_DISABLED="true",
+        )
+
+    def _moto_config(self, config: dict[str, Any]) -> None:
+        request = urllib.request.Request(f"{self.aws_endpoint}/moto-api/config", data=json.dumps(config).encode(), method="POST")
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback
+
+    def _parameters(self) -> dict[str, str]:
+        o = self.options
+        return {
+            "PublicApiUrl": self.api.url,
+            "CreativeAIBaseUrl": self.creativeai.url,
+            "AllowLoopback": "true",
+            "WebhookWaitSeconds": str(o.webhook_wait_seconds),
+            "PollInitialSeconds": str(o.poll_initial_seconds),
+            "PollMaxSeconds": str(o.poll_max_seconds),
+            "JobDeadlineSeconds": str(o.job_deadline_seconds),
+        }
+
+    def _functions_environment(self) -> None:
+        """All functions share one process, so their variables must agree; the layer goes on sys.path."""
+        merged: dict[str, str] = {}
+        for function, env in self.resources.environment.items():
+            for key, value in env.items():
+                if merged.setdefault(key, value) != value:
+                    raise RuntimeError(f"{function} sets {key}={value!r}, another function {merged[key]!r}")
+        os.environ.update(merged)
+        for path in self.template.layer_paths():
+            if str(path) not in sys.path:
+                sys.path.insert(0, str(path))
+
+    def _tap_events(self) -> str:
+        """Every job event on the bus is copied to an SQS queue so the demo and tests can read them."""
+        sqs, events = self.client("sqs"), self.client("events")
+        queue_url = sqs.create_queue(QueueName="adforge-local-event-tap")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        bus = self.resources.resolver.ref("EventBus")
+        events.put_rule(Name="local-event-tap", EventBusName=bus, EventPattern=json.dumps({"source": ["adforge.jobs"]}))
+        events.put_targets(Rule="local-event-tap", EventBusName=bus, Targets=[{"Id": "tap", "Arn": queue_arn}])
+        return str(queue_url)
+
+    # conveniences for the demo and tests ------------------------------------------------------
+    @property
+    def bucket(self) -> str:
+        return self.resources.resolver.ref("AssetsBucket")
+
+    @property
+    def table(self) -> str:
+        return self.resources.resolver.ref("JobsTable")
+
+    def create_tenant(self, tenant_id: str) -> str:
+        from adforge.tenants import TenantKeys
+
+        return TenantKeys(boto3.resource("dynamodb", region_name=REGION, endpoint_url=self.aws_endpoint).Table(self.table)).issue(tenant_id)
+
+    def drain_events(self) -> list[dict[str, Any]]:
+        sqs = self.client("sqs")
+        found: list[dict[str, Any]] = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=self.events_queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return found
+            for message in batch:
+                found.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def wait_for_execution(self, job_id: str, timeout: float = 60) -> dict[str, Any]:
+        sfn = self.client("stepfunctions")
+        arn = self.resources.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{job_id}"
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                described: dict[str, Any] = sfn.describe_execution(executionArn=arn)
+            except sfn.exceptions.ExecutionDoesNotExist:
+                described = {"status": "PENDING"}
+            if described["status"] not in ("RUNNING", "PENDING"):
+                return described
+            time.sleep(0.1)
+        raise TimeoutError(f"execution {job_id} still running after {timeout}s")
+
+    def history(self, job_id: str) -> list[dict[str, Any]]:
+        sfn = self.client("stepfunctions")
+        arn = self.resources.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{job_id}"
+        events: list[dict[str, Any]] = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+        return events
