@@ -54,7 +54,7 @@ class LocalApiGateway:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def mount(self, routes: list[Route], authorizer: Authorizer | None, functions: dict[str, str], lambda_client: Any) -> None:
         """Routes and functions come from the template, known only once the stack is provisioned."""

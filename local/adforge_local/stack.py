@@ -43,6 +43,18 @@ class Options:
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 0.5, 2.0])
 
 
+def _cold_start() -> None:
+    """A new stack is a new 'process' for the functions: drop clients and settings cached by an earlier one."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from adforge import bootstrap
+
+    for value in vars(bootstrap).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+    parameters.clear_caches()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -79,6 +91,7 @@ class LocalStack:
         secrets = {"VendorSecret": json.dumps({"creativeai": {"api_key": self.creativeai.api_key}})}
         self.resources = Provisioner(self.template, self.client, REGION, STACK, secrets).run()
         self._functions_environment()
+        _cold_start()
         for logical, name in self.resources.functions.items():
             self.bridge.register(name, *self.template.handler(logical))
         self.bridge.install()

@@ -17,15 +17,29 @@ PRODUCT = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 STYLE = "lifestyle-outdoor"
 TEXT = {"prompt": "white sneakers on marble", "model": "pro", "aspect_ratio": "1:1"}
 SHOT = {"product_id": PRODUCT, "style_id": STYLE, "model": "fast", "aspect_ratio": "16:9"}
-EDIT = {"prompt": "clean white surface", "model": "fast", "aspect_ratio": "9:16", "reference_image_urls": ["https://example.com/p.png"]}
+EDIT = {
+    "prompt": "clean white surface",
+    "model": "fast",
+    "aspect_ratio": "9:16",
+    "reference_image_urls": ["https://example.com/p.png"],
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[AdsumoSandbox]:
+    box = AdsumoSandbox(api_key=KEY)
+    box.start()
+    yield box
+    box.stop()
 
 
 @pytest.fixture
-def sandbox() -> Iterator[AdsumoSandbox]:
-    box = AdsumoSandbox(api_key=KEY, credits=100).start()
-    box.set_faults(processing_seconds=0.15)
-    yield box
-    box.stop()
+def sandbox(server: AdsumoSandbox) -> AdsumoSandbox:
+    """The shared server, reset to a fresh account of 100 credits and quick jobs."""
+    server.reset()
+    server.credits = 100
+    server.set_faults(processing_seconds=0.15)
+    return server
 
 
 @pytest.fixture
@@ -85,7 +99,9 @@ INVALID = [
 
 
 @pytest.mark.parametrize(("endpoint", "body", "field"), INVALID)
-def test_invalid_requests_are_400_naming_the_field(sandbox: AdsumoSandbox, client: httpx.Client, endpoint: str, body: dict[str, Any], field: str) -> None:
+def test_invalid_requests_are_400_naming_the_field(
+    sandbox: AdsumoSandbox, client: httpx.Client, endpoint: str, body: dict[str, Any], field: str
+) -> None:
     reply = client.post(f"/images/{endpoint}", json=body)
     assert reply.status_code == 400
     assert field in reply.json()["error"]
@@ -99,8 +115,13 @@ def test_malformed_json_is_400(client: httpx.Client) -> None:
     assert reply.json() == {"error": "Request body must be valid JSON."}
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [("product_id", "00000000-0000-0000-0000-000000000000", "Product not found."), ("style_id", "neon-noir", "Style not found.")])
-def test_unknown_product_or_style_is_404(sandbox: AdsumoSandbox, client: httpx.Client, field: str, value: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("product_id", "00000000-0000-0000-0000-000000000000", "Product not found."), ("style_id", "neon-noir", "Style not found.")],
+)
+def test_unknown_product_or_style_is_404(
+    sandbox: AdsumoSandbox, client: httpx.Client, field: str, value: str, message: str
+) -> None:
     reply = client.post("/images/product-shots", json={**SHOT, field: value})
     assert (reply.status_code, reply.json()) == (404, {"error": message})
     assert sandbox.credits == 100
@@ -146,9 +167,18 @@ def test_generation_goes_from_processing_to_completed_with_pngs(
 # credits ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("model", "resolution", "quantity", "cost"),
-    [("fast", "1k", 1, 1), ("fast", "2k", 3, 6), ("fast", "4k", 2, 4), ("pro", "1k", 5, 10), ("pro", "2k", 1, 2), ("pro", "4k", 4, 16)],
+    [
+        ("fast", "1k", 1, 1),
+        ("fast", "2k", 3, 6),
+        ("fast", "4k", 2, 4),
+        ("pro", "1k", 5, 10),
+        ("pro", "2k", 1, 2),
+        ("pro", "4k", 4, 16),
+    ],
 )
-def test_credits_follow_the_documented_table(sandbox: AdsumoSandbox, client: httpx.Client, model: str, resolution: str, quantity: int, cost: int) -> None:
+def test_credits_follow_the_documented_table(
+    sandbox: AdsumoSandbox, client: httpx.Client, model: str, resolution: str, quantity: int, cost: int
+) -> None:
     sandbox.set_faults(never_finish=True)
     body = {"model": model, "resolution": resolution, "quantity": quantity, "aspect_ratio": "1:1"}
     for endpoint, extra in (("text-to-image", {"prompt": "p"}), ("product-shots", {"product_id": PRODUCT, "style_id": STYLE})):
@@ -189,7 +219,11 @@ def test_injected_rate_limit_carries_retry_after(sandbox: AdsumoSandbox, client:
     sandbox.set_faults(rate_limit=True, rate_limit_count=2, retry_after=7)
     for _ in range(2):
         limited = client.get("/generations/anything")
-        assert (limited.status_code, limited.headers["Retry-After"], limited.json()) == (429, "7", {"error": "Rate limit exceeded."})
+        assert (limited.status_code, limited.headers["Retry-After"], limited.json()) == (
+            429,
+            "7",
+            {"error": "Rate limit exceeded."},
+        )
     assert client.get("/generations/anything").status_code == 404
 
 

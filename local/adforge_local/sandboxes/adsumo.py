@@ -45,7 +45,11 @@ MODELS = ("fast", "pro")
 RESOLUTIONS = {"1k": 1024, "2k": 2048, "4k": 4096}
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 CREDITS = {("fast", "1k"): 1, ("fast", "2k"): 2, ("fast", "4k"): 2, ("pro", "1k"): 2, ("pro", "2k"): 2, ("pro", "4k"): 4}
-PRODUCTS = ("a1b2c3d4-e5f6-7890-abcd-ef1234567890", "3f2b8c1e-9d4a-4e6b-8f7c-2a1d5e9b0c37", "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+PRODUCTS = (
+    "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+    "3f2b8c1e-9d4a-4e6b-8f7c-2a1d5e9b0c37",
+    "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+)
 STYLES = ("lifestyle-outdoor", "studio-white", "flat-lay")
 OUTPUT_SCALE = 16
 
@@ -122,7 +126,7 @@ class AdsumoSandbox(Sandbox):
         if refusal is None and (not isinstance(urls, list) or not urls or not all(self._is_url(url) for url in urls)):
             refusal = _error(400, "reference_image_urls must be a non-empty array of http(s) URLs.")
         refusal = refusal or self._check_common(body)
-        return refusal or self._submit("edit", body, seed=f"{body['prompt']}|{'|'.join(urls)}")
+        return refusal or self._submit("edit", body, seed="|".join([body["prompt"], *body["reference_image_urls"]]))
 
     def _status(self, request: Request) -> Reply:
         generation_id = request.match["id"]

@@ -1,0 +1,59 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null) python3)
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+export PYTHONPATH := layers/core:local
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: test demo dev bench lint typecheck validate unit integration e2e clean
+
+$(VENV)/.installed: requirements-dev.txt layers/core/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+## make test: lint, type-check, validate the template, then every test (unit, integration, e2e)
+test: lint typecheck validate
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy layers/core local functions
+
+validate: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(VENV)/bin/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template template.yaml
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -q tests/unit tests/sandboxes
+
+integration: $(VENV)/.installed
+	$(PY) -m pytest -q tests/integration
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest -q tests/e2e
+
+## make demo: sample product photo in, ad creatives out (./out/), on the embedded local stack
+demo: $(VENV)/.installed
+	$(PY) -m adforge_local demo
+
+## make dev: keep the local stack running for curl and boto3 (endpoints printed)
+dev: $(VENV)/.installed
+	$(PY) -m adforge_local dev
+
+## make bench: figures as ratios measured side by side in one run
+bench: $(VENV)/.installed
+	$(PY) -m adforge_local.bench
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,133 @@
+"""Fakes for the ports: in-memory, with the same contracts as the adapters (not mocks)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from adforge.adapters.dynamodb_jobs import JobAlreadyExists
+from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
+from adforge.domain.events import JobEvent
+from adforge.domain.models import Asset, Job, JobKind, VendorSubmission, VendorUpdate, utcnow
+from adforge.domain.status import JobStatus, can_transition
+
+
+class FakeJobs:
+    """Versioned and conditional like DynamoDBJobRepository; `interfere` simulates a concurrent writer."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Job] = {}
+        self.writes = 0
+        self.interfere: list[Any] = []
+
+    def create(self, job: Job) -> None:
+        if job.id in self.items:
+            raise JobAlreadyExists(job.id)
+        self.items[job.id] = job
+
+    def get(self, job_id: str) -> Job:
+        if job_id not in self.items:
+            raise JobNotFound(job_id)
+        return self.items[job_id]
+
+    def transition(self, job: Job, target: JobStatus, **changes: Any) -> Job:
+        if not can_transition(job.status, target):
+            raise TransitionRejected(job.id, job.status, target, "job already finished" if job.is_finished else "illegal")
+        return self._write(job, target, changes)
+
+    def amend(self, job: Job, **changes: Any) -> Job:
+        if job.is_finished:
+            raise TransitionRejected(job.id, job.status, job.status, "job already finished")
+        return self._write(job, job.status, changes)
+
+    def _write(self, job: Job, target: JobStatus, changes: dict[str, Any]) -> Job:
+        if self.interfere:
+            self.interfere.pop(0)(self)
+        current = self.items[job.id]
+        if current.version != job.version:
+            raise TransitionRejected(job.id, current.status, target, "stale version")
+        updated = Job.model_validate({**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()})
+        self.items[job.id] = updated
+        self.writes += 1
+        return updated
+
+
+class FakeAssets:
+    def __init__(self, objects: dict[str, bytes] | None = None) -> None:
+        self.objects = dict(objects or {})
+        self.fail_on: set[str] = set()
+        self.shared: list[str] = []
+
+    def ingest(self, url: str, key: str) -> Asset:
+        if url in self.fail_on:
+            raise InputRejected("fetch_failed", f"cannot fetch {url}")
+        self.objects[key + ".png"] = url.encode()
+        return Asset(key=key + ".png", content_type="image/png", size=len(url), sha256="0" * 64)
+
+    def describe(self, key: str) -> Asset:
+        if key not in self.objects:
+            raise InputRejected("image_not_found", key)
+        return Asset(key=key, content_type="image/png", size=len(self.objects[key]))
+
+    def share(self, key: str, expires_in: int) -> str:
+        self.shared.append(key)
+        return f"https://assets.example/{key}?expires={expires_in}"
+
+    def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+
+class FakeEvents:
+    def __init__(self) -> None:
+        self.published: list[tuple[JobEvent, str, JobStatus]] = []
+        self.fail = False
+
+    def publish(self, event: JobEvent, job: Job) -> None:
+        if self.fail:
+            raise RuntimeError("bus down")
+        self.published.append((event, job.id, job.status))
+
+    def names(self) -> list[str]:
+        return [event.value for event, _, _ in self.published]
+
+
+class FakeWorkflow:
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.fail = False
+
+    def start(self, job: Job) -> None:
+        if self.fail:
+            raise RuntimeError("states down")
+        self.started.append(job.id)
+
+
+class FakeTasks:
+    def __init__(self) -> None:
+        self.resumed: list[tuple[str, dict[str, Any]]] = []
+
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
+        self.resumed.append((task_token, outcome))
+        return True
+
+
+class FakeGateway:
+    name = "creativeai"
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.submissions: list[VendorSubmission] = []
+        self.error = error
+        self.updates: Iterator[VendorUpdate] = iter(())
+        self.status_calls = 0
+        self._ids = itertools.count(1)
+
+    def submit(self, submission: VendorSubmission) -> str:
+        if self.error is not None:
+            raise self.error
+        self.submissions.append(submission)
+        return f"gen_{next(self._ids)}"
+
+    def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
+        self.status_calls += 1
+        return next(self.updates)

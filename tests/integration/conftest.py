@@ -1,0 +1,23 @@
+import boto3
+import pytest
+from moto import mock_aws
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    for name, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def table(aws):
+    dynamodb = boto3.resource("dynamodb")
+    return dynamodb.create_table(
+        TableName="jobs",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )

@@ -1,0 +1,225 @@
+import pytest
+
+from adforge.domain.errors import InputRejected, TransitionRejected
+from adforge.domain.models import Job, JobError, JobRequest, VendorState, VendorUpdate
+from adforge.domain.status import JobStatus
+from adforge.services.completion import Completer
+from adforge.services.intake import JobIntake, ServiceUnavailable
+from adforge.services.polling import Poller
+from adforge.services.submission import Submitter
+from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
+from adforge.vendors.errors import VendorContentPolicy, VendorUnavailable
+from tests.fakes import FakeAssets, FakeEvents, FakeGateway, FakeJobs, FakeTasks, FakeWorkflow
+
+UPLOAD = "tenants/acme/uploads/p.png"
+
+
+@pytest.fixture
+def world():
+    class World:
+        jobs = FakeJobs()
+        assets = FakeAssets({UPLOAD: b"\x89PNG"})
+        events = FakeEvents()
+        workflow = FakeWorkflow()
+        tasks = FakeTasks()
+        gateway = FakeGateway()
+
+        def intake(self):
+            return JobIntake(self.jobs, self.assets, self.events, self.workflow, frozenset({"creativeai"}), new_id=lambda: "job_1")
+
+        def submitter(self):
+            return Submitter(self.jobs, self.assets, self.events, {"creativeai": self.gateway}, "https://api.test/", 60, 5)
+
+        def recorder(self):
+            return UpdateRecorder(self.jobs, self.events, self.tasks)
+
+    return World()
+
+
+def create(world, **request) -> Job:
+    return world.intake().create("acme", JobRequest(prompt="red mug", image={"key": UPLOAD}, **request))
+
+
+# intake --------------------------------------------------------------------------------------
+def test_create_records_announces_and_starts(world):
+    job = create(world)
+    assert world.jobs.get(job.id).status is JobStatus.QUEUED
+    assert world.events.names() == ["Job Created"]
+    assert world.workflow.started == [job.id]
+
+
+@pytest.mark.parametrize(
+    ("request_fields", "code"),
+    [
+        ({"vendor": "nope"}, "unknown_vendor"),
+        ({"aspect_ratios": ["1:1", "9:16"]}, "no_capable_vendor"),
+        ({"vendor": "creativeai", "aspect_ratios": ["1:1", "9:16"]}, "vendor_cannot_serve"),
+    ],
+)
+def test_requests_no_vendor_can_serve_write_nothing(world, request_fields, code):
+    with pytest.raises(InputRejected) as raised:
+        create(world, **request_fields)
+    assert raised.value.code == code
+    assert world.jobs.items == {} and world.events.published == [] and world.workflow.started == []
+
+
+def test_another_tenants_upload_is_not_found(world):
+    with pytest.raises(InputRejected) as raised:
+        world.intake().create("other", JobRequest(prompt="red mug", image={"key": UPLOAD}))
+    assert raised.value.code == "image_not_found"
+    assert world.jobs.items == {}
+
+
+def test_ingested_url_is_removed_when_the_job_cannot_be_recorded(world):
+    world.jobs.items["job_1"] = "taken"  # type: ignore[assignment]
+    with pytest.raises(Exception, match="job_1"):
+        world.intake().create("acme", JobRequest(prompt="red mug", image={"url": "https://shop.example/p.png"}))
+    assert "tenants/acme/jobs/job_1/input.png" not in world.assets.objects
+
+
+def test_a_job_that_cannot_start_is_marked_failed_not_left_queued(world):
+    world.workflow.fail = True
+    with pytest.raises(ServiceUnavailable):
+        create(world)
+    job = world.jobs.get("job_1")
+    assert (job.status, job.error.code) == (JobStatus.FAILED, "workflow_unavailable")
+    assert world.events.names() == ["Job Created", "Job Failed"]
+
+
+# submission ----------------------------------------------------------------------------------
+def test_submit_once_even_when_the_step_runs_again(world):
+    job = create(world)
+    first = world.submitter().submit(job.id)
+    again = world.submitter().submit(job.id)
+    assert len(world.gateway.submissions) == 1
+    assert first == again == {"state": "processing", "vendor": "creativeai", "webhooks": True, "webhook_wait": 60, "wait": 5}
+    sent = world.gateway.submissions[0]
+    assert sent.callback_url == f"https://api.test/v1/webhooks/creativeai?job={job.id}"
+    assert sent.product_image_url.startswith(f"https://assets.example/{UPLOAD}")
+    stored = world.jobs.get(job.id)
+    assert (stored.status, stored.vendor, stored.vendor_job_id) == (JobStatus.SUBMITTED, "creativeai", "gen_1")
+
+
+def test_a_rejected_submission_fails_the_job_with_the_vendor_reason(world):
+    job = create(world)
+    world.gateway.error = VendorContentPolicy("creativeai", "flagged", vendor_code="content_policy_violation")
+    assert world.submitter().submit(job.id) == {"state": "finished"}
+    stored = world.jobs.get(job.id)
+    assert (stored.status, stored.error.code) == (JobStatus.FAILED, "content_policy_violation")
+    assert [(a.vendor, a.outcome) for a in stored.attempts] == [("creativeai", "rejected")]
+    assert world.events.names()[-1] == "Job Failed"
+
+
+def test_a_retryable_failure_is_recorded_then_raised_for_the_state_machine(world):
+    job = create(world)
+    world.gateway.error = VendorUnavailable("creativeai", "503")
+    with pytest.raises(VendorUnavailable):
+        world.submitter().submit(job.id)
+    stored = world.jobs.get(job.id)
+    assert stored.status is JobStatus.QUEUED
+    assert [(a.outcome, a.error.code) for a in stored.attempts] == [("failed", "vendor_unavailable")]
+
+
+# vendor updates ------------------------------------------------------------------------------
+def submitted(world) -> Job:
+    job = create(world)
+    world.submitter().submit(job.id)
+    return world.jobs.get(job.id)
+
+
+def done(vendor_job_id="gen_1") -> VendorUpdate:
+    return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.COMPLETED, outputs=["https://cdn/o.png"])
+
+
+def test_final_update_is_recorded_once_and_resumes_the_waiting_execution(world):
+    job = submitted(world)
+    world.recorder().wait_for_webhook(job.id, "token-1")
+    assert world.recorder().record(job.id, "creativeai", done()) is Recorded.ACCEPTED
+    version = world.jobs.get(job.id).version
+    assert world.recorder().record(job.id, "creativeai", done()) is Recorded.DUPLICATE
+    assert world.jobs.get(job.id).version == version
+    assert world.tasks.resumed == [("token-1", {"state": "completed"})]
+
+
+def test_webhook_before_the_token_is_parked_resumes_at_once(world):
+    job = submitted(world)
+    world.recorder().record(job.id, "creativeai", done())
+    world.recorder().wait_for_webhook(job.id, "late-token")
+    assert world.tasks.resumed == [("late-token", {"state": "completed"})]
+    assert world.jobs.get(job.id).task_token is None
+
+
+def test_a_concurrent_write_is_retried_on_the_fresh_record(world):
+    job = submitted(world)
+    world.jobs.interfere.append(lambda jobs: jobs.amend(jobs.get(job.id), task_token="t-racing"))
+    assert world.recorder().record(job.id, "creativeai", done()) is Recorded.ACCEPTED
+    assert world.tasks.resumed == [("t-racing", {"state": "completed"})]
+
+
+def test_finished_jobs_never_move(world):
+    job = submitted(world)
+    world.recorder().record(job.id, "creativeai", done())
+    Completer(world.jobs, world.assets, world.events).collect(job.id)
+    before = world.jobs.get(job.id)
+    late = VendorUpdate(vendor_job_id="gen_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
+    assert world.recorder().record(job.id, "creativeai", late) is Recorded.JOB_FINISHED
+    assert world.jobs.get(job.id) == before
+    with pytest.raises(TransitionRejected, match="already finished"):
+        world.jobs.transition(before, JobStatus.FAILED)
+
+
+def test_updates_for_someone_elses_generation_or_too_early_are_refused(world):
+    job = create(world)
+    with pytest.raises(UnknownGeneration):
+        world.recorder().record(job.id, "othervendor", done())
+    world.jobs.items[job.id] = world.jobs.get(job.id).model_copy(update={"vendor": "creativeai"})
+    with pytest.raises(NotYetSubmitted):
+        world.recorder().record(job.id, "creativeai", done())
+    world.submitter().submit(job.id)
+    with pytest.raises(UnknownGeneration):
+        world.recorder().record(job.id, "creativeai", done("gen_other"))
+
+
+# polling and completion ----------------------------------------------------------------------
+def poller(world, now: float, deadline: int = 100) -> Poller:
+    return Poller(world.jobs, world.recorder(), {"creativeai": world.gateway}, lambda: now, 2, 10, deadline)
+
+
+def test_poll_waits_grow_then_cap(world):
+    job = submitted(world)
+    start = job.created_at.timestamp()
+    world.gateway.updates = iter([VendorUpdate(vendor_job_id="gen_1", state=VendorState.PROCESSING, progress=p) for p in range(5)])
+    waits = [poller(world, start).poll(job.id, last)["wait"] for last in (None, 2, 4, 8, 10)]
+    assert waits == [2, 4, 8, 10, 10]
+
+
+def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(world):
+    job = submitted(world)
+    world.gateway.updates = iter([VendorUpdate(vendor_job_id="gen_1", state=VendorState.PROCESSING)])
+    assert poller(world, job.created_at.timestamp() + 95).poll(job.id, 8) == {"state": "deadline"}
+    world.recorder().record(job.id, "creativeai", done())
+    assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "completed"}
+    assert world.gateway.status_calls == 1
+
+
+def test_collect_is_all_or_nothing(world):
+    job = submitted(world)
+    update = VendorUpdate(vendor_job_id="gen_1", state=VendorState.COMPLETED, outputs=["https://cdn/a.png", "https://cdn/b.png"])
+    world.recorder().record(job.id, "creativeai", update)
+    world.assets.fail_on.add("https://cdn/b.png")
+    before = set(world.assets.objects)
+    with pytest.raises(InputRejected):
+        Completer(world.jobs, world.assets, world.events).collect(job.id)
+    assert set(world.assets.objects) == before
+    assert world.jobs.get(job.id).status is JobStatus.PROCESSING
+
+
+def test_fail_is_idempotent_and_marks_the_attempt(world):
+    job = submitted(world)
+    completer = Completer(world.jobs, world.assets, world.events)
+    completer.fail(job.id, "deadline_exceeded", "too slow", timed_out=True)
+    completer.fail(job.id, "other", "ignored")
+    stored = world.jobs.get(job.id)
+    assert (stored.status, stored.error.code) == (JobStatus.TIMED_OUT, "deadline_exceeded")
+    assert [(a.outcome, a.error.code) for a in stored.attempts] == [("failed", "deadline_exceeded")]
+    assert world.events.names().count("Job Failed") == 1
