@@ -20,8 +20,11 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	touch $@
 
 ## make test: lint, type-check, validate the template, then every test (unit, integration, e2e)
+# e2e runs in its own processes: moto's in-process mock_aws (integration tests) resets the backends
+# that the local stack's moto server shares within a process.
 test: lint typecheck validate
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 tests/unit tests/sandboxes tests/integration
+	$(PY) -m pytest -q -n 2 --dist loadfile tests/e2e
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -47,7 +47,9 @@ class FakeJobs:
         current = self.items[job.id]
         if current.version != job.version:
             raise TransitionRejected(job.id, current.status, target, "stale version")
-        updated = Job.model_validate({**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()})
+        updated = Job.model_validate(
+            {**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()}
+        )
         self.items[job.id] = updated
         self.writes += 1
         return updated

@@ -25,7 +25,9 @@ def _reason(error: dict[str, Any]) -> tuple[str, str]:
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if event.get("reason") == "deadline":
-        return bootstrap.completer().fail(event["job_id"], "deadline_exceeded", "the vendor did not finish before the deadline", timed_out=True)
+        return bootstrap.completer().fail(
+            event["job_id"], "deadline_exceeded", "the vendor did not finish before the deadline", timed_out=True
+        )
     if event.get("reason") == "vendor_failed":
         return bootstrap.completer().vendor_failed(event["job_id"])
     code, message = _reason(event.get("error") or {})

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -51,7 +52,10 @@ def demo(out_dir: Path) -> int:
         for asset in job["assets"]:
             path = target / Path(asset["key"]).name
             path.write_bytes(httpx.get(asset["url"], timeout=30).content)
-            _say(started, f"creative saved: {path} ({asset['content_type']}, {asset['size']} bytes, sha256 {asset['sha256'][:12]}…)")
+            _say(
+                started,
+                f"creative saved: {path} ({asset['content_type']}, {asset['size']} bytes, sha256 {asset['sha256'][:12]}…)",
+            )
         events = [event["detail-type"] for event in stack.drain_events()]
         transitions = len(stack.history(job_id))
         _say(started, f"events: {', '.join(events)}")
@@ -60,11 +64,11 @@ def demo(out_dir: Path) -> int:
     return 0
 
 
-def _follow(api: httpx.Client, job_id: str, started: float, timeout: float = 90) -> dict[str, object]:
+def _follow(api: httpx.Client, job_id: str, started: float, timeout: float = 90) -> dict[str, Any]:
     last = None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job: dict[str, object] = api.get(f"/v1/jobs/{job_id}").json()
+        job: dict[str, Any] = api.get(f"/v1/jobs/{job_id}").json()
         state = (job["status"], job.get("vendor"), job.get("progress"))
         if state != last:
             _say(started, f"status {job['status']}" + (f" at {job['vendor']}" if job.get("vendor") else ""))

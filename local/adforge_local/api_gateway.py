@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from adforge_local.template import ACCOUNT, Authorizer, Route
 
+_AUTHORIZER_FIELDS = ("resource", "path", "httpMethod", "headers", "queryStringParameters", "pathParameters", "requestContext")
+
 
 def _pattern(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
@@ -71,7 +73,9 @@ class LocalApiGateway:
         self._server.shutdown()
         self._server.server_close()
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
+    ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(raw_path)
         for route, pattern in self._routes:
             found = pattern.match(parts.path)
@@ -126,8 +130,7 @@ class LocalApiGateway:
         with self._lock:
             cached = self._cache.get(identity)
         if cached is None or cached[0] < time.time():
-            request = {**{k: event[k] for k in ("resource", "path", "httpMethod", "headers", "queryStringParameters",
-                                                "pathParameters", "requestContext")}, "type": "REQUEST", "methodArn": method_arn}  # fmt: skip
+            request = {**{k: event[k] for k in _AUTHORIZER_FIELDS}, "type": "REQUEST", "methodArn": method_arn}
             response = self._lambda.invoke(FunctionName=self._functions[self._authorizer.function], Payload=json.dumps(request))
             answer = json.loads(response["Payload"].read())
             if "FunctionError" in response:
@@ -158,11 +161,14 @@ class LocalApiGateway:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in separate writes
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                status, headers, payload = gateway.handle(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
+                status, headers, payload = gateway.handle(
+                    self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
+                )
                 self.send_response(status)
                 headers.setdefault("Content-Type", "application/json")
                 for name, value in headers.items():

@@ -18,7 +18,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-_ORIGINAL = LambdaFunction._invoke_lambda
+ORIGINAL = LambdaFunction._invoke_lambda
 
 
 @dataclass(frozen=True)
@@ -50,23 +50,27 @@ class LambdaBridge:
         self.invocations: dict[str, int] = {}
         self._modules: dict[str, ModuleType] = {}
         self._lock = threading.Lock()
+        self._previous: Any = None
 
     def register(self, function_name: str, code_dir: Path, handler: str) -> None:
         self.entries[function_name] = Entry(code_dir, handler)
 
     def install(self) -> None:
+        """Functions this bridge does not know go to whatever handled them before (another bridge, or moto)."""
         bridge = self
+        previous = self._previous = LambdaFunction._invoke_lambda
 
         def invoke(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
             if function.function_name not in bridge.entries:
-                return _ORIGINAL(function, event)
+                return previous(function, event)
             return bridge.call(function, event)
 
-        LambdaFunction._invoke_lambda = invoke  # type: ignore[method-assign]
+        LambdaFunction._invoke_lambda = invoke  # type: ignore[method-assign, assignment]
 
-    @staticmethod
-    def uninstall() -> None:
-        LambdaFunction._invoke_lambda = _ORIGINAL  # type: ignore[method-assign]
+    def uninstall(self) -> None:
+        if self._previous is not None:
+            LambdaFunction._invoke_lambda = self._previous  # type: ignore[method-assign]
+            self._previous = None
 
     def call(self, function: LambdaFunction, event: Any) -> tuple[str, bool, str]:
         """Returns moto's (payload, errored, logs); errors carry errorType like real Lambda."""

@@ -97,8 +97,10 @@ class Provisioner:
             name = props.get("BucketName") or self._name(logical).lower()
             s3.create_bucket(Bucket=name)
             if "BucketEncryption" in props:
-                rules = [{"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
-                         for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]  # CFN names it differently
+                rules = [
+                    {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+                    for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+                ]  # CFN names it differently
                 s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
             if "PublicAccessBlockConfiguration" in props:
                 s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])

@@ -52,7 +52,7 @@ def _cold_start() -> None:
     for value in vars(bootstrap).values():
         if callable(getattr(value, "cache_clear", None)):
             value.cache_clear()
-    parameters.clear_caches()
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
 
 
 def _free_port() -> int:
@@ -78,7 +78,7 @@ class LocalStack:
         return f"http://127.0.0.1:{self.moto_port}"
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=self.aws_endpoint)  # type: ignore[call-overload]
+        return boto3.client(service, region_name=REGION, endpoint_url=self.aws_endpoint)
 
     def start(self) -> LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -86,7 +86,9 @@ class LocalStack:
         self._moto.start()
         self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
         self.creativeai.start()
-        self.creativeai.set_faults(processing_seconds=self.options.processing_seconds, webhook_retry_delays=self.options.webhook_retry_delays)
+        self.creativeai.set_faults(
+            processing_seconds=self.options.processing_seconds, webhook_retry_delays=self.options.webhook_retry_delays
+        )
         self.template = load(self.root / "template.yaml", self._parameters(), REGION)
         secrets = {"VendorSecret": json.dumps({"creativeai": {"api_key": self.creativeai.api_key}})}
         self.resources = Provisioner(self.template, self.client, REGION, STACK, secrets).run()
@@ -116,7 +118,7 @@ class LocalStack:
     def _aws_environment(self) -> None:
         os.environ.update(
             AWS_ACCESS_KEY_ID="local",
-            AWS_SECRET_ACCESS_KEY="local",  # noqa: S105 - moto accepts anything
+            AWS_SECRET_ACCESS_KEY="local",
             AWS_DEFAULT_REGION=REGION,
             AWS_REGION=REGION,
             AWS_ENDPOINT_URL=self.aws_endpoint,
@@ -127,7 +129,7 @@ class LocalStack:
 
     def _moto_config(self, config: dict[str, Any]) -> None:
         request = urllib.request.Request(f"{self.aws_endpoint}/moto-api/config", data=json.dumps(config).encode(), method="POST")
-        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback
+        urllib.request.urlopen(request, timeout=10).close()
 
     def _parameters(self) -> dict[str, str]:
         o = self.options
@@ -175,7 +177,9 @@ class LocalStack:
     def create_tenant(self, tenant_id: str) -> str:
         from adforge.tenants import TenantKeys
 
-        return TenantKeys(boto3.resource("dynamodb", region_name=REGION, endpoint_url=self.aws_endpoint).Table(self.table)).issue(tenant_id)
+        return TenantKeys(boto3.resource("dynamodb", region_name=REGION, endpoint_url=self.aws_endpoint).Table(self.table)).issue(
+            tenant_id
+        )
 
     def drain_events(self) -> list[dict[str, Any]]:
         sqs = self.client("sqs")
@@ -201,6 +205,14 @@ class LocalStack:
                 return described
             time.sleep(0.1)
         raise TimeoutError(f"execution {job_id} still running after {timeout}s")
+
+    @staticmethod
+    def wait_until(condition: Any, timeout: float = 10) -> None:
+        deadline = time.time() + timeout
+        while not condition():
+            if time.time() > deadline:
+                raise TimeoutError("condition not met")
+            time.sleep(0.05)
 
     def history(self, job_id: str) -> list[dict[str, Any]]:
         sfn = self.client("stepfunctions")

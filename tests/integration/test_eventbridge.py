@@ -9,7 +9,9 @@ from adforge.domain.models import Job, JobRequest
 
 
 def job() -> Job:
-    return Job(id="job_1", tenant_id="acme", request=JobRequest(prompt="red mug"), vendor_requested="auto", task_token="secret-token")
+    return Job(
+        id="job_1", tenant_id="acme", request=JobRequest(prompt="red mug"), vendor_requested="auto", task_token="secret-token"
+    )
 
 
 def test_events_reach_the_bus_without_internal_fields(aws):

@@ -11,14 +11,15 @@ import boto3
 import pytest
 from moto.awslambda.models import LambdaFunction
 
-from adforge_local.lambda_bridge import LambdaBridge
+from adforge_local.lambda_bridge import ORIGINAL, LambdaBridge
 
 PINNED = "5.2.5"
 
 
 def test_moto_is_the_pinned_version_with_the_seam_in_place():
     assert version("moto") == PINNED, "the Lambda bridge is verified against this moto only: re-check the seam before bumping"
-    assert list(inspect.signature(LambdaFunction._invoke_lambda).parameters) == ["self", "event"]
+    assert ORIGINAL.__qualname__ == "LambdaFunction._invoke_lambda"
+    assert list(inspect.signature(ORIGINAL).parameters) == ["self", "event"]
     assert "self._invoke_lambda(event=body)" in inspect.getsource(LambdaFunction.invoke)
 
 
@@ -35,7 +36,9 @@ def bridged(aws, tmp_path: Path):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("x", "x")
-    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role, Handler="app.lambda_handler", Code={"ZipFile": archive.getvalue()})
+    lam.create_function(
+        FunctionName="fn", Runtime="python3.12", Role=role, Handler="app.lambda_handler", Code={"ZipFile": archive.getvalue()}
+    )
     bridge = LambdaBridge()
     bridge.register("fn", tmp_path, "app.lambda_handler")
     bridge.install()

@@ -63,14 +63,19 @@ def test_oversize_leaves_no_object(s3, declare):
 
 def test_content_that_is_not_an_allowed_type_is_refused(s3):
     html = b"<html><body>not an image</body></html>"
-    store = S3AssetStore(s3, "assets", FakeFetcher({"u": html, "v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50}), 10_000, IMAGE_TYPES)
+    store = S3AssetStore(
+        s3, "assets", FakeFetcher({"u": html, "v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50}), 10_000, IMAGE_TYPES
+    )
     for url in ("u", "v"):
         with pytest.raises(InputRejected, match="not one of"):
             store.ingest(url, "tenants/a/x")
     assert keys(s3) == []
-    assert S3AssetStore(s3, "assets", FakeFetcher({"v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50}), 10_000, CREATIVE_TYPES).ingest(
-        "v", "tenants/a/v"
-    ).content_type == "video/mp4"
+    assert (
+        S3AssetStore(s3, "assets", FakeFetcher({"v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50}), 10_000, CREATIVE_TYPES)
+        .ingest("v", "tenants/a/v")
+        .content_type
+        == "video/mp4"
+    )
 
 
 def test_describe_checks_an_uploaded_object(s3):

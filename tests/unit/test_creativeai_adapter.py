@@ -70,7 +70,9 @@ def client_answering(status: int, body: object, headers: dict[str, str] | None =
         assert request.headers["Authorization"] == "Bearer key"
         return httpx.Response(status, json=body, headers=headers)
 
-    return CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler), headers={"Authorization": "Bearer key"}))
+    return CreativeAIClient(
+        httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler), headers={"Authorization": "Bearer key"})
+    )
 
 
 @pytest.mark.parametrize(
@@ -120,7 +122,9 @@ def test_gateway_routes_kinds_to_their_endpoints():
             return httpx.Response(202, json={"id": "gen_9", "status": "processing"})
         return httpx.Response(200, json={"id": "gen_9", "status": "processing"})
 
-    gateway = CreativeAIGateway(CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler))))
+    gateway = CreativeAIGateway(
+        CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
+    )
     assert gateway.submit(submission(kind="video")) == "gen_9"
     assert gateway.status("gen_9", JobKind.IMAGE).state is VendorState.PROCESSING
     assert seen == [("POST", "/v1/video/generations"), ("GET", "/api/v1/model/prediction/gen_9")]
@@ -151,7 +155,12 @@ def reader(now: float = 1_800_000_000.0) -> CreativeAIWebhooks:
 def test_a_signed_delivery_is_read():
     body = delivery()
     delivery_id, update = reader().read(body, {"x-creativeai-signature": sign(body), "X-CreativeAI-Delivery-Id": "img_1"})
-    assert (delivery_id, update.vendor_job_id, update.state, update.outputs) == ("img_1", "img_1", "completed", ["https://cdn/o.png"])
+    assert (delivery_id, update.vendor_job_id, update.state, update.outputs) == (
+        "img_1",
+        "img_1",
+        "completed",
+        ["https://cdn/o.png"],
+    )
 
 
 @pytest.mark.parametrize(

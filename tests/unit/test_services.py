@@ -25,7 +25,9 @@ def world():
         gateway = FakeGateway()
 
         def intake(self):
-            return JobIntake(self.jobs, self.assets, self.events, self.workflow, frozenset({"creativeai"}), new_id=lambda: "job_1")
+            return JobIntake(
+                self.jobs, self.assets, self.events, self.workflow, frozenset({"creativeai"}), new_id=lambda: "job_1"
+            )
 
         def submitter(self):
             return Submitter(self.jobs, self.assets, self.events, {"creativeai": self.gateway}, "https://api.test/", 60, 5)
@@ -188,7 +190,9 @@ def poller(world, now: float, deadline: int = 100) -> Poller:
 def test_poll_waits_grow_then_cap(world):
     job = submitted(world)
     start = job.created_at.timestamp()
-    world.gateway.updates = iter([VendorUpdate(vendor_job_id="gen_1", state=VendorState.PROCESSING, progress=p) for p in range(5)])
+    world.gateway.updates = iter(
+        [VendorUpdate(vendor_job_id="gen_1", state=VendorState.PROCESSING, progress=p) for p in range(5)]
+    )
     waits = [poller(world, start).poll(job.id, last)["wait"] for last in (None, 2, 4, 8, 10)]
     assert waits == [2, 4, 8, 10, 10]
 

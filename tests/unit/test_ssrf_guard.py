@@ -41,7 +41,14 @@ def test_a_name_resolving_to_any_private_address_is_refused():
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/a.png", "file:///etc/passwd", "http://example.com/a.png", "https://user:pw@example.com/a.png", "https:///x"]
+    "url",
+    [
+        "ftp://example.com/a.png",
+        "file:///etc/passwd",
+        "http://example.com/a.png",
+        "https://user:pw@example.com/a.png",
+        "https:///x",
+    ],
 )
 def test_url_shapes_refused(url):
     with pytest.raises(FetchRefused):

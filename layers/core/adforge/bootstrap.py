@@ -34,7 +34,7 @@ def store() -> StoreSettings:
 
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service)  # type: ignore[call-overload]
+    return boto3.client(service)
 
 
 @cache
@@ -112,13 +112,21 @@ def recorder() -> UpdateRecorder:
 def submitter() -> Submitter:
     poll = PollSettings.from_env()
     return Submitter(
-        jobs(), input_assets(), events(), gateways(), vendor_settings().public_api_url, poll.webhook_wait_seconds, poll.poll_initial_seconds
+        jobs(),
+        input_assets(),
+        events(),
+        gateways(),
+        vendor_settings().public_api_url,
+        poll.webhook_wait_seconds,
+        poll.poll_initial_seconds,
     )
 
 
 def poller() -> Poller:
     poll = PollSettings.from_env()
-    return Poller(jobs(), recorder(), gateways(), time.time, poll.poll_initial_seconds, poll.poll_max_seconds, poll.job_deadline_seconds)
+    return Poller(
+        jobs(), recorder(), gateways(), time.time, poll.poll_initial_seconds, poll.poll_max_seconds, poll.job_deadline_seconds
+    )
 
 
 def completer() -> Completer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.parser
 import hashlib
 import hmac
@@ -18,13 +19,13 @@ from urllib.parse import parse_qs
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
 
-TOKEN_PATH = "/api/v1/Authorization/GenerateJwtToken"
+AUTH_PATH = "/api/v1/Authorization/GenerateJwtToken"
 UNAUTHORIZED = "Token is missing, invalid or ApplicationId is not found in the token."
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
 REFRESH_LIFETIME = 7 * 24 * 3600.0
 
 
-class Rejected(Exception):
+class RequestError(Exception):
     """Raised by request parsing; carries the vendor's error reply."""
 
     def __init__(self, reply: Reply) -> None:
@@ -55,18 +56,26 @@ def iso(moment: float) -> str:
 def problem(status: int, errors: dict[str, list[str]], detail: str | None = None) -> Reply:
     """The documented business/engine error body ("One or more errors occurred.")."""
     body = {
-        "errors": errors, "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1", "title": "One or more errors occurred.",
-        "status": status, "detail": detail, "instance": None, "extensions": {"traceId": trace_id()},
-    }  # fmt: skip
+        "errors": errors,
+        "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+        "title": "One or more errors occurred.",
+        "status": status,
+        "detail": detail,
+        "instance": None,
+        "extensions": {"traceId": trace_id()},
+    }
     return Reply(status, json.dumps(body).encode(), PROBLEM_JSON)
 
 
 def validation(name: str, *messages: str) -> Reply:
     """The documented model-validation error body ("One or more validation errors occurred.")."""
     body = {
-        "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "One or more validation errors occurred.",
-        "status": 400, "errors": {name: list(messages)}, "traceId": trace_id(),
-    }  # fmt: skip
+        "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        "title": "One or more validation errors occurred.",
+        "status": 400,
+        "errors": {name: list(messages)},
+        "traceId": trace_id(),
+    }
     return Reply(400, json.dumps(body).encode(), PROBLEM_JSON)
 
 
@@ -93,9 +102,10 @@ def form(request: Request) -> dict[str, Field]:
         return {}
     message = email.parser.BytesParser().parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
     fields: dict[str, Field] = {}
-    for part in message.get_payload() if message.is_multipart() else []:
+    for part in list(message.walk())[1:]:
         name = str(part.get_param("name", header="content-disposition") or "").lower()
-        fields[name] = Field(part.get_payload(decode=True) or b"", part.get_filename())
+        payload = part.get_payload(decode=True)
+        fields[name] = Field(payload if isinstance(payload, bytes) else b"", part.get_filename())
     return fields
 
 
@@ -110,7 +120,7 @@ def json_body(request: Request) -> dict[str, Any]:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise Rejected(validation("$", "The request body must be a JSON object."))
+        raise RequestError(validation("$", "The request body must be a JSON object."))
     return {key.lower(): value for key, value in body.items()}
 
 
@@ -125,12 +135,12 @@ def need_guid(values: Mapping[str, Any], name: str) -> str:
     """A required, non-empty GUID parameter, or the documented validation error."""
     raw = values.get(name.lower())
     if raw is None or str(raw) == "":
-        raise Rejected(validation(name, f"The {name} field is required."))
+        raise RequestError(validation(name, f"The {name} field is required."))
     parsed = guid(raw)
     if parsed is None:
-        raise Rejected(validation(name, f"The value '{raw}' is not valid."))
+        raise RequestError(validation(name, f"The value '{raw}' is not valid."))
     if parsed == str(uuid.UUID(int=0)):
-        raise Rejected(validation(name, f"The {name} field must be a non-empty GUID."))
+        raise RequestError(validation(name, f"The {name} field must be a non-empty GUID."))
     return parsed
 
 
@@ -139,7 +149,7 @@ def flag(values: Mapping[str, str], name: str, default: bool) -> bool:
     if raw == "":
         return default
     if raw.lower() not in ("true", "false"):
-        raise Rejected(validation(name, f"The value '{raw}' is not valid."))
+        raise RequestError(validation(name, f"The value '{raw}' is not valid."))
     return raw.lower() == "true"
 
 
@@ -161,7 +171,7 @@ class AdCreativeAuth(Sandbox):
         self.api_key = api_key
         self.api_secret = api_secret
         self.token_lifetime = 3600.0
-        self.api("POST", TOKEN_PATH, "generate_jwt_token", self._generate_token)
+        self.api("POST", AUTH_PATH, "generate_jwt_token", self._generate_token)
 
     def api(self, method: str, path: str, name: str, handler: Callable[[Request], Reply]) -> None:
         """An authenticated, fault-injectable route, matched case-insensitively like ASP.NET routing."""
@@ -169,7 +179,7 @@ class AdCreativeAuth(Sandbox):
         def guarded(request: Request) -> Reply:
             try:
                 return handler(request)
-            except Rejected as rejection:
+            except RequestError as rejection:
                 return rejection.reply
 
         self.route(method, f"(?i:{path})", name, guarded)
@@ -179,7 +189,7 @@ class AdCreativeAuth(Sandbox):
         secret_ok = hmac.compare_digest(header(request, "x-api-secret").encode(), self.api_secret.encode())
         if not (keys_ok and secret_ok):
             return unauthorized()
-        if request.path.lower() == TOKEN_PATH.lower():
+        if request.path.lower() == AUTH_PATH.lower():
             return None
         application = self.token_application(request)
         claimed = guid(self._claimed_application(request))
@@ -188,7 +198,7 @@ class AdCreativeAuth(Sandbox):
         return None
 
     def fault_reply(self, status: int, retry_after: int | None) -> Reply:
-        message = "Too many requests. Retry after the number of seconds in Retry-After." if status == 429 else "Service temporarily unavailable."
+        message = "Too many requests: retry after Retry-After seconds." if status == 429 else "Service temporarily unavailable."
         reply = problem(status, {"business:": [message]})
         if retry_after is not None:
             reply.headers["Retry-After"] = str(retry_after)
@@ -217,10 +227,8 @@ class AdCreativeAuth(Sandbox):
     def _claimed_application(self, request: Request) -> str | None:
         values: dict[str, Any] = {**query(request), **texts(form(request))}
         if "json" in header(request, "content-type"):
-            try:
+            with contextlib.suppress(RequestError):
                 values.update(json_body(request))
-            except Rejected:
-                pass
         claimed = values.get("applicationid")
         return None if claimed is None else str(claimed)
 
@@ -231,10 +239,18 @@ class AdCreativeAuth(Sandbox):
         application = need_guid(json_body(request), "applicationId")
         now = time.time()
         expires = now + self.token_lifetime
-        head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        claims = _b64(json.dumps({"applicationId": application, "iat": int(now), "exp": round(expires, 3), "jti": str(uuid.uuid4())}).encode())
-        token = f"{head}.{claims}.{self._sign(f'{head}.{claims}')}"
-        return Reply.json(200, {
-            "$id": "1", "applicationId": application, "accessToken": token, "accessTokenExpiration": iso(expires),
-            "refreshToken": base64.b64encode(secrets.token_bytes(32)).decode(), "refreshTokenExpiration": iso(now + REFRESH_LIFETIME),
-        })  # fmt: skip
+        head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+        claims = {"applicationId": application, "iat": int(now), "exp": round(expires, 3), "jti": str(uuid.uuid4())}
+        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+        token = f"{head}.{payload}.{self._sign(f'{head}.{payload}')}"
+        return Reply.json(
+            200,
+            {
+                "$id": "1",
+                "applicationId": application,
+                "accessToken": token,
+                "accessTokenExpiration": iso(expires),
+                "refreshToken": base64.b64encode(secrets.token_bytes(32)).decode(),
+                "refreshTokenExpiration": iso(now + REFRESH_LIFETIME),
+            },
+        )

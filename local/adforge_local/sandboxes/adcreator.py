@@ -51,7 +51,6 @@ import time
 import uuid
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
@@ -471,14 +470,6 @@ class AdCreatorSandbox(Sandbox):
             video = self.videos.get(video_id)
             payload = None if video is None else {"video": _public(video)}
         return Reply.json(200, payload) if payload else _error(404, f"Video {video_id} not found")
-
-    # plumbing --------------------------------------------------------------------------------
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        """The base handler with TCP_NODELAY: it writes headers and body separately, which costs ~40 ms
-        per keep-alive request (Nagle + delayed ACK) without it."""
-        handler = super()._handler_class()
-        handler.disable_nagle_algorithm = True
-        return handler
 
     def _schedule(self, finish: Callable[[str], None], job_id: str) -> None:
         """Finish the job after `processing_seconds`, unless the never_finish fault is on."""

@@ -198,7 +198,9 @@ class Sandbox:
             return
         copies = 2 if faults.duplicate_webhooks else 1
         for _ in range(copies):
-            threading.Thread(target=self._deliver_with_retries, args=(url, body, headers, list(faults.webhook_retry_delays)), daemon=True).start()
+            threading.Thread(
+                target=self._deliver_with_retries, args=(url, body, headers, list(faults.webhook_retry_delays)), daemon=True
+            ).start()
 
     def _deliver_with_retries(self, url: str, body: bytes, headers: dict[str, str], delays: list[float]) -> None:
         for delay in delays:
@@ -206,8 +208,10 @@ class Sandbox:
             with self.lock:
                 self.stats["webhook_attempt"] += 1
             try:
-                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST")
-                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback sandbox
+                request = urllib.request.Request(
+                    url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
                     if 200 <= response.status < 300:
                         with self.lock:
                             self.stats["webhook_delivered"] += 1
@@ -223,6 +227,7 @@ class Sandbox:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in separate writes
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)

@@ -14,6 +14,7 @@ content_policy_violation); outputs are real PNG (or MP4) bytes served under `/ou
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import hashlib
 import hmac
@@ -30,7 +31,14 @@ from adforge_local.sandboxes.png import dimensions, mp4, png
 
 IMAGE_SIZES = {"1024x1024", "1536x1024", "1024x1536", "1792x1024", "1024x1792"}
 VIDEO_RATIOS = {"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}
-RATIO_SIZES = {"21:9": "1792x768", "16:9": "1536x864", "4:3": "1024x768", "1:1": "1024x1024", "3:4": "768x1024", "9:16": "864x1536"}
+RATIO_SIZES = {
+    "21:9": "1792x768",
+    "16:9": "1536x864",
+    "4:3": "1024x768",
+    "1:1": "1024x1024",
+    "3:4": "768x1024",
+    "9:16": "864x1536",
+}
 IMAGE_CREDITS = 2
 VIDEO_CREDITS = 30
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -42,6 +50,19 @@ def _now() -> str:
 
 def _error(status: int, code: str, message: str, kind: str = "invalid_request_error", param: str | None = None) -> Reply:
     return Reply.json(status, {"error": {"code": code, "message": message, "type": kind, "param": param}})
+
+
+def _form_fields(content_type: str, body: bytes) -> dict[str, bytes]:
+    """multipart/form-data -> {field name: raw bytes}."""
+    message = email.parser.BytesParser().parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    fields: dict[str, bytes] = {}
+    for part in message.get_payload() or []:
+        if isinstance(part, email.message.Message):
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            if isinstance(name, str) and isinstance(payload, bytes):
+                fields[name] = payload
+    return fields
 
 
 class CreativeAISandbox(Sandbox):
@@ -76,7 +97,15 @@ class CreativeAISandbox(Sandbox):
     def fault_reply(self, status: int, retry_after: int | None) -> Reply:
         if status == 429:
             return Reply.json(
-                429, {"error": {"code": "rate_limit_exceeded", "message": "Too many requests.", "type": "rate_limit_exceeded", "param": None}},
+                429,
+                {
+                    "error": {
+                        "code": "rate_limit_exceeded",
+                        "message": "Too many requests.",
+                        "type": "rate_limit_exceeded",
+                        "param": None,
+                    }
+                },
                 **{"Retry-After": str(retry_after or 1)},
             )
         return _error(status, "provider_unavailable", "Upstream provider is down.", "server_error")
@@ -86,13 +115,20 @@ class CreativeAISandbox(Sandbox):
         if not isinstance(prompt, str) or not prompt.strip():
             return _error(400, "invalid_request_error", "prompt is required", param="prompt")
         if "forbidden" in prompt.lower():
-            return _error(400, "content_policy_violation", "Your request was rejected because it may generate content that violates our usage policy.", param="prompt")
+            return _error(
+                400,
+                "content_policy_violation",
+                "Your request was rejected because it may generate content that violates our usage policy.",
+                param="prompt",
+            )
         return None
 
     def _charge(self, credits: int) -> Reply | None:
         with self.lock:
             if self.credits < credits:
-                return _error(402, "insufficient_credits", "Not enough credits. Top up at Dashboard -> Billing.", "insufficient_credits")
+                return _error(
+                    402, "insufficient_credits", "Not enough credits. Top up at Dashboard -> Billing.", "insufficient_credits"
+                )
             self.credits -= credits
         return None
 
@@ -100,7 +136,7 @@ class CreativeAISandbox(Sandbox):
         if url is None:
             return None, None
         try:
-            with urllib.request.urlopen(str(url), timeout=10) as response:  # noqa: S310 - sandbox on loopback
+            with urllib.request.urlopen(str(url), timeout=10) as response:
                 data = response.read(MAX_INPUT_BYTES + 1)
         except (OSError, ValueError):
             return None, _error(400, "invalid_request_error", "image_url could not be fetched", param="image_url")
@@ -137,13 +173,17 @@ class CreativeAISandbox(Sandbox):
         if refusal is None and (not isinstance(duration, int) or not 3 <= duration <= 15):
             refusal = _error(400, "invalid_request_error", "duration must be 3-15 seconds", param="duration")
         if refusal is None and ratio not in VIDEO_RATIOS:
-            refusal = _error(400, "invalid_request_error", f"aspect_ratio must be one of {sorted(VIDEO_RATIOS)}", param="aspect_ratio")
+            refusal = _error(
+                400, "invalid_request_error", f"aspect_ratio must be one of {sorted(VIDEO_RATIOS)}", param="aspect_ratio"
+            )
         source, bad_input = self._fetch_input(body.get("image_url"))
         refusal = refusal or bad_input or self._charge(VIDEO_CREDITS)
         if refusal is not None:
             return refusal
         job = self._new_job("vgen", "video.generation", body, credits=VIDEO_CREDITS, source=source)
-        job.update(n=1, size=RATIO_SIZES[ratio], model_actual="kling-o3-pro-i2v" if source else "kling-o3-pro-t2v", failover_used=False)
+        job.update(
+            n=1, size=RATIO_SIZES[ratio], model_actual="kling-o3-pro-i2v" if source else "kling-o3-pro-t2v", failover_used=False
+        )
         return Reply.json(202, self._public(job))
 
     def _status(self, request: Request) -> Reply:
@@ -167,16 +207,14 @@ class CreativeAISandbox(Sandbox):
         content_type = request.headers.get("Content-Type", "")
         if not content_type.startswith("multipart/form-data"):
             return _error(400, "invalid_request_error", "images/edits takes multipart/form-data", param="image")
-        message = email.parser.BytesParser().parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
-        parts = {part.get_param("name", header="content-disposition"): part for part in message.get_payload() or []}  # type: ignore[union-attr]
-        image = parts.get("image")
-        if image is None:
+        parts = _form_fields(content_type, request.body)
+        data = parts.get("image")
+        if data is None:
             return _error(400, "invalid_request_error", "image is required", param="image")
-        data = image.get_payload(decode=True) or b""
         if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff")):
             return _error(400, "invalid_request_error", "image must be PNG or JPEG", param="image")
-        prompt = (parts["prompt"].get_payload(decode=True) or b"").decode() if "prompt" in parts else ""
-        size = (parts["size"].get_payload(decode=True) or b"1024x1024").decode() if "size" in parts else "1024x1024"
+        prompt = parts.get("prompt", b"").decode()
+        size = parts.get("size", b"1024x1024").decode()
         refusal = self._check_prompt(prompt) or self._charge(IMAGE_CREDITS)
         if refusal is not None:
             return refusal
@@ -215,7 +253,10 @@ class CreativeAISandbox(Sandbox):
             if job is None or self.faults.never_finish:
                 return
             if self.faults.fail_generation:
-                job.update(status="failed", error={"message": "Generation failed upstream", "type": "server_error", "code": "generation_failed"})
+                job.update(
+                    status="failed",
+                    error={"message": "Generation failed upstream", "type": "server_error", "code": "generation_failed"},
+                )
             else:
                 urls = [self._render(job, i) for i in range(job["n"])]
                 job.update(status="completed", output_url=urls[0], output_urls=urls)
@@ -224,7 +265,9 @@ class CreativeAISandbox(Sandbox):
         if snapshot.get("webhook_url"):
             self._send_webhook(snapshot)
             if self.faults.reorder_webhooks:
-                self._send_webhook({**snapshot, "status": "processing", "output_url": None, "output_urls": [], "completed_at": None})
+                self._send_webhook(
+                    {**snapshot, "status": "processing", "output_url": None, "output_urls": [], "completed_at": None}
+                )
 
     def _render(self, job: dict[str, Any], index: int) -> str:
         name = f"{job['id']}-{index}"

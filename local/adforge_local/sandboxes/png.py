@@ -25,7 +25,9 @@ def png(width: int, height: int, seed: str) -> bytes:
         row = background * left + (inside if in_band else background) * (right - left) + background * (width - right)
         rows.append(b"\x00" + row)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + _chunk(b"IEND", b"")
+    )
 
 
 def mp4(seed: str) -> bytes:

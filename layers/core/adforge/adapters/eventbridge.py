@@ -21,7 +21,7 @@ class EventBridgePublisher:
         self._bus = bus_name
 
     def publish(self, event: JobEvent, job: Job) -> None:
-        entry = {
+        entry: dict[str, Any] = {
             "Source": SOURCE,
             "DetailType": event.value,
             "Detail": json.dumps(event_detail(job)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -18,10 +19,8 @@ class StepFunctionsWorkflow:
         self._arn = state_machine_arn
 
     def start(self, job: Job) -> None:
-        try:
+        with contextlib.suppress(self._client.exceptions.ExecutionAlreadyExists):  # the same job started twice is one execution
             self._client.start_execution(stateMachineArn=self._arn, name=job.id, input=json.dumps({"job_id": job.id}))
-        except self._client.exceptions.ExecutionAlreadyExists:
-            pass  # the same job started twice is one execution
 
 
 class StepFunctionsTasks:

@@ -56,7 +56,9 @@ class JobIntake:
             self.workflow.start(job)
         except Exception as error:
             self._abandon(job, error)
-            raise ServiceUnavailable("the job could not be started; it was marked failed, nothing was sent to a vendor") from error
+            raise ServiceUnavailable(
+                "the job could not be started; it was marked failed, nothing was sent to a vendor"
+            ) from error
         return job
 
     def _take_input(self, tenant_id: str, job_id: str, image: ProductImage | None) -> tuple[str | None, bool]:

@@ -40,7 +40,9 @@ class Submitter:
         except VendorError as error:
             if not error.retryable:
                 return self._rejected(job, capabilities.name, error)
-            failed = VendorAttempt(vendor=capabilities.name, outcome="failed", error=JobError(code=error.code, message=error.message))
+            failed = VendorAttempt(
+                vendor=capabilities.name, outcome="failed", error=JobError(code=error.code, message=error.message)
+            )
             self.jobs.amend(job, attempts=[*job.attempts, failed])
             raise  # the state machine retries with backoff, then fails the job
         attempt = VendorAttempt(vendor=capabilities.name, vendor_job_id=vendor_job_id)

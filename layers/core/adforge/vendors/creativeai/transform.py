@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from adforge.domain.models import JobError, JobKind, VendorState, VendorSubmission, VendorUpdate
-from adforge.vendors.errors import VendorProtocolError
 from adforge.vendors.creativeai import NAME
+from adforge.vendors.errors import VendorProtocolError
 
 IMAGE_MODEL = "dall-e-3"
 VIDEO_MODEL = "auto"
@@ -84,7 +84,8 @@ def to_update(body: Any) -> VendorUpdate:
     outputs = [str(url) for url in body.get("output_urls") or ([body["output_url"]] if body.get("output_url") else [])]
     error = None
     if state is VendorState.FAILED:
-        detail = body.get("error") if isinstance(body.get("error"), dict) else {}
+        raw_error = body.get("error")
+        detail: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
         error = JobError(
             code=str(detail.get("code") or "generation_failed"),
             message=str(detail.get("message") or body.get("error_message") or "generation failed"),

@@ -1,0 +1,65 @@
+"""The public API on the local stack: auth, tenancy, validation, error shape."""
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import finish, submit
+
+pytestmark = pytest.mark.e2e
+
+
+def job_items(stack) -> int:
+    scan = stack.client("dynamodb").scan(
+        TableName=stack.table, FilterExpression="begins_with(pk, :p)", ExpressionAttributeValues={":p": {"S": "JOB#"}}
+    )
+    return int(scan["Count"])
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer afk_wrong"}, {"Authorization": "Basic abc"}])
+def test_no_key_or_a_wrong_key_is_refused(stack, headers):
+    answer = httpx.post(f"{stack.api.url}/v1/jobs", json={"prompt": "a red mug"}, headers=headers)
+    assert answer.status_code == 401
+    assert answer.json() == {"message": "Unauthorized"}
+
+
+def test_another_tenants_job_looks_exactly_like_a_missing_one(stack, acme, globex):
+    job_id = submit(acme)
+    finish(stack, acme, job_id)
+    theirs = globex.api.get(f"/v1/jobs/{job_id}")
+    missing = globex.api.get("/v1/jobs/job_00000000000000000000000000000000")
+    assert theirs.status_code == missing.status_code == 404
+    strip = lambda body: {**body["error"], "request_id": None}  # noqa: E731
+    assert (
+        strip(theirs.json()) == strip(missing.json()) == {"code": "job_not_found", "message": "no such job", "request_id": None}
+    )
+    assert acme.api.get(f"/v1/jobs/{job_id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"prompt": "x"}, 422, "validation_error"),
+        ({"prompt": "a red mug", "count": 9}, 422, "validation_error"),
+        ({"prompt": "a red mug", "vendor": "nobody"}, 422, "unknown_vendor"),
+        ({"prompt": "a red mug", "aspect_ratios": ["1:1", "16:9"]}, 422, "no_capable_vendor"),
+        ({"prompt": "a red mug", "image": {"key": "tenants/globex/uploads/product.png"}}, 422, "image_not_found"),
+        ({"prompt": "a red mug", "image": {"url": "http://10.0.0.8/p.png"}}, 422, "url_not_allowed"),
+        ({"prompt": "a red mug", "image": {"url": "https://169.254.169.254/latest/meta-data/"}}, 422, "url_not_allowed"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_and_writes_nothing(stack, acme, globex, body, status, code):
+    before = job_items(stack)
+    answer = acme.api.post("/v1/jobs", json=body)
+    assert answer.status_code == status, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == code and error["message"] and error["request_id"]
+    assert job_items(stack) == before
+
+
+def test_a_job_is_announced_with_the_vendor_asked_for_and_the_one_that_served(stack, acme):
+    job_id = submit(acme, vendor="creativeai")
+    job = finish(stack, acme, job_id)
+    assert (job["vendor_requested"], job["vendor"], job["status"]) == ("creativeai", "creativeai", "completed")
+    assert "task_token" not in job
+    downloaded = httpx.get(job["assets"][0]["url"])
+    assert downloaded.status_code == 200 and downloaded.content[:4] == b"\x89PNG"
