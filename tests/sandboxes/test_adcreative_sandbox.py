@@ -471,6 +471,8 @@ def test_stock_parameters_are_model_validated(client: httpx.Client, fields: dict
 
 
 def test_check_application_all_progresses_lists_the_running_processes(sandbox: AdCreativeSandbox, client: httpx.Client) -> None:
+    done = start_stock(client, userPrompt="a finished bird").json()["imageRenderProcessId"]
+    wait_finished(client, ST, ST_PROCESS, done)
     assert_problem(
         client.get(f"{ST}/CheckApplicationAllProgresses", params={"applicationId": APP}),
         404,

@@ -104,8 +104,8 @@ class StockAPI(AdCreativeJobs):
                 self.polls[process.id] += 1
             body = [self.progress(process) for process in running]
         if not body:
-            engine = f"No running or incomplete {STOCK.label} process was not found "
-            engine += f"for the User: N/A or the Application: {application}"
+            subject = f"the User: N/A or the Application: {application}"
+            engine = f"No running or incomplete {STOCK.label} process was not found for {subject}"
             business = f"Not found error occurred while checking {STOCK.label} process for the ApplicationId: {application}"
             return problem(404, {"engine: CheckProgress": [engine], "business: CheckApplicationAllProgresses": [business]})
         return Reply.json(200, body)

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from adforge.adapters.media import EXTENSIONS, SNIFF_BYTES, sniff
@@ -49,6 +50,10 @@ def _read_head(chunks: Iterator[bytes]) -> bytes:
     return head
 
 
+# One 8 MiB part in flight: memory stays flat whatever the file size (a Lambda has little to spare).
+STREAMING = TransferConfig(multipart_threshold=8 * 2**20, multipart_chunksize=8 * 2**20, max_concurrency=1, use_threads=False)
+
+
 class S3AssetStore:
     """`AssetStore` over a boto3 S3 client and a guarded `Fetcher`."""
 
@@ -70,7 +75,7 @@ class S3AssetStore:
             reader = _LimitedReader(head, chunks, self._max)
             full_key = key + EXTENSIONS[content_type]
             # upload_fileobj aborts its multipart upload when the reader raises: no partial object remains
-            self._s3.upload_fileobj(reader, self._bucket, full_key, ExtraArgs={"ContentType": content_type})
+            self._s3.upload_fileobj(reader, self._bucket, full_key, ExtraArgs={"ContentType": content_type}, Config=STREAMING)
         return Asset(key=full_key, content_type=content_type, size=reader.size, sha256=reader.digest.hexdigest())
 
     def describe(self, key: str) -> Asset:

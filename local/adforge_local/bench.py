@@ -1,0 +1,120 @@
+"""`make bench`: figures measured side by side in one run, printed as ratios (no timed tests anywhere)."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import httpx
+
+from adforge.adapters.media import CREATIVE_TYPES
+from adforge.adapters.s3_assets import S3AssetStore
+from adforge_local.stack import LocalStack, Options, _free_port
+
+MIB = 2**20
+
+
+class _Body:
+    content_type = "image/png"
+
+    def __init__(self, size: int) -> None:
+        self.declared_length = size
+
+    def chunks(self) -> Iterator[bytes]:
+        block = b"\x89PNG\r\n\x1a\n" + bytes(64 * 1024 - 8)
+        for _ in range(self.declared_length // len(block)):
+            yield block
+
+
+class _Fetcher:
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    @contextmanager
+    def open(self, url: str) -> Iterator[_Body]:
+        yield _Body(self.size)
+
+
+def _peak(action: Any) -> int:
+    tracemalloc.start()
+    action()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+@contextmanager
+def _moto_elsewhere() -> Iterator[str]:
+    """moto in its own process, so the object store's memory is not counted as ours."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(endpoint + "/moto-api/", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def ingest_memory() -> None:
+    """Peak Python memory in our process: streaming a 48 MiB output into S3 vs reading it whole first."""
+    with _moto_elsewhere() as endpoint:
+        s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="x", aws_secret_access_key="x")
+        s3.create_bucket(Bucket="bench")
+        for size in (24 * MIB, 96 * MIB):
+            store = S3AssetStore(s3, "bench", _Fetcher(size), size * 2, CREATIVE_TYPES)
+            streamed = _peak(lambda: store.ingest("x", "streamed"))  # noqa: B023 - called at once
+            buffered = _peak(lambda: s3.put_object(Bucket="bench", Key="buffered", Body=b"".join(_Body(size).chunks())))  # noqa: B023
+            print(f"ingest {size // MIB:3d} MiB  streamed peak {streamed / MIB:6.1f} MiB | buffered peak {buffered / MIB:6.1f} MiB | "
+                  f"buffered/streamed = {buffered / streamed:4.1f}x")  # fmt: skip
+
+
+def job_paths(runs: int = 3) -> None:
+    """Job latency and vendor status calls: webhook path vs polling fallback, same stack, same sandbox."""
+    options = Options(webhook_wait_seconds=2, poll_initial_seconds=1, poll_max_seconds=2, processing_seconds=0.5)
+    with LocalStack(options) as stack:
+        key = stack.create_tenant("bench")
+        upload = "tenants/bench/uploads/p.png"
+        stack.client("s3").put_object(
+            Bucket=stack.bucket, Key=upload, Body=(stack.root / "local/assets/sample-product.png").read_bytes()
+        )
+        api = httpx.Client(base_url=stack.api.url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        figures: dict[str, tuple[list[float], list[int], list[int]]] = {}
+        for path, faults in (("webhook", {}), ("polling", {"drop_webhooks": True})):
+            seconds, polls, transitions = [], [], []
+            for _ in range(runs):
+                stack.creativeai.reset()
+                stack.creativeai.set_faults(processing_seconds=options.processing_seconds, **faults)
+                started = time.monotonic()
+                job_id = api.post("/v1/jobs", json={"prompt": "a red mug on marble", "image": {"key": upload}}).json()["id"]
+                stack.wait_for_execution(job_id)
+                seconds.append(time.monotonic() - started)
+                polls.append(sum(stack.creativeai.polls.values()))
+                transitions.append(len(stack.history(job_id)))
+            figures[path] = (seconds, polls, transitions)
+    for path, (seconds, polls, transitions) in figures.items():
+        print(f"{path:8s} path    median {statistics.median(seconds):5.2f} s | vendor status polls {statistics.median(polls):3.0f} | "
+              f"execution history events {statistics.median(transitions):3.0f}")  # fmt: skip
+    ratio = statistics.median(figures["polling"][0]) / statistics.median(figures["webhook"][0])
+    print(
+        f"polling/webhook latency = {ratio:4.1f}x (webhook wait {options.webhook_wait_seconds} s, sandbox render {options.processing_seconds} s)"
+    )
+
+
+if __name__ == "__main__":
+    ingest_memory()
+    job_paths()
