@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from adforge.adapters.dynamodb_jobs import JobAlreadyExists
@@ -55,17 +56,45 @@ class FakeJobs:
         return updated
 
 
+class FakeDownload:
+    """An opened response whose body is its own URL."""
+
+    content_type = "image/png"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.declared_length: int | None = len(url)
+
+    def chunks(self) -> Iterator[bytes]:
+        yield self.url.encode()
+
+
+@contextmanager
+def opened(url: str) -> Iterator[FakeDownload]:
+    yield FakeDownload(url)
+
+
+class FakeFetcher:
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def open(self, url: str) -> Any:
+        self.opened.append(url)
+        return opened(url)
+
+
 class FakeAssets:
     def __init__(self, objects: dict[str, bytes] | None = None) -> None:
         self.objects = dict(objects or {})
         self.fail_on: set[str] = set()
         self.shared: list[str] = []
 
-    def ingest(self, url: str, key: str) -> Asset:
-        if url in self.fail_on:
-            raise InputRejected("fetch_failed", f"cannot fetch {url}")
-        self.objects[key + ".png"] = url.encode()
-        return Asset(key=key + ".png", content_type="image/png", size=len(url), sha256="0" * 64)
+    def ingest(self, source: Any, key: str) -> Asset:
+        with source as download:
+            if download.url in self.fail_on:
+                raise InputRejected("fetch_failed", f"cannot fetch {download.url}")
+            self.objects[key + ".png"] = b"".join(download.chunks())
+        return Asset(key=key + ".png", content_type="image/png", size=len(download.url), sha256="0" * 64)
 
     def describe(self, key: str) -> Asset:
         if key not in self.objects:
@@ -133,3 +162,6 @@ class FakeGateway:
     def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
         self.status_calls += 1
         return next(self.updates)
+
+    def open_output(self, ref: str) -> Any:
+        return opened(ref)

@@ -84,8 +84,8 @@ def ingest_memory() -> None:
         s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="x", aws_secret_access_key="x")
         s3.create_bucket(Bucket="bench")
         for size in (24 * MIB, 96 * MIB):
-            store = S3AssetStore(s3, "bench", _Fetcher(size), size * 2, CREATIVE_TYPES)
-            streamed = _peak(partial(store.ingest, "x", "streamed"))
+            store = S3AssetStore(s3, "bench", size * 2, CREATIVE_TYPES)
+            streamed = _peak(partial(store.ingest, _Fetcher(size).open("x"), "streamed"))
             buffered = _peak(partial(_buffered_upload, s3, size))
             print(
                 f"ingest {size // MIB:3d} MiB  streamed peak {streamed / MIB:6.1f} MiB | "

@@ -44,8 +44,8 @@ def keys(s3) -> list[str]:
 
 
 def test_ingest_sniffs_the_type_and_hashes_what_it_stored(s3):
-    store = S3AssetStore(s3, "assets", FakeFetcher({"u": JPEG}), 10_000, IMAGE_TYPES)
-    asset = store.ingest("u", "tenants/a/jobs/j/output-0")
+    store = S3AssetStore(s3, "assets", 10_000, IMAGE_TYPES)
+    asset = store.ingest(FakeFetcher({"u": JPEG}).open("u"), "tenants/a/jobs/j/output-0")
     assert (asset.key, asset.content_type, asset.size) == ("tenants/a/jobs/j/output-0.jpg", "image/jpeg", len(JPEG))
     stored = s3.get_object(Bucket="assets", Key=asset.key)
     assert stored["Body"].read() == JPEG and stored["ContentType"] == "image/jpeg"
@@ -54,34 +54,27 @@ def test_ingest_sniffs_the_type_and_hashes_what_it_stored(s3):
 
 @pytest.mark.parametrize("declare", [True, False])
 def test_oversize_leaves_no_object(s3, declare):
-    store = S3AssetStore(s3, "assets", FakeFetcher({"u": PNG}, declare=declare), len(PNG) - 1, IMAGE_TYPES)
+    store = S3AssetStore(s3, "assets", len(PNG) - 1, IMAGE_TYPES)
     with pytest.raises(InputRejected) as raised:
-        store.ingest("u", "tenants/a/x")
+        store.ingest(FakeFetcher({"u": PNG}, declare=declare).open("u"), "tenants/a/x")
     assert raised.value.code == "too_large"
     assert keys(s3) == []
 
 
 def test_content_that_is_not_an_allowed_type_is_refused(s3):
-    html = b"<html><body>not an image</body></html>"
-    store = S3AssetStore(
-        s3, "assets", FakeFetcher({"u": html, "v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50}), 10_000, IMAGE_TYPES
-    )
+    sources = FakeFetcher({"u": b"<html><body>not an image</body></html>", "v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50})
+    store = S3AssetStore(s3, "assets", 10_000, IMAGE_TYPES)
     for url in ("u", "v"):
         with pytest.raises(InputRejected, match="not one of"):
-            store.ingest(url, "tenants/a/x")
+            store.ingest(sources.open(url), "tenants/a/x")
     assert keys(s3) == []
-    assert (
-        S3AssetStore(s3, "assets", FakeFetcher({"v": b"\x00\x00\x00\x18ftypmp42" + b"0" * 50}), 10_000, CREATIVE_TYPES)
-        .ingest("v", "tenants/a/v")
-        .content_type
-        == "video/mp4"
-    )
+    assert S3AssetStore(s3, "assets", 10_000, CREATIVE_TYPES).ingest(sources.open("v"), "tenants/a/v").content_type == "video/mp4"
 
 
 def test_describe_checks_an_uploaded_object(s3):
     s3.put_object(Bucket="assets", Key="tenants/a/ok.png", Body=PNG)
     s3.put_object(Bucket="assets", Key="tenants/a/fake.png", Body=b"GIF89a....")
-    store = S3AssetStore(s3, "assets", FakeFetcher({}), 100_000, IMAGE_TYPES)
+    store = S3AssetStore(s3, "assets", 100_000, IMAGE_TYPES)
     assert store.describe("tenants/a/ok.png").size == len(PNG)
     with pytest.raises(InputRejected, match="not one of"):
         store.describe("tenants/a/fake.png")

@@ -36,7 +36,8 @@ PROMPTS = [
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[AdCreativeSandbox]:
-    box = AdCreativeSandbox(api_key=KEY, api_secret=SECRET).start()
+    box = AdCreativeSandbox(api_key=KEY, api_secret=SECRET)
+    box.start()
     yield box
     box.stop()
 
@@ -97,14 +98,14 @@ def upload(http: httpx.Client, filename: str = "red-headphones.png") -> dict[str
     return dict(reply.json())
 
 
-def start_photoshoot(http: httpx.Client, prompts: list[dict[str, Any]] | None = None, **extra: str) -> dict[str, Any]:
+def start_photoshoot(http: httpx.Client, **extra: str) -> dict[str, Any]:
     asset = upload(http)["backgroundRemovedImageAssetId"]
     fields = {
         "applicationId": APP,
         "userId": USER,
         "renderKind": "4",
         "productImageAssetId": asset,
-        "PromptObjectsString": json.dumps(PROMPTS if prompts is None else prompts),
+        "PromptObjectsString": json.dumps(PROMPTS),
         **extra,
     }
     reply = http.post(f"{PS}/AdCreative", files=multipart(**fields))

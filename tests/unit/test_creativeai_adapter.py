@@ -13,6 +13,7 @@ from adforge.vendors.creativeai.gateway import CreativeAIGateway
 from adforge.vendors.creativeai.transform import image_payload, to_update, video_payload
 from adforge.vendors.creativeai.webhook import REPLAY_WINDOW_SECONDS, CreativeAIWebhooks
 from adforge.vendors.signatures import SignatureInvalid
+from tests.fakes import FakeFetcher
 
 SECRET = "sk_test_123"
 
@@ -122,12 +123,13 @@ def test_gateway_routes_kinds_to_their_endpoints():
             return httpx.Response(202, json={"id": "gen_9", "status": "processing"})
         return httpx.Response(200, json={"id": "gen_9", "status": "processing"})
 
-    gateway = CreativeAIGateway(
-        CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
-    )
+    client = CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
+    gateway = CreativeAIGateway(client, FakeFetcher())
     assert gateway.submit(submission(kind="video")) == "gen_9"
     assert gateway.status("gen_9", JobKind.IMAGE).state is VendorState.PROCESSING
     assert seen == [("POST", "/v1/video/generations"), ("GET", "/api/v1/model/prediction/gen_9")]
+    with gateway.open_output("https://cdn.test/o.png") as output:
+        assert b"".join(output.chunks()) == b"https://cdn.test/o.png"
 
 
 def test_edit_image_is_multipart_with_the_image_bytes():

@@ -9,7 +9,7 @@ from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
 from adforge.vendors.errors import VendorContentPolicy, VendorUnavailable
-from tests.fakes import FakeAssets, FakeEvents, FakeGateway, FakeJobs, FakeTasks, FakeWorkflow
+from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeJobs, FakeTasks, FakeWorkflow
 
 UPLOAD = "tenants/acme/uploads/p.png"
 
@@ -25,9 +25,8 @@ def world():
         gateway = FakeGateway()
 
         def intake(self):
-            return JobIntake(
-                self.jobs, self.assets, self.events, self.workflow, frozenset({"creativeai"}), new_id=lambda: "job_1"
-            )
+            vendors = frozenset({"creativeai"})
+            return JobIntake(self.jobs, self.assets, self.events, self.workflow, FakeFetcher(), vendors, new_id=lambda: "job_1")
 
         def submitter(self):
             return Submitter(self.jobs, self.assets, self.events, {"creativeai": self.gateway}, "https://api.test/", 60, 5)
@@ -161,7 +160,7 @@ def test_a_concurrent_write_is_retried_on_the_fresh_record(world):
 def test_finished_jobs_never_move(world):
     job = submitted(world)
     world.recorder().record(job.id, "creativeai", done())
-    Completer(world.jobs, world.assets, world.events).collect(job.id)
+    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
     before = world.jobs.get(job.id)
     late = VendorUpdate(vendor_job_id="gen_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
     assert world.recorder().record(job.id, "creativeai", late) is Recorded.JOB_FINISHED
@@ -213,14 +212,14 @@ def test_collect_is_all_or_nothing(world):
     world.assets.fail_on.add("https://cdn/b.png")
     before = set(world.assets.objects)
     with pytest.raises(InputRejected):
-        Completer(world.jobs, world.assets, world.events).collect(job.id)
+        Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
     assert set(world.assets.objects) == before
     assert world.jobs.get(job.id).status is JobStatus.PROCESSING
 
 
 def test_fail_is_idempotent_and_marks_the_attempt(world):
     job = submitted(world)
-    completer = Completer(world.jobs, world.assets, world.events)
+    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway})
     completer.fail(job.id, "deadline_exceeded", "too slow", timed_out=True)
     completer.fail(job.id, "other", "ignored")
     stored = world.jobs.get(job.id)

@@ -49,12 +49,12 @@ def fetcher() -> GuardedFetcher:
 
 @cache
 def input_assets() -> S3AssetStore:
-    return S3AssetStore(client("s3"), store().bucket_name, fetcher(), store().max_input_bytes, IMAGE_TYPES)
+    return S3AssetStore(client("s3"), store().bucket_name, store().max_input_bytes, IMAGE_TYPES)
 
 
 @cache
 def output_assets() -> S3AssetStore:
-    return S3AssetStore(client("s3"), store().bucket_name, fetcher(), store().max_output_bytes, CREATIVE_TYPES)
+    return S3AssetStore(client("s3"), store().bucket_name, store().max_output_bytes, CREATIVE_TYPES)
 
 
 @cache
@@ -83,7 +83,7 @@ def vendor_secrets() -> dict[str, dict[str, str]]:
 
 def _creativeai(settings: VendorSettings, secret: dict[str, str]) -> VendorGateway:
     client = CreativeAIClient.create(settings.creativeai_base_url, secret["api_key"], settings.vendor_timeout_seconds)
-    return CreativeAIGateway(client)
+    return CreativeAIGateway(client, fetcher())
 
 
 GATEWAYS = {"creativeai": _creativeai}
@@ -102,7 +102,7 @@ def webhook_readers() -> dict[str, WebhookReader]:
 
 
 def intake() -> JobIntake:
-    return JobIntake(jobs(), input_assets(), events(), workflow(), VENDORS)
+    return JobIntake(jobs(), input_assets(), events(), workflow(), fetcher(), VENDORS)
 
 
 def recorder() -> UpdateRecorder:
@@ -130,4 +130,4 @@ def poller() -> Poller:
 
 
 def completer() -> Completer:
-    return Completer(jobs(), output_assets(), events())
+    return Completer(jobs(), output_assets(), events(), gateways())

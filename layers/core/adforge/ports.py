@@ -47,8 +47,8 @@ class Fetcher(Protocol):
 class AssetStore(Protocol):
     """Inputs and outputs in object storage."""
 
-    def ingest(self, url: str, key: str) -> Asset:
-        """Stream `url` into `key`, size-limited and content-checked."""
+    def ingest(self, source: AbstractContextManager[Download], key: str) -> Asset:
+        """Stream an opened download into `key` (+ extension), size-limited and content-checked."""
 
     def describe(self, key: str) -> Asset:
         """Metadata of an object already stored; raises `InputRejected` when unusable."""
@@ -91,6 +91,9 @@ class VendorGateway(Protocol):
 
     def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
         """One status call, no waiting."""
+
+    def open_output(self, ref: str) -> AbstractContextManager[Download]:
+        """Stream one output named in a completed update (a URL, or a vendor reference needing auth)."""
 
 
 class WebhookReader(Protocol):

@@ -58,11 +58,11 @@ Message Types and Enums pages say something, that was followed first):
 8. Stock: ImageStyle numbers other than Photorealistic = 3 are undocumented: names (Photorealistic, CustomWithText,
    CustomWithImage) are accepted, numbers 1-11 are valid, CustomWithText = 10 and CustomWithImage = 11. userPrompt
    over 1000 characters, customStyleText over 1000, or malformed loraParams give 400 in the business/engine form;
-   missing or invalid applicationId / userId / renderKind / imageStyle give the validation form. A RenderKind that
-   combines sizes (Social, Display, All) makes one task per size (RenderKind sizes from the public Enums page).
+   missing or invalid applicationId / userId / renderKind / imageStyle and an empty userPrompt give the validation form.
+   A RenderKind that combines sizes (Social, Display, All) makes one task per size (RenderKind sizes from the public Enums page).
 9. Download: lowResolution is a 1/4-scale thumbnail. The stock Download has no format: originals come back as PNG,
    thumbnails as JPEG (the photoshoot table's "as-is" rows). Replies carry Content-Disposition with
-   `<taskId>.<ext>`. Unfinished, failed or unknown tasks give the documented 404. Credits are not simulated.
+   `<taskId>.<ext>`. Unfinished, failed or unknown tasks give the documented 404.
 10. NotificationChannel: body `{"applicationId", "notificationChannelType": "WebHook", "url", "includeImageData",
    "isActive"}`; only WebHook channels are accepted (RabbitMQ can't be delivered here), channels belong to the token's
    application, DELETE answers 204, `/Active` with none answers the documented "engine: Active" 404. Unlike the
@@ -71,9 +71,12 @@ Message Types and Enums pages say something, that was followed first):
    the Progress message carries the progress object's fields. `ImageContentBytes` is the base64 original PNG when
    the channel has includeImageData, else null (and null for failed tasks). Because nothing is signed, the
    `bad_signature` fault has no effect; `reorder_webhooks` replays the process's first (progress 0) snapshot after
-   the final Progress message.
+   the final Progress message. Failed deliveries are retried on the sandbox schedule (`faults.webhook_retry_delays`).
 12. Injected 5xx and 429 replies use the business/engine form with an `errors["business:"]` message; 429 carries
-   Retry-After.
+   Retry-After. All error replies are `application/problem+json` (the ASP.NET ProblemDetails default).
+13. Query, form and JSON field names match case-insensitively (ASP.NET model binding); the "non-empty GUID" rule
+   applies to applicationId and userId of both APIs. Not simulated: RefreshJwtToken, credits (the documented
+   "API Key Credits" 400), a photoshoot CheckApplicationAllProgresses (undocumented), RabbitMQ channels.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from boto3.s3.transfer import TransferConfig
@@ -12,7 +13,7 @@ from botocore.exceptions import ClientError
 from adforge.adapters.media import EXTENSIONS, SNIFF_BYTES, sniff
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import Asset
-from adforge.ports import Fetcher
+from adforge.ports import Download
 
 
 class _LimitedReader:
@@ -55,18 +56,17 @@ STREAMING = TransferConfig(multipart_threshold=8 * 2**20, multipart_chunksize=8 
 
 
 class S3AssetStore:
-    """`AssetStore` over a boto3 S3 client and a guarded `Fetcher`."""
+    """`AssetStore` over a boto3 S3 client."""
 
-    def __init__(self, client: Any, bucket: str, fetcher: Fetcher, max_bytes: int, allowed: frozenset[str]) -> None:
+    def __init__(self, client: Any, bucket: str, max_bytes: int, allowed: frozenset[str]) -> None:
         self._s3 = client
         self._bucket = bucket
-        self._fetcher = fetcher
         self._max = max_bytes
         self._allowed = allowed
 
-    def ingest(self, url: str, key: str) -> Asset:
-        """Stream `url` to `<key><ext>`; the extension comes from the sniffed type."""
-        with self._fetcher.open(url) as download:
+    def ingest(self, source: AbstractContextManager[Download], key: str) -> Asset:
+        """Stream `source` to `<key><ext>`; the extension comes from the sniffed type."""
+        with source as download:
             if download.declared_length is not None and download.declared_length > self._max:
                 raise InputRejected("too_large", f"file is {download.declared_length} bytes, over the {self._max} byte limit")
             chunks = iter(download.chunks())

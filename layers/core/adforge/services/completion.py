@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Asset, Job, JobError
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository
+from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway
 from adforge.services.intake import tenant_prefix
 from adforge.services.outcomes import outcome
 
@@ -22,17 +23,19 @@ class Completer:
     jobs: JobRepository
     assets: AssetStore
     events: EventPublisher
+    gateways: Mapping[str, VendorGateway]
 
     def collect(self, job_id: str) -> dict[str, Any]:
         """Stream every output into the bucket, then mark the job completed (all or nothing)."""
         job = self.jobs.get(job_id)
         if job.is_finished:
             return outcome("finished")
-        assert job.result is not None and job.result.outputs, "only jobs with vendor outputs are collected"
+        assert job.result is not None and job.result.outputs and job.vendor, "only jobs with vendor outputs are collected"
+        gateway = self.gateways[job.vendor]
         stored: list[Asset] = []
         try:
-            for index, url in enumerate(job.result.outputs):
-                stored.append(self.assets.ingest(url, output_stem(job, index)))
+            for index, ref in enumerate(job.result.outputs):
+                stored.append(self.assets.ingest(gateway.open_output(ref), output_stem(job, index)))
         except Exception:
             for asset in stored:
                 self.assets.delete(asset.key)

@@ -11,7 +11,7 @@ from adforge.domain.errors import InputRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, JobRequest, ProductImage
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, Workflow
+from adforge.ports import AssetStore, EventPublisher, Fetcher, JobRepository, Workflow
 from adforge.vendors.registry import choose_vendor
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ class JobIntake:
     assets: AssetStore
     events: EventPublisher
     workflow: Workflow
+    fetcher: Fetcher
     vendors: frozenset[str]
     new_id: Callable[[], str] = field(default=new_job_id)
 
@@ -70,7 +71,7 @@ class JobIntake:
             self.assets.describe(image.key)
             return image.key, False
         assert image.url is not None
-        asset = self.assets.ingest(image.url, f"{tenant_prefix(tenant_id)}jobs/{job_id}/input")
+        asset = self.assets.ingest(self.fetcher.open(image.url), f"{tenant_prefix(tenant_id)}jobs/{job_id}/input")
         return asset.key, True
 
     def _abandon(self, job: Job, cause: Exception) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
+from adforge.ports import Download, Fetcher
 from adforge.vendors.creativeai import NAME, transform
 from adforge.vendors.creativeai.client import CreativeAIClient
 
@@ -10,8 +13,9 @@ from adforge.vendors.creativeai.client import CreativeAIClient
 class CreativeAIGateway:
     name = NAME
 
-    def __init__(self, client: CreativeAIClient) -> None:
+    def __init__(self, client: CreativeAIClient, fetcher: Fetcher) -> None:
         self._client = client
+        self._fetcher = fetcher
 
     def submit(self, submission: VendorSubmission) -> str:
         payload = transform.submission_payload(submission)
@@ -23,3 +27,7 @@ class CreativeAIGateway:
         if kind is JobKind.VIDEO:
             return transform.to_update(self._client.get_video(vendor_job_id))
         return transform.to_update(self._client.get_prediction(vendor_job_id))
+
+    def open_output(self, ref: str) -> AbstractContextManager[Download]:
+        """Outputs are public CDN URLs: fetched through the SSRF guard like any untrusted URL."""
+        return self._fetcher.open(ref)
