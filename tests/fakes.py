@@ -143,10 +143,20 @@ class FakeTasks:
         return True
 
 
-class FakeGateway:
-    name = "creativeai"
+class FakeHealth:
+    def __init__(self) -> None:
+        self.failures: dict[str, int] = {}
 
-    def __init__(self, error: Exception | None = None) -> None:
+    def record_failure(self, vendor: str) -> None:
+        self.failures[vendor] = self.failures.get(vendor, 0) + 1
+
+    def recent_failures(self) -> dict[str, int]:
+        return dict(self.failures)
+
+
+class FakeGateway:
+    def __init__(self, error: Exception | None = None, name: str = "creativeai") -> None:
+        self.name = name
         self.submissions: list[VendorSubmission] = []
         self.error = error
         self.updates: Iterator[VendorUpdate] = iter(())
@@ -157,7 +167,7 @@ class FakeGateway:
         if self.error is not None:
             raise self.error
         self.submissions.append(submission)
-        return f"gen_{next(self._ids)}"
+        return f"{self.name}_{next(self._ids)}"
 
     def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
         self.status_calls += 1

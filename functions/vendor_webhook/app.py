@@ -28,7 +28,9 @@ def receive(vendor: str) -> dict[str, str]:
     if not job_id:
         raise ApiError(400, "missing_job", "the callback URL must carry ?job=<job id>")
     try:
-        delivery_id, update = reader.read(raw_body(app), app.current_event.headers)
+        delivery_id, update = reader.read(
+            raw_body(app), app.current_event.headers, app.current_event.query_string_parameters or {}
+        )
     except SignatureInvalid as error:
         logger.warning("webhook refused", extra={"vendor": vendor, "reason": str(error)})
         raise ApiError(401, error.code, "signature verification failed") from error

@@ -9,7 +9,7 @@ from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
 from adforge.vendors.errors import VendorContentPolicy, VendorUnavailable
-from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeJobs, FakeTasks, FakeWorkflow
+from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
 UPLOAD = "tenants/acme/uploads/p.png"
 
@@ -23,13 +23,18 @@ def world():
         workflow = FakeWorkflow()
         tasks = FakeTasks()
         gateway = FakeGateway()
+        health = FakeHealth()
+
+        @property
+        def gateways(self):
+            return {"creativeai": self.gateway}
 
         def intake(self):
             vendors = frozenset({"creativeai"})
             return JobIntake(self.jobs, self.assets, self.events, self.workflow, FakeFetcher(), vendors, new_id=lambda: "job_1")
 
         def submitter(self):
-            return Submitter(self.jobs, self.assets, self.events, {"creativeai": self.gateway}, "https://api.test/", 60, 5)
+            return Submitter(self.jobs, self.assets, self.events, self.gateways, self.health, "https://api.test/", 60, 5)
 
         def recorder(self):
             return UpdateRecorder(self.jobs, self.events, self.tasks)
@@ -98,7 +103,7 @@ def test_submit_once_even_when_the_step_runs_again(world):
     assert sent.callback_url == f"https://api.test/v1/webhooks/creativeai?job={job.id}"
     assert sent.product_image_url.startswith(f"https://assets.example/{UPLOAD}")
     stored = world.jobs.get(job.id)
-    assert (stored.status, stored.vendor, stored.vendor_job_id) == (JobStatus.SUBMITTED, "creativeai", "gen_1")
+    assert (stored.status, stored.vendor, stored.vendor_job_id) == (JobStatus.SUBMITTED, "creativeai", "creativeai_1")
 
 
 def test_a_rejected_submission_fails_the_job_with_the_vendor_reason(world):
@@ -128,7 +133,7 @@ def submitted(world) -> Job:
     return world.jobs.get(job.id)
 
 
-def done(vendor_job_id="gen_1") -> VendorUpdate:
+def done(vendor_job_id="creativeai_1") -> VendorUpdate:
     return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.COMPLETED, outputs=["https://cdn/o.png"])
 
 
@@ -162,7 +167,7 @@ def test_finished_jobs_never_move(world):
     world.recorder().record(job.id, "creativeai", done())
     Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
     before = world.jobs.get(job.id)
-    late = VendorUpdate(vendor_job_id="gen_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
+    late = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
     assert world.recorder().record(job.id, "creativeai", late) is Recorded.JOB_FINISHED
     assert world.jobs.get(job.id) == before
     with pytest.raises(TransitionRejected, match="already finished"):
@@ -190,7 +195,7 @@ def test_poll_waits_grow_then_cap(world):
     job = submitted(world)
     start = job.created_at.timestamp()
     world.gateway.updates = iter(
-        [VendorUpdate(vendor_job_id="gen_1", state=VendorState.PROCESSING, progress=p) for p in range(5)]
+        [VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.PROCESSING, progress=p) for p in range(5)]
     )
     waits = [poller(world, start).poll(job.id, last)["wait"] for last in (None, 2, 4, 8, 10)]
     assert waits == [2, 4, 8, 10, 10]
@@ -198,7 +203,7 @@ def test_poll_waits_grow_then_cap(world):
 
 def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(world):
     job = submitted(world)
-    world.gateway.updates = iter([VendorUpdate(vendor_job_id="gen_1", state=VendorState.PROCESSING)])
+    world.gateway.updates = iter([VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.PROCESSING)])
     assert poller(world, job.created_at.timestamp() + 95).poll(job.id, 8) == {"state": "deadline"}
     world.recorder().record(job.id, "creativeai", done())
     assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "completed"}
@@ -207,7 +212,9 @@ def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(wo
 
 def test_collect_is_all_or_nothing(world):
     job = submitted(world)
-    update = VendorUpdate(vendor_job_id="gen_1", state=VendorState.COMPLETED, outputs=["https://cdn/a.png", "https://cdn/b.png"])
+    update = VendorUpdate(
+        vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=["https://cdn/a.png", "https://cdn/b.png"]
+    )
     world.recorder().record(job.id, "creativeai", update)
     world.assets.fail_on.add("https://cdn/b.png")
     before = set(world.assets.objects)

@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 
+from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
 from adforge.adapters.eventbridge import EventBridgePublisher
 from adforge.adapters.http_fetch import GuardedFetcher
@@ -109,6 +110,11 @@ def recorder() -> UpdateRecorder:
     return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")))
 
 
+@cache
+def health() -> DynamoDBVendorHealth:
+    return DynamoDBVendorHealth(boto3.resource("dynamodb").Table(store().table_name), time.time)
+
+
 def submitter() -> Submitter:
     poll = PollSettings.from_env()
     return Submitter(
@@ -116,6 +122,7 @@ def submitter() -> Submitter:
         input_assets(),
         events(),
         gateways(),
+        health(),
         vendor_settings().public_api_url,
         poll.webhook_wait_seconds,
         poll.poll_initial_seconds,

@@ -81,6 +81,16 @@ class TaskResumer(Protocol):
         """Hand a step outcome to a waiting execution; False if it no longer waits."""
 
 
+class VendorHealth(Protocol):
+    """Recent vendor-side failures, shared by every job (routing avoids unhealthy vendors)."""
+
+    def record_failure(self, vendor: str) -> None:
+        """Count one vendor-side failure now."""
+
+    def recent_failures(self) -> dict[str, int]:
+        """Failures per vendor over the last few minutes."""
+
+
 class VendorGateway(Protocol):
     """One vendor's API, reduced to what the workflow needs."""
 
@@ -99,5 +109,8 @@ class VendorGateway(Protocol):
 class WebhookReader(Protocol):
     """Verifies and reads one vendor's webhook deliveries."""
 
-    def read(self, raw_body: bytes, headers: Mapping[str, str]) -> tuple[str, VendorUpdate]:
-        """Verify the signature on the raw body, then parse: (delivery id, update)."""
+    def read(self, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, VendorUpdate]:
+        """Verify the delivery (signature on the raw body, or the callback URL's token), then parse.
+
+        Returns (delivery id, update). Raises `SignatureInvalid` before parsing anything unverified.
+        """

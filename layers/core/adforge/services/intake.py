@@ -12,7 +12,7 @@ from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, JobRequest, ProductImage
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, Fetcher, JobRepository, Workflow
-from adforge.vendors.registry import choose_vendor
+from adforge.vendors.registry import capable
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class JobIntake:
     new_id: Callable[[], str] = field(default=new_job_id)
 
     def create(self, tenant_id: str, request: JobRequest) -> Job:
-        choose_vendor(request, self.vendors)  # refuse what no vendor can serve before anything is written
+        capable(request, self.vendors)  # refuse what no vendor can serve before anything is written
         job_id = self.new_id()
         input_key, ingested = self._take_input(tenant_id, job_id, request.image)
         job = Job(id=job_id, tenant_id=tenant_id, request=request, input_key=input_key, vendor_requested=request.vendor)

@@ -1,4 +1,11 @@
-"""Workflow step: send a queued job to its vendor, exactly once per job."""
+"""Workflow step: send a queued job to a vendor, exactly once per job, failing over when a vendor fails.
+
+Same-vendor retries wait in the state machine (Retry with backoff and jitter): a retryable failure is
+recorded as an attempt and raised. A vendor that failed `TRIES_PER_VENDOR` times, or failed in a way
+no retry fixes (credits, credentials), is left for the next capable vendor when the job asked for
+`auto`. A request the vendor itself rejects (validation, content policy) fails the job: another
+vendor would be paid to refuse it too.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,29 @@ from typing import Any
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway
+from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
 from adforge.services.outcomes import outcome
-from adforge.vendors.errors import VendorError
-from adforge.vendors.registry import Capabilities, choose_vendor
+from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorRejected
+from adforge.vendors.registry import REGISTRY, ranked
 
 SHARE_SECONDS = 3600
+TRIES_PER_VENDOR = 2
+
+
+def failed_tries(job: Job) -> dict[str, int]:
+    tries: dict[str, int] = {}
+    for attempt in job.attempts:
+        if attempt.outcome in ("failed", "rejected"):
+            tries[attempt.vendor] = tries.get(attempt.vendor, 0) + 1
+    return tries
+
+
+def spent_vendors(job: Job) -> frozenset[str]:
+    """Vendors not to try again for this job: out of tries, or failed in a way no retry fixes."""
+    tries = failed_tries(job)
+    hopeless = {a.vendor for a in job.attempts if a.outcome == "failed" and a.error and a.error.code not in RETRYABLE_CODES}
+    return frozenset(name for name, count in tries.items() if count >= TRIES_PER_VENDOR) | hopeless
 
 
 @dataclass
@@ -23,6 +47,7 @@ class Submitter:
     assets: AssetStore
     events: EventPublisher
     gateways: Mapping[str, VendorGateway]
+    health: VendorHealth
     public_api_url: str
     webhook_wait: int
     first_poll_wait: int
@@ -32,46 +57,66 @@ class Submitter:
         job = self.jobs.get(job_id)
         if job.is_finished:
             return outcome("finished")
-        capabilities = choose_vendor(job.request, frozenset(self.gateways))
-        if job.vendor_job_id is not None:
-            return self._submitted(capabilities)
-        try:
-            vendor_job_id = self.gateways[capabilities.name].submit(self._submission(job, capabilities))
-        except VendorError as error:
-            if not error.retryable:
-                return self._rejected(job, capabilities.name, error)
-            failed = VendorAttempt(
-                vendor=capabilities.name, outcome="failed", error=JobError(code=error.code, message=error.message)
-            )
-            self.jobs.amend(job, attempts=[*job.attempts, failed])
-            raise  # the state machine retries with backoff, then fails the job
-        attempt = VendorAttempt(vendor=capabilities.name, vendor_job_id=vendor_job_id)
+        if job.vendor_job_id is not None and job.vendor is not None:
+            return self._submitted(REGISTRY[job.vendor])
+        while True:
+            candidates = ranked(job.request, frozenset(self.gateways), self.health.recent_failures(), spent_vendors(job))
+            if not candidates:
+                return self._give_up(job)
+            vendor = candidates[0]
+            try:
+                vendor_job_id = self.gateways[vendor.name].submit(self._submission(job, vendor))
+            except VendorRejected as error:
+                return self._reject(job, vendor.name, error)
+            except VendorError as error:
+                self.health.record_failure(vendor.name)
+                job = self._record_failure(job, vendor.name, error)
+                if error.retryable and failed_tries(job)[vendor.name] < TRIES_PER_VENDOR:
+                    raise  # the state machine waits (backoff + jitter) and runs this step again
+                continue
+            return self._accepted(job, vendor, vendor_job_id)
+
+    def _submission(self, job: Job, vendor: Capabilities) -> VendorSubmission:
+        image_url = self.assets.share(job.input_key, SHARE_SECONDS) if job.input_key and vendor.uses_product_image else None
+        callback = f"{self.public_api_url.rstrip('/')}/v1/webhooks/{vendor.name}?job={job.id}"
+        return VendorSubmission(
+            request=job.request, product_image_url=image_url, callback_url=callback if vendor.webhooks else None
+        )
+
+    def _accepted(self, job: Job, vendor: Capabilities, vendor_job_id: str) -> dict[str, Any]:
+        attempt = VendorAttempt(vendor=vendor.name, vendor_job_id=vendor_job_id)
         job = self.jobs.transition(
-            job, JobStatus.SUBMITTED, vendor=capabilities.name, vendor_job_id=vendor_job_id, attempts=[*job.attempts, attempt]
+            job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=[*job.attempts, attempt]
         )
         self.events.publish(JobEvent.SUBMITTED, job)
-        return self._submitted(capabilities)
+        return self._submitted(vendor)
 
-    def _submitted(self, capabilities: Capabilities) -> dict[str, Any]:
+    def _submitted(self, vendor: Capabilities) -> dict[str, Any]:
         """Tells the state machine how to wait: for a webhook (with a timeout) or by polling."""
         return outcome(
-            "processing",
-            vendor=capabilities.name,
-            webhooks=capabilities.webhooks,
-            webhook_wait=self.webhook_wait,
-            wait=self.first_poll_wait,
+            "processing", vendor=vendor.name, webhooks=vendor.webhooks, webhook_wait=self.webhook_wait, wait=self.first_poll_wait
         )
 
-    def _submission(self, job: Job, capabilities: Capabilities) -> VendorSubmission:
-        image_url = self.assets.share(job.input_key, SHARE_SECONDS) if job.input_key else None
-        callback = f"{self.public_api_url.rstrip('/')}/v1/webhooks/{capabilities.name}?job={job.id}"
-        return VendorSubmission(
-            request=job.request, product_image_url=image_url, callback_url=callback if capabilities.webhooks else None
-        )
+    def _record_failure(self, job: Job, vendor: str, error: VendorError) -> Job:
+        attempt = VendorAttempt(vendor=vendor, outcome="failed", error=JobError(code=error.code, message=error.message))
+        return self.jobs.amend(job, attempts=[*job.attempts, attempt])
 
-    def _rejected(self, job: Job, vendor: str, error: VendorError) -> dict[str, Any]:
+    def _reject(self, job: Job, vendor: str, error: VendorError) -> dict[str, Any]:
         problem = JobError(code=error.code, message=error.message)
-        attempt = VendorAttempt(vendor=vendor, outcome="rejected", error=problem)
-        job = self.jobs.transition(job, JobStatus.FAILED, vendor=vendor, error=problem, attempts=[*job.attempts, attempt])
+        attempts = [*job.attempts, VendorAttempt(vendor=vendor, outcome="rejected", error=problem)]
+        return self._finish_failed(job, problem, attempts)
+
+    def _give_up(self, job: Job) -> dict[str, Any]:
+        """No vendor left to try: a named vendor's own error, or a summary of every vendor tried."""
+        last = job.attempts[-1].error if job.attempts and job.attempts[-1].error else JobError(code="no_vendor", message="-")
+        tried = sorted({attempt.vendor for attempt in job.attempts})
+        if len(tried) > 1:
+            last = JobError(
+                code="all_vendors_failed", message=f"every capable vendor failed ({', '.join(tried)}); last: {last.message}"
+            )
+        return self._finish_failed(job, last, job.attempts)
+
+    def _finish_failed(self, job: Job, problem: JobError, attempts: list[VendorAttempt]) -> dict[str, Any]:
+        job = self.jobs.transition(job, JobStatus.FAILED, error=problem, attempts=attempts)
         self.events.publish(JobEvent.FAILED, job)
         return outcome("finished")

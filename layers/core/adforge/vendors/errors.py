@@ -61,6 +61,7 @@ class VendorProtocolError(VendorError):
     code = "vendor_protocol_error"
 
 
+RETRYABLE_CODES = frozenset({VendorRateLimited.code, VendorUnavailable.code})
 UNAVAILABLE_CODES = frozenset({"provider_unavailable", "service_unavailable", "server_error"})
 
 

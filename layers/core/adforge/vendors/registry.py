@@ -1,67 +1,42 @@
-"""What each vendor can do, checked before any money is spent."""
+"""Every vendor's capabilities, and how a job picks one: the named vendor, or for `auto` the
+cheapest capable vendor that is healthy and not already tried too often for this job."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from collections.abc import Mapping
 
 from adforge.domain.errors import InputRejected
-from adforge.domain.models import JobKind, JobRequest
-
-
-class Capabilities(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    kinds: frozenset[JobKind]
-    aspect_ratios: frozenset[str]
-    max_count: int
-    ratios_per_job: int
-    webhooks: bool
-    needs_product_image: bool = False
-    cost_per_output_usd: float
-
-
-CREATIVEAI = Capabilities(
-    name="creativeai",
-    kinds=frozenset({JobKind.IMAGE, JobKind.VIDEO}),
-    aspect_ratios=frozenset({"1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"}),
-    max_count=4,
-    ratios_per_job=1,
-    webhooks=True,
-    cost_per_output_usd=0.04,
-)
+from adforge.domain.models import JobRequest
+from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.creativeai import CAPABILITIES as CREATIVEAI
 
 REGISTRY: dict[str, Capabilities] = {c.name: c for c in (CREATIVEAI,)}
+UNHEALTHY_AFTER = 3  # recent vendor-side failures
 
 
-def why_not(capabilities: Capabilities, request: JobRequest) -> str | None:
-    """The reason `capabilities` cannot serve `request`, or None when it can."""
-    if request.kind not in capabilities.kinds:
-        return f"{capabilities.name} does not make {request.kind.value} creatives"
-    unsupported = sorted(set(request.aspect_ratios) - capabilities.aspect_ratios)
-    if unsupported:
-        return f"{capabilities.name} does not support aspect ratios {unsupported}"
-    if len(request.aspect_ratios) > capabilities.ratios_per_job:
-        return f"{capabilities.name} serves {capabilities.ratios_per_job} aspect ratio per job"
-    if request.count > capabilities.max_count:
-        return f"{capabilities.name} makes at most {capabilities.max_count} outputs per job"
-    if capabilities.needs_product_image and request.image is None:
-        return f"{capabilities.name} needs a product image"
-    return None
+def capable(request: JobRequest, available: frozenset[str]) -> list[Capabilities]:
+    """Vendors that could serve `request`; raises a clear `InputRejected` when none can.
 
-
-def choose_vendor(request: JobRequest, available: frozenset[str]) -> Capabilities:
-    """The vendor that will serve `request`: the named one, or the cheapest capable for `auto`."""
+    Checked at job creation, before anything is written or any vendor is paid.
+    """
     if request.vendor != "auto":
         capabilities = REGISTRY.get(request.vendor)
         if capabilities is None or capabilities.name not in available:
             raise InputRejected("unknown_vendor", f"vendor {request.vendor!r} is not available; see GET /v1/vendors")
-        reason = why_not(capabilities, request)
+        reason = capabilities.why_not(request)
         if reason:
             raise InputRejected("vendor_cannot_serve", reason)
-        return capabilities
-    candidates = [c for c in REGISTRY.values() if c.name in available and why_not(c, request) is None]
+        return [capabilities]
+    candidates = [c for c in REGISTRY.values() if c.name in available and c.why_not(request) is None]
     if not candidates:
-        reasons = "; ".join(filter(None, (why_not(c, request) for c in REGISTRY.values())))
+        reasons = "; ".join(filter(None, (c.why_not(request) for c in REGISTRY.values() if c.name in available)))
         raise InputRejected("no_capable_vendor", f"no vendor can serve this request: {reasons}")
-    return min(candidates, key=lambda c: c.cost_per_output_usd)
+    return candidates
+
+
+def ranked(
+    request: JobRequest, available: frozenset[str], recent_failures: Mapping[str, int], exclude: frozenset[str]
+) -> list[Capabilities]:
+    """Candidates in the order to try them: healthy before unhealthy, then cheapest first."""
+    candidates = [c for c in capable(request, available) if c.name not in exclude]
+    return sorted(candidates, key=lambda c: (recent_failures.get(c.name, 0) >= UNHEALTHY_AFTER, c.cost_per_output_usd, c.name))

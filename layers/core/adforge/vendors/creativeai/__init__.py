@@ -16,4 +16,18 @@ Assumptions where the doc is silent, kept as small as the rest of the doc allows
 - One vendor job serves one aspect ratio (one `size` / `aspect_ratio` per request).
 """
 
+from adforge.domain.models import JobKind
+from adforge.vendors.capabilities import Capabilities
+
 NAME = "creativeai"
+
+CAPABILITIES = Capabilities(
+    name=NAME,
+    display_name="CreativeAI",
+    kinds=frozenset({JobKind.IMAGE, JobKind.VIDEO}),
+    aspect_ratios=frozenset({"1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"}),
+    max_count=4,
+    webhooks=True,
+    transparent_background=True,
+    cost_per_output_usd=0.04,
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 
 from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
@@ -31,3 +32,8 @@ class CreativeAIGateway:
     def open_output(self, ref: str) -> AbstractContextManager[Download]:
         """Outputs are public CDN URLs: fetched through the SSRF guard like any untrusted URL."""
         return self._fetcher.open(ref)
+
+
+def build(base_url: str, secret: Mapping[str, str], fetcher: Fetcher, timeout: float) -> CreativeAIGateway:
+    """The gateway from configuration: `secret` is this vendor's entry in the vendor secret."""
+    return CreativeAIGateway(CreativeAIClient.create(base_url, secret["api_key"], timeout), fetcher)

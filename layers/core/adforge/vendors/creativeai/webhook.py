@@ -30,7 +30,9 @@ class CreativeAIWebhooks:
         self._secret = secret
         self._clock = clock
 
-    def read(self, raw_body: bytes, headers: Mapping[str, str]) -> tuple[str, VendorUpdate]:
+    def read(
+        self, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str] | None = None
+    ) -> tuple[str, VendorUpdate]:
         verify_prefixed_hex(raw_body, header(headers, "X-CreativeAI-Signature"), self._secret)
         payload = json.loads(raw_body)
         if not isinstance(payload, dict):
@@ -41,3 +43,8 @@ class CreativeAIWebhooks:
         update = to_update(payload)
         delivery_id = header(headers, "X-CreativeAI-Delivery-Id") or update.vendor_job_id
         return delivery_id, update
+
+
+def build_reader(secret: Mapping[str, str], clock: Callable[[], float]) -> CreativeAIWebhooks:
+    """CreativeAI signs with the account's API key ("Use your API key as the HMAC secret")."""
+    return CreativeAIWebhooks(secret["api_key"], clock)
