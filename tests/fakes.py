@@ -19,6 +19,7 @@ class FakeJobs:
 
     def __init__(self) -> None:
         self.items: dict[str, Job] = {}
+        self.links: dict[tuple[str, str], str] = {}
         self.writes = 0
         self.interfere: list[Any] = []
 
@@ -26,6 +27,12 @@ class FakeJobs:
         if job.id in self.items:
             raise JobAlreadyExists(job.id)
         self.items[job.id] = job
+
+    def link_vendor_job(self, vendor: str, vendor_job_id: str, job_id: str) -> None:
+        self.links[(vendor, vendor_job_id)] = job_id
+
+    def job_for_vendor_job(self, vendor: str, vendor_job_id: str) -> str | None:
+        return self.links.get((vendor, vendor_job_id))
 
     def get(self, job_id: str) -> Job:
         if job_id not in self.items:

@@ -12,7 +12,7 @@ from adforge import bootstrap
 from adforge.domain.errors import JobNotFound
 from adforge.domain.models import JobRequest
 from adforge.http_api import ApiError, install_error_handlers
-from adforge.views import JobView, job_view
+from adforge.views import JobView, VendorList, job_view, vendor_list
 
 logger = Logger(service="api")
 app = APIGatewayRestResolver(enable_validation=True)
@@ -46,6 +46,12 @@ def create_job(request: JobRequest) -> Response[str]:
 @app.get("/v1/jobs/<job_id>")
 def get_job(job_id: str) -> JobView:
     return _view(job_id)
+
+
+@app.get("/v1/vendors")
+def list_vendors() -> VendorList:
+    tenant_id()  # any tenant may look; the route is still behind the authorizer
+    return vendor_list(bootstrap.VENDORS, bootstrap.health().recent_failures())
 
 
 @logger.inject_lambda_context

@@ -22,6 +22,10 @@ from moto.server import ThreadedMotoServer
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.lambda_bridge import LambdaBridge
 from adforge_local.provision import Provisioned, Provisioner
+from adforge_local.sandboxes.adcreative import AdCreativeSandbox
+from adforge_local.sandboxes.adcreator import AdCreatorSandbox
+from adforge_local.sandboxes.adsumo import AdsumoSandbox
+from adforge_local.sandboxes.base import Sandbox
 from adforge_local.sandboxes.creativeai import CreativeAISandbox
 from adforge_local.template import Template, load
 
@@ -68,6 +72,17 @@ class LocalStack:
         self.bridge = LambdaBridge()
         self.api = LocalApiGateway(REGION, STAGE)
         self.creativeai = CreativeAISandbox()
+        self.adcreator = AdCreatorSandbox()
+        self.adsumo = AdsumoSandbox()
+        self.adcreative = AdCreativeSandbox()
+        self.sandboxes: dict[str, Sandbox] = {
+            "creativeai": self.creativeai,
+            "adcreator": self.adcreator,
+            "adsumo": self.adsumo,
+            "adcreative": self.adcreative,
+        }
+        self.application_id = "3f0c6a2e-8d4b-4c1e-9a57-2b6f1d9e0c44"  # the AdCreative application the sandbox account owns
+        self.webhook_token = "local-webhook-token"  # noqa: S105 - a sandbox value
         self.moto_port = _free_port()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self.template: Template
@@ -104,7 +119,8 @@ class LocalStack:
 
     def stop(self) -> None:
         self.api.stop()
-        self.creativeai.stop()
+        for sandbox in self.sandboxes.values():
+            sandbox.stop()
         self.bridge.uninstall()
         self._moto.stop()
 
@@ -136,12 +152,40 @@ class LocalStack:
         return {
             "PublicApiUrl": self.api.url,
             "CreativeAIBaseUrl": self.creativeai.url,
+            "AdCreatorBaseUrl": self.adcreator.url,
+            "AdsumoBaseUrl": self.adsumo.url,
+            "AdCreativeBaseUrl": self.adcreative.url,
             "AllowLoopback": "true",
             "WebhookWaitSeconds": str(o.webhook_wait_seconds),
             "PollInitialSeconds": str(o.poll_initial_seconds),
             "PollMaxSeconds": str(o.poll_max_seconds),
             "JobDeadlineSeconds": str(o.job_deadline_seconds),
         }
+
+    def vendor_secret(self) -> dict[str, dict[str, str]]:
+        """What an operator would put in VendorSecret: the sandbox accounts' credentials."""
+        adcreative = {
+            "api_key": self.adcreative.api_key,
+            "api_secret": self.adcreative.api_secret,
+            "application_id": self.application_id,
+            "user_id": "5b8f2d71-4c3a-4e9b-8f06-1a2b3c4d5e6f",
+            "webhook_token": self.webhook_token,
+        }
+        return {
+            "creativeai": {"api_key": self.creativeai.api_key},
+            "adcreator": {"api_key": self.adcreator.api_key},
+            "adsumo": {"api_key": self.adsumo.api_key},
+            "adcreative_photoshoot": adcreative,
+            "adcreative_stock": adcreative,
+        }
+
+    def reset_sandboxes(self) -> None:
+        """Every sandbox back to a clean account with the stack's pace and webhook schedule."""
+        for sandbox in self.sandboxes.values():
+            sandbox.reset()
+            sandbox.set_faults(
+                processing_seconds=self.options.processing_seconds, webhook_retry_delays=self.options.webhook_retry_delays
+            )
 
     def _functions_environment(self) -> None:
         """All functions share one process, so their variables must agree; the layer goes on sys.path."""

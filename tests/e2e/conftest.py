@@ -23,10 +23,7 @@ def stack():
 
 @pytest.fixture(autouse=True)
 def clean_faults(stack):
-    stack.creativeai.reset()
-    stack.creativeai.set_faults(
-        processing_seconds=stack.options.processing_seconds, webhook_retry_delays=stack.options.webhook_retry_delays
-    )
+    stack.reset_sandboxes()
     yield
 
 

@@ -55,7 +55,7 @@ def test_no_credits_fails_over_at_once(two_vendors):
 
 
 def test_an_unhealthy_vendor_goes_last(two_vendors):
-    intake, submitter, _, jobs, health = two_vendors
+    intake, submitter, _, _, health = two_vendors
     health.failures["cheap"] = registry.UNHEALTHY_AFTER
     job = intake.create("acme", JobRequest(prompt="a red mug"))
     assert submitter.submit(job.id)["vendor"] == "pricey"

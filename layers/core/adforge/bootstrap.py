@@ -22,10 +22,9 @@ from adforge.services.intake import JobIntake
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.updates import UpdateRecorder
+from adforge.services.webhooks import WebhookIntake
 from adforge.settings import PollSettings, StoreSettings, VendorSettings, WorkflowSettings
-from adforge.vendors.creativeai.client import CreativeAIClient
-from adforge.vendors.creativeai.gateway import CreativeAIGateway
-from adforge.vendors.creativeai.webhook import CreativeAIWebhooks
+from adforge.vendors.catalog import CATALOG
 
 
 @cache
@@ -82,28 +81,37 @@ def vendor_secrets() -> dict[str, dict[str, str]]:
     return secret
 
 
-def _creativeai(settings: VendorSettings, secret: dict[str, str]) -> VendorGateway:
-    client = CreativeAIClient.create(settings.creativeai_base_url, secret["api_key"], settings.vendor_timeout_seconds)
-    return CreativeAIGateway(client, fetcher())
-
-
-GATEWAYS = {"creativeai": _creativeai}
-VENDORS = frozenset(GATEWAYS)
+VENDORS = frozenset(CATALOG)
 
 
 @cache
 def gateways() -> dict[str, VendorGateway]:
-    secrets = vendor_secrets()
-    return {name: build(vendor_settings(), secrets[name]) for name, build in GATEWAYS.items()}
+    secrets, settings = vendor_secrets(), vendor_settings()
+    return {
+        name: vendor.build(
+            getattr(settings, vendor.base_url_setting), secrets[vendor.secret_key], fetcher(), settings.vendor_timeout_seconds
+        )
+        for name, vendor in CATALOG.items()
+        if vendor.secret_key in secrets  # a vendor without credentials is simply not offered
+    }
 
 
 def webhook_readers() -> dict[str, WebhookReader]:
     """Built per call so a rotated secret takes effect within the cache age."""
-    return {"creativeai": CreativeAIWebhooks(vendor_secrets()["creativeai"]["api_key"], time.time)}
+    secrets = vendor_secrets()
+    return {
+        name: vendor.reader(secrets[vendor.secret_key], time.time)
+        for name, vendor in CATALOG.items()
+        if vendor.reader is not None and vendor.secret_key in secrets
+    }
 
 
 def intake() -> JobIntake:
     return JobIntake(jobs(), input_assets(), events(), workflow(), fetcher(), VENDORS)
+
+
+def webhook_intake() -> WebhookIntake:
+    return WebhookIntake(jobs(), recorder(), webhook_readers(), gateways())
 
 
 def recorder() -> UpdateRecorder:

@@ -26,6 +26,12 @@ class JobRepository(Protocol):
     def amend(self, job: Job, **changes: Any) -> Job:
         """Change fields without changing status; refused on finished jobs and stale versions."""
 
+    def link_vendor_job(self, vendor: str, vendor_job_id: str, job_id: str) -> None:
+        """Remember which job a vendor's id belongs to (for webhooks that cannot carry our job id)."""
+
+    def job_for_vendor_job(self, vendor: str, vendor_job_id: str) -> str | None:
+        """The job id linked to a vendor's id, if any."""
+
 
 class Download(Protocol):
     """An open HTTP response body being streamed."""

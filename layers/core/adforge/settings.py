@@ -46,6 +46,9 @@ class VendorSettings(EnvSettings):
     vendor_secret_name: str
     public_api_url: str
     creativeai_base_url: str = "https://api.creativeai.run"
+    adcreator_base_url: str = "https://adcreator.ai"
+    adcreative_base_url: str = "https://api.adcreative.ai"
+    adsumo_base_url: str = "https://www.adsumo.ai"
     vendor_timeout_seconds: float = 30.0
 
 

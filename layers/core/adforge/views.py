@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from adforge.domain.models import Job, JobError, JobRequest, VendorAttempt
+from adforge.vendors.registry import REGISTRY, UNHEALTHY_AFTER
 
 
 class AssetView(BaseModel):
@@ -47,3 +48,41 @@ def job_view(job: Job, link: Any = None) -> JobView:
         created_at=job.created_at,
         updated_at=job.updated_at,
     )
+
+
+class VendorView(BaseModel):
+    name: str
+    display_name: str
+    kinds: list[str]
+    aspect_ratios: list[str]
+    max_count: int
+    ratios_per_job: int
+    webhooks: bool
+    uses_product_image: bool
+    needs_product_image: bool
+    transparent_background: bool
+    cost_per_output_usd: float
+    recent_failures: int
+    healthy: bool
+
+
+class VendorList(BaseModel):
+    vendors: list[VendorView]
+
+
+def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> VendorList:
+    """Capabilities and health of every offered vendor, cheapest first."""
+    views = []
+    for name in sorted(names, key=lambda n: (REGISTRY[n].cost_per_output_usd, n)):
+        c = REGISTRY[name]
+        failures = recent_failures.get(name, 0)
+        views.append(
+            VendorView(
+                **c.model_dump(exclude={"kinds", "aspect_ratios"}),
+                kinds=sorted(k.value for k in c.kinds),
+                aspect_ratios=sorted(c.aspect_ratios),
+                recent_failures=failures,
+                healthy=failures < UNHEALTHY_AFTER,
+            )
+        )
+    return VendorList(vendors=views)

@@ -74,6 +74,18 @@ class DynamoDBJobRepository:
             raise TransitionRejected(job.id, current.status, target, reason) from error
         return updated
 
+    def link_vendor_job(self, vendor: str, vendor_job_id: str, job_id: str) -> None:
+        item = {
+            "pk": f"VREF#{vendor}#{vendor_job_id}",
+            "job_id": job_id,
+            "expires_at": int(utcnow().timestamp()) + RETENTION_SECONDS,
+        }
+        self._table.put_item(Item=item)
+
+    def job_for_vendor_job(self, vendor: str, vendor_job_id: str) -> str | None:
+        item = self._table.get_item(Key={"pk": f"VREF#{vendor}#{vendor_job_id}"}, ConsistentRead=True).get("Item")
+        return str(item["job_id"]) if item else None
+
     @staticmethod
     def _item(job: Job) -> dict[str, Any]:
         return {

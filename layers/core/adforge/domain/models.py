@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from adforge.domain.status import JobStatus
 
@@ -47,7 +47,7 @@ class JobRequest(Frozen):
 
     kind: JobKind = JobKind.IMAGE
     vendor: VendorName = "auto"
-    prompt: Annotated[str, Field(min_length=3, max_length=1000)]
+    prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
     preset: Annotated[str, Field(max_length=64)] | None = None
     image: ProductImage | None = None
     aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4)] = ["1:1"]

@@ -84,6 +84,7 @@ class Submitter:
         )
 
     def _accepted(self, job: Job, vendor: Capabilities, vendor_job_id: str) -> dict[str, Any]:
+        self.jobs.link_vendor_job(vendor.name, vendor_job_id, job.id)
         attempt = VendorAttempt(vendor=vendor.name, vendor_job_id=vendor_job_id)
         job = self.jobs.transition(
             job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=[*job.attempts, attempt]

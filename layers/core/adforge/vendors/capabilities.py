@@ -17,6 +17,7 @@ class Capabilities(BaseModel):
     max_count: int
     ratios_per_job: int = 1
     webhooks: bool
+    signed_webhooks: bool = True  # False: a delivery is only a hint, confirmed by one status call
     uses_product_image: bool = True  # False: text-to-image only, the product photo is not sent
     needs_product_image: bool = False
     transparent_background: bool = False

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
 from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.creativeai import CAPABILITIES as CREATIVEAI
+from adforge.vendors.catalog import CATALOG
 
-REGISTRY: dict[str, Capabilities] = {c.name: c for c in (CREATIVEAI,)}
+REGISTRY: dict[str, Capabilities] = {name: vendor.capabilities for name, vendor in CATALOG.items()}
 UNHEALTHY_AFTER = 3  # recent vendor-side failures
 
 

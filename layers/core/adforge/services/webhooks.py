@@ -1,0 +1,36 @@
+"""A vendor's webhook delivery: verified, tied to its job, confirmed when unsigned, then recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from adforge.ports import JobRepository, VendorGateway, WebhookReader
+from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder
+from adforge.vendors.registry import REGISTRY
+
+
+class UnknownVendor(LookupError):
+    code = "unknown_vendor"
+
+
+@dataclass
+class WebhookIntake:
+    jobs: JobRepository
+    recorder: UpdateRecorder
+    readers: Mapping[str, WebhookReader]
+    gateways: Mapping[str, VendorGateway]
+
+    def receive(self, vendor: str, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, Recorded]:
+        """Returns (delivery id, what was recorded). Raises `SignatureInvalid` before anything is parsed."""
+        reader = self.readers.get(vendor)
+        if reader is None:
+            raise UnknownVendor(f"no webhooks are taken for {vendor!r}")
+        delivery_id, update = reader.read(raw_body, headers, query)
+        job_id = query.get("job") or self.jobs.job_for_vendor_job(vendor, update.vendor_job_id)
+        if job_id is None:
+            raise UnknownGeneration(f"no job has {vendor} generation {update.vendor_job_id}")
+        if not REGISTRY[vendor].signed_webhooks:
+            # nothing proves an unsigned delivery's content: believe only the vendor's own status answer
+            update = self.gateways[vendor].status(update.vendor_job_id, self.jobs.get(job_id).request.kind)
+        return delivery_id, self.recorder.record(job_id, vendor, update)

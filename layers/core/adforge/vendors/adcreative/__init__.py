@@ -1,0 +1,90 @@
+"""AdCreative.ai: Product Photoshoot (adcreative-product-photoshoot-api.txt) and Stock Image Generation
+(adcreative-stock-image-api.txt), two gateways over one auth.
+
+Credentials (one vendor-secret entry per gateway; both may name the same application): `api_key`, `api_secret`,
+`application_id`, `user_id` (both APIs send a userId on start and need it for CheckUserProgress; a fixed GUID of our
+choosing, AdCreative's sub-user id), `webhook_token`, and optionally `jwt_private_key`.
+
+Assumptions where the two docs are silent (the family's public Authentication, Notifications and Enums pages were
+followed where they say something):
+
+- Auth: `POST /api/v1/Authorization/GenerateJwtToken` with the x-api-key / x-api-secret headers and JSON
+  `{"applicationId"}` (plus `jwtPrivateKey` when the secret has one) answers `accessToken` and
+  `accessTokenExpiration` (ISO 8601). Every call sends x-api-key, x-api-secret and `Bearer <accessToken>`. The token
+  is cached and renewed a minute before it expires; a 401 on a cached token renews it once and repeats the call.
+- Both APIs answer a start, and every CheckUserProgress item, with the stock progress object
+  (`imageRenderProcessId`, `progress`, `tasks` {taskId: renderState}, `requestRenderState`, `errorMessage`).
+  The vendor job id is that process id; CheckUserProgress answers a JSON array and we take the item with our id.
+  Photoshoot's process query parameter is `imageProductGeneratorProcessId` (its Download's name for the same id).
+- States: renderState 5 is the only documented final value. A process is final once `progress` reaches 100 and
+  either every task is 5 (completed, the doc's rule) or `requestRenderState` has left 1. Tasks not at 5 in a final
+  process failed. Partial failure: at least one task succeeded -> COMPLETED with the successful tasks' outputs and
+  `error` = `partial_failure` ("N of M tasks failed to render ..."); none succeeded -> FAILED. A process that fails
+  without reaching progress 100 stays in progress until our job deadline.
+- Output refs are `<processId>/<taskId>`; `open_output` streams the authenticated Download (photoshoot: PNG,
+  full resolution; stock: full resolution, the API has no format).
+- Photoshoot always renders 6 images (6 tasks; PromptObjectsString holds at most 6): `count` is not honoured and every
+  successful image is collected. We always send 6 prompt objects. `request.preset` picks presets from PresetKeys (by
+  id, preview name or category, case-insensitive; `recommended` = Recommendations' recommendedPresetIds), cycled to 6;
+  an unknown preset is refused before the photo is uploaded. A prompt object is either a preset or a custom prompt, so
+  with a preset our prompt is not sent; without one it is the custom prompt of all 6.
+  renderKind 4 (Landscape, the doc's example); 16:9 -> DisableSafeMargin=true (1200x628, ~1.91:1) and 21:9 ->
+  false (1674x628 with safe margins, ~2.67:1, meant to be cropped): the nearest ratios, the vendor's sizes are kept.
+  UseSameStyleReferenceImage is true with presets. Recommendations is multipart `productImage` plus applicationId and
+  userId, under the same `/api/v1/Image/ProductGeneration/` prefix as its siblings; PresetKeys answers a JSON array of
+  preset objects shaped like the documented example.
+- Stock: one task, hence one image, per process (`max_count` 1). renderKind from the aspect ratio (Post 1:1, Story
+  9:16, Vertical 4:5, FullHD 16:9, Portrait 3:4, Widescreen 4:3). imageStyle is Photorealistic (3) without a preset;
+  with one, CustomWithText with the preset as customStyleText. Only Photorealistic's number is documented, so the
+  Custom styles are sent by name (ASP.NET binds enum names). `request.metadata["lora_params"]`, when given, is sent as
+  loraParams after a format check (`GUID:float,GUID:float`).
+- Errors: problem+json `errors` map -> vendor code = the first key (e.g. `engine: StockGeneration/AdCreative`, or a
+  field name), message = every message (prefixed with its field/source), trace id = `traceId` or
+  `extensions.traceId`. The documented "API Key Credits ... does not exist" 400 can only be told from other 400s by
+  its text, so it stays `VendorRejected`.
+- Webhooks: the NotificationChannel is per application, not per job, and is required before any generation. On the
+  first submit each gateway makes sure one active WebHook channel points at our callback endpoint
+  (`/v1/webhooks/<vendor>?token=<webhook_token>`, the job id removed: the receiver finds the job by the process id).
+  A channel at that endpoint with another URL (a rotated token) or inactive is updated rather than a second one made.
+  Channels are listed with `GET /api/v1/NotificationChannel` (a JSON array of `{id, url, isActive, ...}`); another
+  shape is logged and the check skipped, since webhooks only spare polls. Every channel gets every message of the
+  application, so one application serving both APIs delivers each message to both endpoints, and the other
+  gateway's receiver answers 404 (unknown generation).
+- Deliveries are not signed: they are authenticated only by the `token` query parameter (constant-time compare). A
+  delivery is a hint: the receiver must confirm it with one status call before believing it (`signed_webhooks=False`).
+  Keys are read case-insensitively (the documented messages are PascalCase). `...Progress` messages carry the progress
+  object and map like a status answer; `...TaskCompleted` messages map to processing.
+- Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
+"""
+
+from adforge.domain.models import JobKind
+from adforge.vendors.capabilities import Capabilities
+
+NAME_PHOTOSHOOT = "adcreative_photoshoot"
+NAME_STOCK = "adcreative_stock"
+
+PHOTOSHOOT_TASKS = 6
+
+CAPABILITIES_PHOTOSHOOT = Capabilities(
+    name=NAME_PHOTOSHOOT,
+    display_name="AdCreative.ai Product Photoshoot",
+    kinds=frozenset({JobKind.IMAGE}),
+    aspect_ratios=frozenset({"16:9", "21:9"}),
+    max_count=PHOTOSHOOT_TASKS,
+    webhooks=True,
+    signed_webhooks=False,
+    needs_product_image=True,
+    cost_per_output_usd=0.05,
+)
+
+CAPABILITIES_STOCK = Capabilities(
+    name=NAME_STOCK,
+    display_name="AdCreative.ai Stock Image Generation",
+    kinds=frozenset({JobKind.IMAGE}),
+    aspect_ratios=frozenset({"1:1", "9:16", "4:5", "16:9", "3:4", "4:3"}),
+    max_count=1,
+    webhooks=True,
+    signed_webhooks=False,
+    uses_product_image=False,
+    cost_per_output_usd=0.05,
+)

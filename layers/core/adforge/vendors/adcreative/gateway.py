@@ -1,0 +1,138 @@
+"""AdCreative.ai Product Photoshoot and Stock Image Generation as `VendorGateway`s: transforms + client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+
+from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
+from adforge.ports import Download, Fetcher
+from adforge.vendors.adcreative import NAME_PHOTOSHOOT, NAME_STOCK, channels, photoshoot, progress, stock
+from adforge.vendors.adcreative.auth import Account
+from adforge.vendors.adcreative.client import AdCreativeClient
+from adforge.vendors.errors import VendorNotFound, VendorProtocolError, VendorRejected
+
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+class WebhookChannel:
+    """Makes sure one active WebHook channel delivers to our endpoint; checked once per gateway and callback URL.
+
+    A channel list we cannot read is logged and skipped: webhooks only spare polls, and the start call itself says
+    whether the application has an active channel.
+    """
+
+    def __init__(self, client: AdCreativeClient, vendor: str, token: str) -> None:
+        self._client = client
+        self._vendor = vendor
+        self._token = token
+        self._ensured: str | None = None
+
+    def ensure(self, callback_url: str | None) -> None:
+        if callback_url is None:
+            return
+        url = channels.channel_url(callback_url, self._token)
+        if url == self._ensured:
+            return
+        try:
+            existing = channels.read_channels(self._vendor, self._client.notification_channels())
+        except VendorNotFound:
+            existing = []
+        except VendorProtocolError as error:
+            logger.warning("notification channels unreadable, webhook channel not checked: %s", error)
+            return
+        action, channel_id = channels.plan(existing, url)
+        if action == "update" and channel_id:
+            self._client.update_notification_channel(channel_id, url)
+        elif action == "create":
+            self._client.create_notification_channel(url)
+        self._ensured = url
+
+
+class PhotoshootGateway:
+    name = NAME_PHOTOSHOOT
+
+    def __init__(self, client: AdCreativeClient, fetcher: Fetcher, webhook_token: str) -> None:
+        self._client = client
+        self._fetcher = fetcher
+        self._channel = WebhookChannel(client, self.name, webhook_token)
+
+    def submit(self, submission: VendorSubmission) -> str:
+        """PresetKeys (for a named preset) -> Recommendations (uploads the photo) -> AdCreative."""
+        request = submission.request
+        self._channel.ensure(submission.callback_url)
+        named = photoshoot.named_preset(request)
+        presets = photoshoot.catalogue_presets(named, photoshoot.read_presets(self._client.preset_keys())) if named else []
+        photo, content_type = self._product_photo(submission.product_image_url)
+        answer = self._client.recommendations(photo, photoshoot.upload_name(content_type), content_type)
+        recommendation = photoshoot.read_recommendation(answer)
+        presets = presets or photoshoot.recommended_presets(request, recommendation)
+        fields = photoshoot.adcreative_fields(request, recommendation, presets)
+        return progress.process_id(self._client.start_photoshoot(fields), self.name)
+
+    def _product_photo(self, url: str | None) -> tuple[bytes, str]:
+        """The product photo's bytes, fetched through the SSRF guard (it is uploaded, not linked)."""
+        if url is None:
+            raise VendorRejected(self.name, "Product Photoshoot needs a product image", vendor_code="product_image_missing")
+        photo = bytearray()
+        with self._fetcher.open(url) as download:
+            for chunk in download.chunks():
+                photo += chunk
+                if len(photo) > MAX_PHOTO_BYTES:
+                    raise VendorRejected(
+                        self.name, f"product image over {MAX_PHOTO_BYTES} bytes", vendor_code="product_image_too_large"
+                    )
+            return bytes(photo), download.content_type
+
+    def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
+        answer = self._client.photoshoot_progress(vendor_job_id)
+        return progress.to_update(progress.pick(answer, self.name, vendor_job_id), self.name)
+
+    def open_output(self, ref: str) -> AbstractContextManager[Download]:
+        """The authenticated Download of one task: PNG, full resolution."""
+        process_id, task_id = progress.parse_ref(ref, self.name)
+        return self._client.photoshoot_download(process_id, task_id)
+
+
+class StockGateway:
+    name = NAME_STOCK
+
+    def __init__(self, client: AdCreativeClient, webhook_token: str) -> None:
+        self._client = client
+        self._channel = WebhookChannel(client, self.name, webhook_token)
+
+    def submit(self, submission: VendorSubmission) -> str:
+        self._channel.ensure(submission.callback_url)
+        fields, files = stock.stock_form(submission.request, stock.style_for(submission.request))
+        return progress.process_id(self._client.start_stock(fields, files), self.name)
+
+    def status(self, vendor_job_id: str, kind: JobKind) -> VendorUpdate:
+        answer = self._client.stock_progress(vendor_job_id)
+        return progress.to_update(progress.pick(answer, self.name, vendor_job_id), self.name)
+
+    def open_output(self, ref: str) -> AbstractContextManager[Download]:
+        """The authenticated Download of one task, full resolution (the stock Download has no format)."""
+        process_id, task_id = progress.parse_ref(ref, self.name)
+        return self._client.stock_download(process_id, task_id)
+
+    def in_flight(self) -> list[VendorUpdate]:
+        """Every unfinished stock process of the application (CheckApplicationAllProgresses), for reconciliation."""
+        try:
+            answer = self._client.stock_running()
+        except VendorNotFound:  # the documented answer when nothing runs
+            return []
+        return [progress.to_update(item, self.name) for item in (answer if isinstance(answer, list) else [answer])]
+
+
+def build_photoshoot(base_url: str, secret: Mapping[str, str], fetcher: Fetcher, timeout: float) -> PhotoshootGateway:
+    """`base_url` is the API origin (https://api.adcreative.ai); `secret` is this vendor's entry in the vendor secret."""
+    client = AdCreativeClient.create(base_url, Account.from_secret(secret), NAME_PHOTOSHOOT, timeout)
+    return PhotoshootGateway(client, fetcher, channels.webhook_token(secret))
+
+
+def build_stock(base_url: str, secret: Mapping[str, str], fetcher: Fetcher, timeout: float) -> StockGateway:
+    """As `build_photoshoot`; the stock API never fetches anything, so `fetcher` is not used."""
+    client = AdCreativeClient.create(base_url, Account.from_secret(secret), NAME_STOCK, timeout)
+    return StockGateway(client, channels.webhook_token(secret))

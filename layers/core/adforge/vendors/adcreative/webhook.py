@@ -1,0 +1,47 @@
+"""AdCreative.ai NotificationChannel deliveries (both APIs): check our callback URL's token, then read the message.
+
+The vendor signs nothing, so the token only proves the sender knows our callback URL. An update read here is a
+hint: confirm it with one status call before believing it (hence `signed_webhooks=False` in the capabilities).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable, Mapping
+
+from adforge.domain.models import VendorState, VendorUpdate
+from adforge.vendors.adcreative import progress
+from adforge.vendors.adcreative.channels import TOKEN_PARAM, webhook_token
+from adforge.vendors.errors import VendorProtocolError
+from adforge.vendors.signatures import SignatureInvalid
+
+FAMILY = "adcreative"
+
+
+class AdCreativeWebhooks:
+    """`WebhookReader` for both AdCreative.ai APIs (their messages differ only in the MessageType prefix)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def read(self, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, VendorUpdate]:
+        provided = query.get(TOKEN_PARAM)
+        if not provided or not hmac.compare_digest(provided.encode(), self._token.encode()):
+            raise SignatureInvalid("callback token missing or wrong")
+        data = progress.fields(json.loads(raw_body), FAMILY)
+        message_type = str(data.get("messagetype") or "")
+        process_id = progress.process_id(data, FAMILY)
+        if message_type.endswith("Progress"):  # e.g. ImageGenerationProgress, ImageStockGenerationProgress
+            update = progress.to_update(data, FAMILY)
+            return f"{process_id}:{message_type}:{update.progress}", update
+        if message_type.endswith("TaskCompleted"):  # one task finished; the process goes on
+            return f"{process_id}:{message_type}:{data.get('taskid')}", VendorUpdate(
+                vendor_job_id=process_id, state=VendorState.PROCESSING
+            )
+        raise VendorProtocolError(FAMILY, f"unknown notification message type {message_type!r}")
+
+
+def build_reader(secret: Mapping[str, str], clock: Callable[[], float]) -> AdCreativeWebhooks:
+    """One reader serves both APIs; `clock` is unused: the messages carry no timestamp to hold to a window."""
+    return AdCreativeWebhooks(webhook_token(secret))

@@ -1,0 +1,63 @@
+"""adcreator.ai HTTP calls, one method per documented endpoint. No mapping logic beyond JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from adforge.vendors.adcreator import NAME
+from adforge.vendors.adcreator.transform import read_error
+from adforge.vendors.http import send
+
+API = "/api/platform"
+
+
+class AdCreatorClient:
+    def __init__(self, http: httpx.Client) -> None:
+        """`http` carries base_url (the origin), the Bearer header and timeouts."""
+        self._http = http
+
+    @classmethod
+    def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> AdCreatorClient:
+        return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return send(NAME, lambda: self._http.request(method, f"{API}{path}", **kwargs), read_error)
+
+    def credits(self) -> Any:
+        return self._json("GET", "/credits")
+
+    def models(self) -> Any:
+        return self._json("GET", "/models")
+
+    def video_models(self) -> Any:
+        return self._json("GET", "/video-models")
+
+    def styles(self) -> Any:
+        return self._json("GET", "/styles")
+
+    def upload(self, content: bytes, filename: str, content_type: str) -> Any:
+        """Multipart upload of a reference image: 201 `{path, publicUrl}`."""
+        return self._json("POST", "/upload", files={"file": (filename, content, content_type)})
+
+    def generate(self, payload: dict[str, Any]) -> Any:
+        """Start an image generation: 202 `{id, status}`."""
+        return self._json("POST", "/generate", json=payload)
+
+    def list_generations(self, limit: int = 50, offset: int = 0) -> Any:
+        return self._json("GET", "/generations", params={"limit": limit, "offset": offset})
+
+    def get_generation(self, generation_id: str) -> Any:
+        return self._json("GET", f"/generations/{quote(generation_id, safe='')}")
+
+    def delete_generation(self, generation_id: str) -> Any:
+        return self._json("DELETE", f"/generations/{quote(generation_id, safe='')}")
+
+    def create_video(self, payload: dict[str, Any]) -> Any:
+        """Start a video from an image generation: 202 `{id, status}`."""
+        return self._json("POST", "/videos", json=payload)
+
+    def get_video(self, video_id: str) -> Any:
+        return self._json("GET", f"/videos/{quote(video_id, safe='')}")

@@ -1,0 +1,175 @@
+"""Pure mapping between AdForge requests and adcreator.ai payloads. No I/O."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from adforge.adapters.media import sniff
+from adforge.domain.models import JobError, JobRequest, VendorState, VendorUpdate
+from adforge.vendors.adcreator import CAPABILITIES, NAME
+from adforge.vendors.errors import (
+    VendorError,
+    VendorInsufficientCredits,
+    VendorNotFound,
+    VendorProtocolError,
+    VendorRejected,
+)
+
+PREFERRED_MODEL = "nano-banana-2"
+PROMPT_MIN, PROMPT_MAX = 3, 1000
+MAX_UPLOAD_BYTES = 10_000_000
+SEPARATOR = ","
+
+_UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+_STATES = {"processing": VendorState.PROCESSING, "completed": VendorState.COMPLETED, "failed": VendorState.FAILED}
+
+
+class Model(NamedTuple):
+    id: str
+    credits_cost: float
+
+
+class Generation(NamedTuple):
+    state: VendorState
+    image_url: str | None
+    reason: str
+
+
+def _utf16_length(prompt: str) -> int:
+    """Length in UTF-16 code units, as a JavaScript server counts characters."""
+    return len(prompt.encode("utf-16-le")) // 2
+
+
+def check(request: JobRequest) -> None:
+    """Refuse what this vendor cannot take, before any call is made."""
+    reason = CAPABILITIES.why_not(request)
+    if reason:
+        raise VendorRejected(NAME, reason)
+    if not PROMPT_MIN <= _utf16_length(request.prompt.strip()) <= PROMPT_MAX:
+        raise VendorRejected(NAME, f"prompt must be {PROMPT_MIN}-{PROMPT_MAX} characters once trimmed")
+
+
+def pick_model(body: Any, with_image: bool) -> Model:
+    """The model from a `/models` answer: the preferred one if it fits, else the first that fits."""
+    models = body.get("models") if isinstance(body, dict) else None
+    if not isinstance(models, list):
+        raise VendorProtocolError(NAME, "models answer has no models list")
+    fitting = [
+        m
+        for m in models
+        if isinstance(m, dict) and isinstance(m.get("id"), str) and (m.get("supportsImageInput") or not with_image)
+    ]
+    if not fitting:
+        raise VendorError(NAME, "no model accepts a reference image" if with_image else "no model listed")
+    chosen = next((m for m in fitting if m["id"] == PREFERRED_MODEL), fitting[0])
+    cost = chosen.get("creditsCost")
+    if not isinstance(cost, int | float):
+        raise VendorProtocolError(NAME, f"model {chosen['id']} has no creditsCost")
+    return Model(chosen["id"], float(cost))
+
+
+def check_credits(body: Any, needed: float) -> None:
+    """Refuse a job the `/credits` balance cannot pay for."""
+    balance = body.get("balance") if isinstance(body, dict) else None
+    if not isinstance(balance, int | float):
+        raise VendorProtocolError(NAME, "credits answer has no balance")
+    if body.get("unlimited") is not True and balance < needed:
+        raise VendorInsufficientCredits(NAME, f"{needed:g} credits needed, {balance:g} available")
+
+
+def upload_file(data: bytes) -> tuple[str, str]:
+    """(filename, content type) for the product photo; refuses what `/upload` does not take."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise VendorRejected(NAME, f"product image is larger than {MAX_UPLOAD_BYTES} bytes")
+    kind = sniff(data)
+    if kind is None or kind not in _UPLOAD_TYPES:
+        raise VendorRejected(NAME, "product image must be PNG, JPEG or WebP")
+    return f"product.{_UPLOAD_TYPES[kind]}", kind
+
+
+def uploaded_path(body: Any) -> str:
+    """`inputImagePath` from a 201 upload answer."""
+    path = body.get("path") if isinstance(body, dict) else None
+    if not isinstance(path, str) or not path:
+        raise VendorProtocolError(NAME, "upload answer has no path")
+    return path
+
+
+def generate_payload(request: JobRequest, model_id: str, image_path: str | None) -> dict[str, Any]:
+    """Body for `POST /generate`: one image per generation (see the package notes)."""
+    payload: dict[str, Any] = {
+        "prompt": request.prompt.strip(),
+        "modelId": model_id,
+        "aspectRatio": request.aspect_ratios[0],
+        "batchCount": 1,
+    }
+    if request.preset:
+        payload["stylePreset"] = request.preset
+    if image_path:
+        payload["inputImagePath"] = image_path
+    return payload
+
+
+def generation_id(body: Any) -> str:
+    """The generation id from a 202 answer."""
+    found = body.get("id") if isinstance(body, dict) else None
+    if not isinstance(found, str) or not found or SEPARATOR in found:
+        raise VendorProtocolError(NAME, "generate answer has no usable id")
+    return found
+
+
+def job_id(generation_ids: list[str]) -> str:
+    return SEPARATOR.join(generation_ids)
+
+
+def generation_ids(vendor_job_id: str) -> list[str]:
+    ids = vendor_job_id.split(SEPARATOR)
+    if not all(ids):
+        raise VendorNotFound(NAME, f"not an {NAME} job id: {vendor_job_id!r}")
+    return ids
+
+
+def generation(body: Any) -> Generation:
+    """One `GET /generations/:id` answer."""
+    found = body.get("generation") if isinstance(body, dict) else None
+    if not isinstance(found, dict):
+        raise VendorProtocolError(NAME, "generation answer has no generation")
+    state = _STATES.get(str(found.get("status")))
+    if state is None:
+        raise VendorProtocolError(NAME, f"unknown status {found.get('status')!r}")
+    url = found.get("image_url")
+    if state is VendorState.COMPLETED and (not isinstance(url, str) or not url):
+        raise VendorProtocolError(NAME, f"generation {found.get('id')} completed without image_url")
+    error = found.get("error")
+    reason = error if isinstance(error, str) and error else f"generation {found.get('id')} failed"
+    return Generation(state, url if isinstance(url, str) else None, reason)
+
+
+def to_update(vendor_job_id: str, bodies: list[Any]) -> VendorUpdate:
+    """The job's generations as one update: failed if any failed, completed when all completed."""
+    generations = [generation(body) for body in bodies]
+    failed = next((g for g in generations if g.state is VendorState.FAILED), None)
+    if failed is not None:
+        return VendorUpdate(
+            vendor_job_id=vendor_job_id,
+            state=VendorState.FAILED,
+            error=JobError(code="generation_failed", message=failed.reason),
+        )
+    if all(g.state is VendorState.COMPLETED for g in generations):
+        outputs = [g.image_url for g in generations if g.image_url]
+        return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.COMPLETED, outputs=outputs)
+    return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.PROCESSING)
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if isinstance(value, str | int) and value != "" else None
+
+
+def read_error(body: Any) -> tuple[str | None, str | None, str | None]:
+    """`{"error": "msg"}` or `{"error": {"code", "message"}}` -> (code, message, trace id)."""
+    if not isinstance(body, dict):
+        return None, None, None
+    detail = body.get("error")
+    if isinstance(detail, dict):
+        return _text(detail.get("code")), _text(detail.get("message")), None
+    return _text(body.get("code")), _text(detail) or _text(body.get("message")), None

@@ -1,0 +1,48 @@
+"""Adsumo image API (adsumo-image-api.txt): images only, 202 + poll, no webhooks.
+
+Which endpoint serves a job:
+
+- With a product photo: `POST /images/edit`, the presigned photo URL as the only entry of
+  `reference_image_urls`. `POST /images/product-shots` needs a `product_id` (a product already in
+  the Adsumo account) and a `style_id`; the doc gives no way to create a product from a photo and
+  AdForge holds no Adsumo product ids, so it is not routed to (the client still exposes it).
+- Text only: `POST /images/text-to-image`.
+
+Assumptions where the doc is silent:
+
+- Every job runs `model: "pro"` at `resolution: "2k"`: 2 credits per image by the doc's table, the
+  same as pro/1k and fast/2k, so the best output for that price. Pixel sizes are not documented.
+- Price: the doc prices in credits only. `USD_PER_CREDIT` (0.025) is our assumption, to be replaced
+  by the account's plan price; `cost_per_output_usd` = 2 credits (pro, 2k, one image) x that price.
+- Aspect ratios: only the doc's examples (1:1, 16:9, 9:16) are declared; other ratios are not
+  documented, so routing sends them to vendors that document them. One ratio per request.
+- The merchant prompt is sent verbatim (as the edit description too), the preset appended as
+  "(style: preset)": the doc's style templates belong to product-shots only. `quantity` = count.
+- Error bodies are undocumented: `{"error": "<message>"}` (the `error` field failed generations
+  carry) or `{"error": {"code", "message"}}` are read; the typed error comes from the status code.
+  429 may carry `Retry-After` in seconds.
+- Poll answers carry `generation_id` and `status` (`processing | completed | failed`, compared
+  case-insensitively; `pending` / `queued` read as pending, anything else is a protocol error).
+  A failed generation's `error` is a string or `{code, message}`.
+- The doc names one `result_url` ("a link to the generated image") even when quantity > 1: a
+  `result_urls` list is read when present, else the single `result_url`. Result URLs are public
+  (no auth) and fetched through the SSRF guard.
+- The vendor fetches the reference image while processing, within the presigned URL's lifetime.
+"""
+
+from adforge.domain.models import JobKind
+from adforge.vendors.capabilities import Capabilities
+
+NAME = "adsumo"
+USD_PER_CREDIT = 0.025
+CREDITS_PER_OUTPUT = 2  # transform.estimate_credits(MODEL, RESOLUTION, 1): pro at 2k
+
+CAPABILITIES = Capabilities(
+    name=NAME,
+    display_name="Adsumo",
+    kinds=frozenset({JobKind.IMAGE}),
+    aspect_ratios=frozenset({"1:1", "16:9", "9:16"}),
+    max_count=8,
+    webhooks=False,
+    cost_per_output_usd=CREDITS_PER_OUTPUT * USD_PER_CREDIT,
+)

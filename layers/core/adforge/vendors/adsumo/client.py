@@ -1,0 +1,42 @@
+"""Adsumo HTTP calls, one method per documented endpoint. No mapping logic beyond JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from adforge.vendors.adsumo import NAME
+from adforge.vendors.adsumo.transform import read_error
+from adforge.vendors.http import send
+
+API = "/api/v1"
+
+
+class AdsumoClient:
+    def __init__(self, http: httpx.Client) -> None:
+        """`http` carries the origin as base_url, the Bearer header and timeouts."""
+        self._http = http
+
+    @classmethod
+    def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> AdsumoClient:
+        return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return send(NAME, lambda: self._http.request(method, f"{API}{path}", **kwargs), read_error)
+
+    def text_to_image(self, payload: dict[str, Any]) -> Any:
+        """202 `{generation_id, type, status}`."""
+        return self._json("POST", "/images/text-to-image", json=payload)
+
+    def product_shots(self, payload: dict[str, Any]) -> Any:
+        """A product already in the account + a style template; 202 like text-to-image."""
+        return self._json("POST", "/images/product-shots", json=payload)
+
+    def edit(self, payload: dict[str, Any]) -> Any:
+        """An edit from `reference_image_urls`; 202 like text-to-image."""
+        return self._json("POST", "/images/edit", json=payload)
+
+    def generation(self, generation_id: str) -> Any:
+        return self._json("GET", f"/generations/{quote(generation_id, safe='')}")

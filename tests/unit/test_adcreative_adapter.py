@@ -1,0 +1,735 @@
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
+from adforge.vendors import errors
+from adforge.vendors.adcreative import NAME_PHOTOSHOOT, NAME_STOCK, channels, photoshoot, progress, stock
+from adforge.vendors.adcreative.auth import RENEW_BEFORE_SECONDS, Account
+from adforge.vendors.adcreative.client import TOKEN_PATH, AdCreativeClient
+from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock
+from adforge.vendors.adcreative.problems import read_error
+from adforge.vendors.adcreative.webhook import build_reader
+from adforge.vendors.signatures import SignatureInvalid
+from tests.fakes import FakeFetcher
+
+APP = "6a9d3f2c-1b0e-4c7f-a8d5-e3f0c1b9a4d6"
+USER = "2f1e3c4d-5b6a-4d8f-9c01-e2d3c4b5f6a7"
+PROCESS = "0898d00e-4a06-4d3d-b7c5-96116286449e"
+TASKS = [f"530286a9-7adb-49e0-a66d-065cbb52fe{n:02d}" for n in range(6)]
+LORA = "e2b3c5d1-a123-456b-c789-d12345678901"
+SECRET = {"api_key": "key", "api_secret": "shh", "application_id": APP, "user_id": USER, "webhook_token": "tok"}
+TRACE = "00-3bbaf2bdb083fbf5b8d96a25830005ca-adee457f95c76f15-00"
+CALLBACK = "https://api.adforge.test/v1/webhooks/adcreative_stock?job=job_1"
+
+
+def iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
+
+
+def problem(status: int, errors_map: dict, **extra) -> dict:
+    """The business/engine form (`extensions.traceId`) unless `extra` says otherwise."""
+    return {
+        "errors": errors_map,
+        "title": "One or more errors occurred.",
+        "status": status,
+        "extensions": {"traceId": TRACE},
+        **extra,
+    }
+
+
+def progress_body(states: list[int], pct: int, request_state: int = 1, error: str = "", pascal: bool = False) -> dict:
+    body = {
+        "messageType": "ImageStockGenerationProgress",
+        "requestRenderState": request_state,
+        "applicationId": APP,
+        "userId": USER,
+        "imageRenderProcessId": PROCESS,
+        "totalTaskCount": len(states),
+        "completedTaskCount": states.count(5),
+        "progress": pct,
+        "tasks": dict(zip(TASKS, states, strict=False)),
+        "isSuccessful": all(s == 5 for s in states),
+        "errorMessage": error,
+    }
+    return {key[0].upper() + key[1:]: value for key, value in body.items()} if pascal else body
+
+
+def form(request: httpx.Request) -> dict[str, str]:
+    """The multipart fields of a request (file parts give their bytes, decoded leniently)."""
+    request.read()
+    assert request.headers["content-type"].startswith("multipart/form-data")
+    boundary = request.headers["content-type"].split("boundary=")[1].encode()
+    fields = {}
+    for part in request.content.split(b"--" + boundary)[1:-1]:
+        head, _, body = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]+)"', head)
+        assert name is not None
+        fields[name.group(1).decode()] = body[:-2].decode(errors="replace")
+    return fields
+
+
+class Vendor:
+    """A scripted AdCreative.ai on httpx.MockTransport: GenerateJwtToken built in, other routes per test."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+        self.lifetime = 3600.0
+        self.requests: list[httpx.Request] = []
+        self.routes: dict[tuple[str, str], Callable[[httpx.Request], httpx.Response]] = {}
+        self.tokens_issued = 0
+        self.token_answer: httpx.Response | None = None
+
+    def on(self, method: str, path: str, answer: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
+        self.routes[(method, path)] = answer if callable(answer) else (lambda request: answer)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if request.url.path == TOKEN_PATH:
+            if self.token_answer is not None:
+                return self.token_answer
+            self.tokens_issued += 1
+            body = {"$id": "1", "applicationId": APP, "accessToken": f"jwt-{self.tokens_issued}"}
+            return httpx.Response(200, json={**body, "accessTokenExpiration": iso(self.now + self.lifetime)})
+        return self.routes[(request.method, request.url.path)](request)
+
+    def api_calls(self) -> list[httpx.Request]:
+        return [r for r in self.requests if r.url.path != TOKEN_PATH]
+
+    def client(self, vendor: str = NAME_STOCK, secret: dict[str, str] | None = None) -> AdCreativeClient:
+        http = httpx.Client(base_url="https://api.adcreative.test", transport=httpx.MockTransport(self.handle))
+        return AdCreativeClient(http, Account.from_secret(secret or SECRET), vendor, clock=lambda: self.now)
+
+
+STOCK_PROGRESS = "/api/v1/Image/StockGeneration/CheckUserProgress"
+STOCK_START = "/api/v1/Image/StockGeneration/AdCreative"
+
+
+# auth -----------------------------------------------------------------------------------------
+def test_jwt_is_generated_once_and_sent_with_the_key_headers():
+    vendor = Vendor()
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([1], 0)]))
+    client = vendor.client()
+    client.stock_progress(PROCESS)
+    client.stock_progress(PROCESS)
+    token_call = vendor.requests[0]
+    assert token_call.url.path == TOKEN_PATH and token_call.method == "POST"
+    assert json.loads(token_call.content) == {"applicationId": APP}
+    assert (token_call.headers["x-api-key"], token_call.headers["x-api-secret"]) == ("key", "shh")
+    assert vendor.tokens_issued == 1
+    for call in vendor.api_calls():
+        assert call.headers["authorization"] == "Bearer jwt-1"
+        assert (call.headers["x-api-key"], call.headers["x-api-secret"]) == ("key", "shh")
+        assert dict(call.url.params) == {"userId": USER, "imageStockGeneratorProcessId": PROCESS}
+
+
+def test_jwt_is_renewed_shortly_before_it_expires():
+    vendor = Vendor()
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([1], 0)]))
+    client = vendor.client()
+    client.stock_progress(PROCESS)
+    vendor.now += vendor.lifetime - RENEW_BEFORE_SECONDS - 1
+    client.stock_progress(PROCESS)
+    assert vendor.tokens_issued == 1
+    vendor.now += 2
+    client.stock_progress(PROCESS)
+    assert vendor.tokens_issued == 2
+    assert vendor.api_calls()[-1].headers["authorization"] == "Bearer jwt-2"
+
+
+def test_a_private_key_in_the_secret_goes_into_the_token_request():
+    vendor = Vendor()
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([1], 0)]))
+    vendor.client(secret={**SECRET, "jwt_private_key": "pk"}).stock_progress(PROCESS)
+    assert json.loads(vendor.requests[0].content) == {"applicationId": APP, "jwtPrivateKey": "pk"}
+
+
+def test_a_401_on_a_cached_token_renews_it_once():
+    vendor = Vendor()
+    answers = [
+        httpx.Response(200, json=[progress_body([1], 0)]),
+        httpx.Response(401, json=problem(401, {"business:": ["Token is missing, invalid ..."]})),
+        httpx.Response(200, json=[progress_body([5], 100)]),
+    ]
+    vendor.on("GET", STOCK_PROGRESS, lambda request: answers.pop(0))
+    client = vendor.client()
+    client.stock_progress(PROCESS)
+    assert client.stock_progress(PROCESS)[0]["progress"] == 100
+    assert vendor.tokens_issued == 2
+    assert [call.headers["authorization"] for call in vendor.api_calls()] == ["Bearer jwt-1", "Bearer jwt-1", "Bearer jwt-2"]
+
+
+def test_a_401_on_a_fresh_token_is_an_auth_failure_without_retry():
+    vendor = Vendor()
+    body = problem(401, {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]})
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(401, json=body))
+    with pytest.raises(errors.VendorAuthFailed) as raised:
+        vendor.client().stock_progress(PROCESS)
+    assert raised.value.message == "business: Token is missing, invalid or ApplicationId is not found in the token."
+    assert raised.value.trace_id == TRACE
+    assert len(vendor.api_calls()) == 1 and vendor.tokens_issued == 1
+
+
+def test_wrong_keys_fail_at_the_token_call():
+    vendor = Vendor()
+    vendor.token_answer = httpx.Response(401, json=problem(401, {"business:": ["Token is missing, invalid ..."]}))
+    with pytest.raises(errors.VendorAuthFailed) as raised:
+        vendor.client().stock_progress(PROCESS)
+    assert raised.value.trace_id == TRACE and not vendor.api_calls()
+
+
+@pytest.mark.parametrize(
+    "answer", [{"accessToken": "jwt"}, {"accessTokenExpiration": iso(0)}, {"accessToken": "j", "accessTokenExpiration": "soon"}]
+)
+def test_a_token_answer_without_token_or_expiry_is_a_protocol_error(answer):
+    vendor = Vendor()
+    vendor.token_answer = httpx.Response(200, json=answer)
+    with pytest.raises(errors.VendorProtocolError):
+        vendor.client().stock_progress(PROCESS)
+
+
+# problem+json -> typed errors -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("status", "body", "expected", "code", "message", "trace"),
+    [
+        (
+            400,
+            problem(
+                400,
+                {
+                    "engine: StockGeneration/AdCreative": [
+                        "CustomStyleText can't be null or empty if ImageStyle is CustomWithText"
+                    ],
+                    "business: StockGeneration/AdCreative": [
+                        "Bad request error occurred while starting image stock generation process"
+                    ],
+                },
+            ),
+            errors.VendorRejected,
+            "engine: StockGeneration/AdCreative",
+            "engine: StockGeneration/AdCreative: CustomStyleText can't be null or empty if ImageStyle is CustomWithText; "
+            "business: StockGeneration/AdCreative: Bad request error occurred while starting image stock generation process",
+            TRACE,
+        ),
+        (
+            400,
+            {
+                "$id": "1",
+                "title": "One or more validation errors occurred.",
+                "status": 400,
+                "errors": {"$id": "2", "taskId": ["The value '165ce0c4' is not valid."]},
+                "traceId": "00-a54a-00",
+            },
+            errors.VendorRejected,
+            "taskId",
+            "taskId: The value '165ce0c4' is not valid.",
+            "00-a54a-00",
+        ),
+        (
+            404,
+            problem(404, {"engine: CheckProgress": ["No running process"]}),
+            errors.VendorNotFound,
+            "engine: CheckProgress",
+            "engine: CheckProgress: No running process",
+            TRACE,
+        ),
+        (503, problem(503, {"business:": ["down"]}), errors.VendorUnavailable, "business", "business: down", TRACE),
+        (500, {"title": "Internal error"}, errors.VendorUnavailable, None, "Internal error", None),
+    ],
+)
+def test_problem_json_becomes_a_typed_error_with_the_vendor_message_and_trace(status, body, expected, code, message, trace):
+    vendor = Vendor()
+    vendor.on("POST", STOCK_START, httpx.Response(status, json=body, headers={"content-type": "application/problem+json"}))
+    with pytest.raises(expected) as raised:
+        vendor.client().start_stock({"userPrompt": "x"}, {})
+    assert type(raised.value) is expected
+    assert (raised.value.vendor_code, raised.value.message, raised.value.trace_id) == (code, message, trace)
+    assert raised.value.retryable is (expected is errors.VendorUnavailable)
+
+
+def test_rate_limit_keeps_retry_after_and_trace():
+    vendor = Vendor()
+    vendor.on(
+        "POST",
+        STOCK_START,
+        httpx.Response(429, json=problem(429, {"business:": ["Too many requests"]}), headers={"Retry-After": "7"}),
+    )
+    with pytest.raises(errors.VendorRateLimited) as raised:
+        vendor.client().start_stock({"userPrompt": "x"}, {})
+    assert (raised.value.retry_after, raised.value.trace_id, raised.value.retryable) == (7.0, TRACE, True)
+
+
+def test_read_error_on_bodies_without_problem_details():
+    assert read_error(["not", "a", "problem"]) == (None, None, None)
+    assert read_error({"errors": {"$id": "2"}, "title": "t"}) == (None, "t", None)
+
+
+# progress -> VendorUpdate ---------------------------------------------------------------------
+def test_progress_before_the_end_is_pending_or_processing():
+    assert progress.to_update(progress_body([1] * 6, 0), NAME_PHOTOSHOOT).state is VendorState.PENDING
+    update = progress.to_update(progress_body([5, 5, 1, 1, 1, 1], 33), NAME_PHOTOSHOOT)
+    assert (update.state, update.progress, update.outputs) == (VendorState.PROCESSING, 33, [])
+
+
+def test_done_only_at_progress_100_with_every_task_rendered():
+    done = progress.to_update(progress_body([5] * 6, 100, request_state=5), NAME_PHOTOSHOOT)
+    assert done.state is VendorState.COMPLETED and done.error is None
+    assert done.outputs == [f"{PROCESS}/{task}" for task in TASKS]
+    not_yet = progress.to_update(progress_body([5] * 6, 83, request_state=1), NAME_PHOTOSHOOT)
+    assert not_yet.state is VendorState.PROCESSING
+
+
+def test_progress_100_while_the_process_still_runs_is_not_final():
+    update = progress.to_update(progress_body([5, 5, 5, 5, 5, 1], 100, request_state=1), NAME_PHOTOSHOOT)
+    assert update.state is VendorState.PROCESSING
+
+
+def test_a_partial_failure_completes_with_the_good_tasks_and_says_how_many_failed():
+    body = progress_body([5, 5, 5, 5, 6, 6], 100, request_state=5, error="2 of 6 tasks failed to render.")
+    update = progress.to_update(body, NAME_PHOTOSHOOT)
+    assert update.state is VendorState.COMPLETED
+    assert update.outputs == [f"{PROCESS}/{task}" for task in TASKS[:4]]
+    assert update.error is not None and update.error.code == "partial_failure"
+    assert update.error.message == "2 of 6 tasks failed to render (2 of 6 tasks failed to render.)"
+
+
+def test_a_missing_task_counts_as_failed():
+    body = {**progress_body([5, 5], 100, request_state=5), "totalTaskCount": 3}
+    update = progress.to_update(body, NAME_STOCK)
+    assert len(update.outputs) == 2 and update.error is not None and update.error.message.startswith("1 of 3")
+
+
+def test_every_task_failed_is_a_failure_with_the_vendor_reason():
+    update = progress.to_update(progress_body([6], 100, request_state=6, error="GPU fell over"), NAME_STOCK)
+    assert (update.state, update.error.code, update.error.message) == (VendorState.FAILED, "generation_failed", "GPU fell over")
+    silent = progress.to_update(progress_body([6, 6], 100, request_state=6), NAME_STOCK)
+    assert silent.error is not None and silent.error.message == "all 2 tasks failed to render"
+
+
+def test_check_user_progress_picks_our_process_from_the_list():
+    other = {**progress_body([1], 0), "imageRenderProcessId": "63dd1bff-8396-41d0-ba89-3406a27179cc"}
+    mine = progress_body([5], 100, request_state=5)
+    assert progress.pick([other, mine], NAME_STOCK, PROCESS.upper()) is mine
+    with pytest.raises(errors.VendorProtocolError):
+        progress.pick([other], NAME_STOCK, PROCESS)
+
+
+@pytest.mark.parametrize("body", [[], {"tasks": {}}, {"imageRenderProcessId": PROCESS, "tasks": "none"}])
+def test_unreadable_progress_is_a_protocol_error(body):
+    with pytest.raises(errors.VendorProtocolError):
+        progress.to_update(body, NAME_STOCK)
+
+
+@pytest.mark.parametrize("ref", ["no-slash", "/task", "process/", "a/b/c"])
+def test_malformed_output_refs_are_refused(ref):
+    with pytest.raises(errors.VendorProtocolError):
+        progress.parse_ref(ref, NAME_STOCK)
+
+
+# photoshoot mapping -----------------------------------------------------------------------------
+RECOMMENDATION = photoshoot.Recommendation(
+    asset_id="ecc767e4-c107-4492-9826-89756e925425",
+    product_name="headphones",
+    product_description="Wireless over-ear headphones",
+    preset_ids=("natural_beige_background", "white_background"),
+)
+CATALOGUE = photoshoot.read_presets(
+    [
+        {"id": "white_background", "previewName": "White Background", "categories": [{"name": "monochrome"}]},
+        {"id": "light_blue_background", "previewName": "Light Blue Background", "categories": [{"name": "monochrome"}]},
+        {"id": "gray_studio", "previewName": "Gray Studio", "categories": [{"name": "studio"}]},
+    ]
+)
+
+
+def shoot(**request) -> JobRequest:
+    return JobRequest(prompt="on a marble counter", aspect_ratios=["16:9"], image={"url": "https://shop/p.png"}, **request)
+
+
+def test_our_prompt_is_the_custom_prompt_of_all_six_tasks():
+    fields = photoshoot.adcreative_fields(shoot(), RECOMMENDATION, [])
+    objects = json.loads(fields["PromptObjectsString"])
+    assert objects == [{"tag": "custom", "prompt": "on a marble counter", "nativeLanguagePrompt": None}] * 6
+    assert fields == {
+        "renderKind": "4",
+        "productImageAssetId": RECOMMENDATION.asset_id,
+        "PromptObjectsString": fields["PromptObjectsString"],
+        "DisableSafeMargin": "true",
+        "UseSameStyleReferenceImage": "false",
+        "productName": "headphones",
+        "productDescription": "Wireless over-ear headphones",
+    }
+
+
+@pytest.mark.parametrize(
+    ("preset", "expected"),
+    [
+        ("white_background", ["white_background"]),
+        ("Light Blue Background", ["light_blue_background"]),
+        ("MONOCHROME", ["white_background", "light_blue_background"]),
+    ],
+)
+def test_a_preset_is_found_by_id_name_or_category_and_cycled_to_six(preset, expected):
+    named = photoshoot.named_preset(shoot(preset=preset))
+    assert named is not None
+    presets = photoshoot.catalogue_presets(named, CATALOGUE)
+    assert presets == expected
+    fields = photoshoot.adcreative_fields(shoot(preset=preset), RECOMMENDATION, presets)
+    objects = json.loads(fields["PromptObjectsString"])
+    assert [o["preset"] for o in objects] == [expected[i % len(expected)] for i in range(6)]
+    assert all(o["tag"] == "preset" for o in objects)
+    assert fields["UseSameStyleReferenceImage"] == "true"
+
+
+def test_recommended_uses_the_presets_picked_for_the_photo():
+    request = shoot(preset="Recommended")
+    assert photoshoot.named_preset(request) is None
+    assert photoshoot.recommended_presets(request, RECOMMENDATION) == ["natural_beige_background", "white_background"]
+    assert photoshoot.recommended_presets(shoot(), RECOMMENDATION) == []
+    with pytest.raises(errors.VendorRejected):
+        photoshoot.recommended_presets(request, photoshoot.Recommendation("a", None, None, ()))
+
+
+def test_an_unknown_preset_is_refused():
+    with pytest.raises(errors.VendorRejected) as raised:
+        photoshoot.catalogue_presets("neon_disco", CATALOGUE)
+    assert raised.value.vendor_code == "unknown_preset" and "white_background" in raised.value.message
+
+
+@pytest.mark.parametrize(("ratio", "disable"), [("16:9", "true"), ("21:9", "false")])
+def test_disable_safe_margin_follows_the_aspect_ratio(ratio, disable):
+    request = JobRequest(prompt="on a counter", aspect_ratios=[ratio])
+    assert photoshoot.adcreative_fields(request, RECOMMENDATION, [])["DisableSafeMargin"] == disable
+
+
+def test_ratios_without_a_photoshoot_size_are_refused():
+    with pytest.raises(errors.VendorRejected):
+        photoshoot.adcreative_fields(JobRequest(prompt="on a counter", aspect_ratios=["1:1"]), RECOMMENDATION, [])
+
+
+def test_recommendations_answer_is_read_and_checked():
+    body = {
+        "productInfo": {"productName": "headphones", "productDescription": "red"},
+        "backgroundRemovedImageAssetId": "ecc767e4",
+        "recommendedPrompts": ["on glass"],
+        "recommendedPresetIds": ["white_background"],
+    }
+    assert photoshoot.read_recommendation(body) == photoshoot.Recommendation(
+        "ecc767e4", "headphones", "red", ("white_background",)
+    )
+    assert photoshoot.read_recommendation({"backgroundRemovedImageAssetId": "x"}) == photoshoot.Recommendation(
+        "x", None, None, ()
+    )
+    with pytest.raises(errors.VendorProtocolError):
+        photoshoot.read_recommendation({"productInfo": {}})
+
+
+# stock mapping ------------------------------------------------------------------------------------
+def stock_request(**request) -> JobRequest:
+    return JobRequest(prompt="Darth Vader", **request)
+
+
+@pytest.mark.parametrize(
+    ("ratio", "kind"), [("1:1", "1"), ("9:16", "2"), ("4:5", "8"), ("16:9", "1024"), ("3:4", "2048"), ("4:3", "4096")]
+)
+def test_render_kind_follows_the_aspect_ratio(ratio, kind):
+    request = stock_request(aspect_ratios=[ratio])
+    fields, files = stock.stock_form(request, stock.style_for(request))
+    assert fields == {"renderKind": kind, "userPrompt": "Darth Vader", "imageStyle": "3"} and files == {}
+
+
+def test_a_preset_becomes_a_custom_text_style():
+    request = stock_request(preset="serious looking")
+    fields, _ = stock.stock_form(request, stock.style_for(request))
+    assert (fields["imageStyle"], fields["customStyleText"]) == ("CustomWithText", "serious looking")
+
+
+@pytest.mark.parametrize(
+    ("style", "code"),
+    [
+        (stock.StockStyle(stock.ImageStyle.CUSTOM_WITH_TEXT), "custom_style_text_missing"),
+        (stock.StockStyle(stock.ImageStyle.CUSTOM_WITH_TEXT, custom_text="   "), "custom_style_text_missing"),
+        (stock.StockStyle(stock.ImageStyle.CUSTOM_WITH_TEXT, custom_text="x" * 1001), "custom_style_text_too_long"),
+        (stock.StockStyle(stock.ImageStyle.CUSTOM_WITH_IMAGE), "custom_style_image_missing"),
+    ],
+)
+def test_image_style_rules_are_enforced_before_the_vendor_is_called(style, code):
+    with pytest.raises(errors.VendorRejected) as raised:
+        stock.stock_form(stock_request(), style)
+    assert raised.value.vendor_code == code and not raised.value.retryable
+
+
+def test_custom_with_image_sends_the_style_image_and_nothing_unused():
+    image = ("style.jpg", b"\xff\xd8jpeg", "image/jpeg")
+    fields, files = stock.stock_form(
+        stock_request(), stock.StockStyle(stock.ImageStyle.CUSTOM_WITH_IMAGE, custom_text="x", custom_image=image)
+    )
+    assert fields["imageStyle"] == "CustomWithImage" and "customStyleText" not in fields
+    assert files == {"customStyleImage": image}
+    _, photoreal_files = stock.stock_form(stock_request(), stock.StockStyle(custom_image=image))
+    assert photoreal_files == {}
+
+
+def test_lora_params_from_metadata_are_normalised():
+    request = stock_request(metadata={"lora_params": f"{LORA}:0.75 , {LORA.upper()}:1"})
+    fields, _ = stock.stock_form(request, stock.style_for(request))
+    assert fields["loraParams"] == f"{LORA}:0.75,{LORA.upper()}:1"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        f"{LORA}",
+        f"{LORA}:",
+        f"{LORA}:abc",
+        f"{LORA}:0.5;{LORA}:1",
+        "not-a-guid:0.5",
+        f"{LORA}:0.5,",
+        f"{LORA}:1e5",
+        f"{LORA}:nan",
+    ],
+)
+def test_malformed_lora_params_are_refused(raw):
+    request = stock_request(metadata={"lora_params": raw})
+    with pytest.raises(errors.VendorRejected) as raised:
+        stock.stock_form(request, stock.style_for(request))
+    assert raised.value.vendor_code == "invalid_lora_params"
+
+
+# gateways over MockTransport -----------------------------------------------------------------------
+def channels_vendor(existing: list[dict] | None = None) -> Vendor:
+    vendor = Vendor()
+    vendor.on("GET", "/api/v1/NotificationChannel", httpx.Response(200, json=existing or []))
+    vendor.on("POST", "/api/v1/NotificationChannel", httpx.Response(200, json={"id": "ch1"}))
+    vendor.on("PUT", "/api/v1/NotificationChannel/ch0", httpx.Response(200, json={"id": "ch0"}))
+    return vendor
+
+
+def test_photoshoot_submit_uploads_the_photo_then_starts_with_the_asset_id():
+    vendor = channels_vendor()
+    vendor.on(
+        "POST",
+        "/api/v1/Image/ProductGeneration/Recommendations",
+        httpx.Response(200, json={"backgroundRemovedImageAssetId": "asset-1"}),
+    )
+    vendor.on("POST", "/api/v1/Image/ProductGeneration/AdCreative", httpx.Response(200, json=progress_body([1] * 6, 0)))
+    fetcher = FakeFetcher()
+    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), fetcher, "tok")
+    submission = VendorSubmission(request=shoot(), product_image_url="https://s3/p.png", callback_url=CALLBACK)
+    assert gateway.submit(submission) == PROCESS
+    assert fetcher.opened == ["https://s3/p.png"]
+    calls = vendor.api_calls()
+    assert [(c.method, c.url.path.rsplit("/", 1)[-1]) for c in calls] == [
+        ("GET", "NotificationChannel"),
+        ("POST", "NotificationChannel"),
+        ("POST", "Recommendations"),
+        ("POST", "AdCreative"),
+    ]
+    upload = form(calls[2])
+    assert (upload["productImage"], upload["applicationId"], upload["userId"]) == ("https://s3/p.png", APP, USER)
+    assert b'filename="product.png"' in calls[2].content
+    start = form(calls[3])
+    assert (start["applicationId"], start["userId"], start["productImageAssetId"]) == (APP, USER, "asset-1")
+    assert len(json.loads(start["PromptObjectsString"])) == 6
+
+
+def test_photoshoot_refuses_an_unknown_preset_before_uploading_anything():
+    vendor = channels_vendor()
+    vendor.on("GET", "/api/v1/Image/ProductGeneration/PresetKeys", httpx.Response(200, json=[{"id": "white_background"}]))
+    fetcher = FakeFetcher()
+    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), fetcher, "tok")
+    with pytest.raises(errors.VendorRejected):
+        gateway.submit(VendorSubmission(request=shoot(preset="neon"), product_image_url="https://s3/p.png"))
+    assert fetcher.opened == [] and vendor.api_calls()[-1].url.path.endswith("/PresetKeys")
+
+
+def test_photoshoot_without_a_product_image_is_refused():
+    gateway = PhotoshootGateway(Vendor().client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+    with pytest.raises(errors.VendorRejected):
+        gateway.submit(VendorSubmission(request=shoot()))
+
+
+def test_the_channel_is_set_up_once_per_gateway_without_the_job_id():
+    vendor = channels_vendor()
+    vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+    gateway = StockGateway(vendor.client(), "tok")
+    for job in ("job_1", "job_2"):
+        gateway.submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK.replace("job_1", job)))
+    channel_calls = [c for c in vendor.api_calls() if "NotificationChannel" in c.url.path]
+    assert [c.method for c in channel_calls] == ["GET", "POST"]
+    assert json.loads(channel_calls[1].content) == {
+        "applicationId": APP,
+        "notificationChannelType": "WebHook",
+        "url": "https://api.adforge.test/v1/webhooks/adcreative_stock?token=tok",
+        "includeImageData": False,
+        "isActive": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("existing", "calls"),
+    [
+        ([{"id": "ch0", "url": "https://api.adforge.test/v1/webhooks/adcreative_stock?token=tok", "isActive": True}], ["GET"]),
+        (
+            [{"id": "ch0", "url": "https://api.adforge.test/v1/webhooks/adcreative_stock?token=old", "isActive": True}],
+            ["GET", "PUT"],
+        ),
+        (
+            [{"id": "ch0", "url": "https://api.adforge.test/v1/webhooks/adcreative_stock?token=tok", "isActive": False}],
+            ["GET", "PUT"],
+        ),
+        ([{"id": "ch9", "url": "https://elsewhere.test/hook", "isActive": True}], ["GET", "POST"]),
+    ],
+)
+def test_an_existing_channel_is_kept_or_updated(existing, calls):
+    vendor = channels_vendor(existing)
+    vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+    StockGateway(vendor.client(), "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK))
+    assert [c.method for c in vendor.api_calls() if "NotificationChannel" in c.url.path] == calls
+
+
+def test_an_unreadable_channel_list_is_logged_and_does_not_block_the_job(caplog):
+    vendor = channels_vendor()
+    vendor.on("GET", "/api/v1/NotificationChannel", httpx.Response(200, json={"channels": []}))
+    vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+    assert (
+        StockGateway(vendor.client(), "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
+    )
+    assert [c.method for c in vendor.api_calls()] == ["GET", "POST"] and vendor.api_calls()[1].url.path == STOCK_START
+    assert "webhook channel not checked" in caplog.text
+
+
+def test_channel_url_keeps_other_parameters_and_replaces_job_and_token():
+    url = channels.channel_url("https://h.test/v1/webhooks/v?job=j1&token=old&x=1", "new")
+    assert url == "https://h.test/v1/webhooks/v?x=1&token=new"
+    with pytest.raises(ValueError):
+        channels.webhook_token({**SECRET, "webhook_token": ""})
+
+
+def test_stock_submit_and_status_use_the_process_id():
+    vendor = channels_vendor()
+    vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([5], 100, request_state=5)]))
+    gateway = StockGateway(vendor.client(), "tok")
+    assert gateway.submit(VendorSubmission(request=stock_request(preset="noir"))) == PROCESS
+    start = form(vendor.api_calls()[0])
+    assert (start["userPrompt"], start["imageStyle"], start["customStyleText"], start["userId"]) == (
+        "Darth Vader",
+        "CustomWithText",
+        "noir",
+        USER,
+    )
+    update = gateway.status(PROCESS, JobKind.IMAGE)
+    assert update.state is VendorState.COMPLETED and update.outputs == [f"{PROCESS}/{TASKS[0]}"]
+
+
+def test_in_flight_lists_running_processes_and_treats_404_as_none():
+    vendor = Vendor()
+    path = "/api/v1/Image/StockGeneration/CheckApplicationAllProgresses"
+    vendor.on("GET", path, httpx.Response(200, json=[progress_body([1], 0)]))
+    gateway = StockGateway(vendor.client(), "tok")
+    assert [u.vendor_job_id for u in gateway.in_flight()] == [PROCESS]
+    assert dict(vendor.api_calls()[0].url.params) == {"applicationId": APP}
+    vendor.on("GET", path, httpx.Response(404, json=problem(404, {"engine: CheckProgress": ["No running process"]})))
+    assert gateway.in_flight() == []
+
+
+def test_open_output_streams_the_authenticated_download():
+    vendor = Vendor()
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100_000
+    vendor.on(
+        "GET", "/api/v1/Image/ProductGeneration/Download", httpx.Response(200, content=png, headers={"content-type": "image/png"})
+    )
+    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+    with gateway.open_output(f"{PROCESS}/{TASKS[0]}") as download:
+        assert (download.content_type, download.declared_length) == ("image/png", len(png))
+        assert b"".join(download.chunks()) == png
+    call = vendor.api_calls()[0]
+    assert call.headers["authorization"] == "Bearer jwt-1"
+    assert dict(call.url.params) == {
+        "applicationId": APP,
+        "taskId": TASKS[0],
+        "imageProductGeneratorProcessId": PROCESS,
+        "format": "0",
+        "lowResolution": "false",
+    }
+
+
+def test_download_format_and_resolution_are_passed():
+    vendor = Vendor()
+    vendor.on("GET", "/api/v1/Image/ProductGeneration/Download", httpx.Response(200, content=b"\xff\xd8"))
+    with vendor.client(NAME_PHOTOSHOOT).photoshoot_download(PROCESS, TASKS[1], image_format=1, low_resolution=True) as download:
+        assert b"".join(download.chunks()) == b"\xff\xd8"
+    assert (vendor.api_calls()[0].url.params["format"], vendor.api_calls()[0].url.params["lowResolution"]) == ("1", "true")
+
+
+def test_a_failed_download_is_a_typed_error_with_its_trace():
+    vendor = Vendor()
+    body = problem(404, {"engine: StockGeneration/Download": ["Image content not found."]})
+    vendor.on("GET", "/api/v1/Image/StockGeneration/Download", httpx.Response(404, json=body))
+    gateway = StockGateway(vendor.client(), "tok")
+    with pytest.raises(errors.VendorNotFound) as raised, gateway.open_output(f"{PROCESS}/{TASKS[0]}"):
+        pass
+    assert raised.value.trace_id == TRACE and "Image content not found." in raised.value.message
+    assert dict(vendor.api_calls()[0].url.params)["imageStockGeneratorProcessId"] == PROCESS
+
+
+@pytest.mark.parametrize("missing", sorted(SECRET))
+def test_builders_fail_fast_on_a_missing_credential(missing):
+    partial = {key: value for key, value in SECRET.items() if key != missing}
+    for build in (build_photoshoot, build_stock):
+        with pytest.raises(KeyError):
+            build("https://api.adcreative.ai", partial, FakeFetcher(), 5)
+    assert build_photoshoot("https://api.adcreative.ai", SECRET, FakeFetcher(), 5).name == NAME_PHOTOSHOOT
+    assert build_stock("https://api.adcreative.ai", SECRET, FakeFetcher(), 5).name == NAME_STOCK
+
+
+def test_a_network_failure_is_unavailable():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    http = httpx.Client(base_url="https://api.adcreative.test", transport=httpx.MockTransport(handler))
+    gateway = PhotoshootGateway(AdCreativeClient(http, Account.from_secret(SECRET), NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+    with pytest.raises(errors.VendorUnavailable):
+        gateway.status(PROCESS, JobKind.IMAGE)
+
+
+# webhooks ---------------------------------------------------------------------------------------------
+def message(body: dict) -> bytes:
+    return json.dumps(body).encode()
+
+
+def test_a_progress_delivery_with_our_token_reads_like_a_status_answer():
+    body = message(progress_body([5] * 6, 100, request_state=5, pascal=True))
+    delivery_id, update = build_reader(SECRET, lambda: 0.0).read(body, {}, {"token": "tok", "job": "job_1"})
+    assert update.vendor_job_id == PROCESS and update.state is VendorState.COMPLETED and len(update.outputs) == 6
+    assert delivery_id == f"{PROCESS}:ImageStockGenerationProgress:100"
+
+
+def test_a_task_completed_delivery_is_progress_only():
+    body = message({"MessageType": "ImageGenerationTaskCompleted", "ImageRenderProcessId": PROCESS, "TaskId": TASKS[0]})
+    delivery_id, update = build_reader(SECRET, lambda: 0.0).read(body, {}, {"token": "tok"})
+    assert (update.vendor_job_id, update.state, update.outputs) == (PROCESS, VendorState.PROCESSING, [])
+    assert delivery_id == f"{PROCESS}:ImageGenerationTaskCompleted:{TASKS[0]}"
+
+
+@pytest.mark.parametrize("query", [{}, {"token": ""}, {"token": "TOK"}, {"token": "tok2"}, {"job": "tok"}])
+def test_deliveries_without_our_token_are_refused_before_parsing(query):
+    with pytest.raises(SignatureInvalid):
+        build_reader(SECRET, lambda: 0.0).read(b"not json at all", {}, query)
+
+
+def test_an_unknown_message_type_is_unreadable():
+    body = message({"MessageType": "ImageUpscalingStarted", "ImageRenderProcessId": PROCESS})
+    with pytest.raises(errors.VendorProtocolError):
+        build_reader(SECRET, lambda: 0.0).read(body, {}, {"token": "tok"})
+
+
+def test_a_reader_needs_a_token():
+    with pytest.raises(ValueError):
+        build_reader({**SECRET, "webhook_token": ""}, lambda: 0.0)

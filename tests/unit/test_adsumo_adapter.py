@@ -1,0 +1,261 @@
+import json
+import logging
+
+import httpx
+import pytest
+
+from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
+from adforge.vendors import errors
+from adforge.vendors.adsumo import CAPABILITIES, USD_PER_CREDIT
+from adforge.vendors.adsumo.client import AdsumoClient
+from adforge.vendors.adsumo.gateway import AdsumoGateway
+from adforge.vendors.adsumo.transform import (
+    MODEL,
+    RESOLUTION,
+    edit_payload,
+    estimate_credits,
+    text_to_image_payload,
+    to_update,
+)
+from tests.fakes import FakeFetcher
+
+GEN = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
+
+
+def submission(image: str | None = "https://assets/p.png", **request) -> VendorSubmission:
+    return VendorSubmission(request=JobRequest(prompt="red mug", **request), product_image_url=image)
+
+
+def recording(seen: list[httpx.Request], status: int = 202, body: object | None = None, headers=None):
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = body if body is not None else {"generation_id": GEN, "type": "edit", "status": "processing"}
+        return httpx.Response(status, json=answer, headers=headers)
+
+    return AdsumoClient(
+        httpx.Client(
+            base_url="https://www.adsumo.test",
+            transport=httpx.MockTransport(handler),
+            headers={"Authorization": "Bearer adsumo_sk_test"},
+        )
+    )
+
+
+# credits ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("model", "resolution", "quantity", "credits"),
+    [
+        ("fast", "1k", 1, 1),
+        ("fast", "2k", 3, 6),
+        ("fast", "4k", 8, 16),
+        ("pro", "1k", 2, 4),
+        ("pro", "2k", 1, 2),
+        ("pro", "4k", 4, 16),  # the doc's own example
+    ],
+)
+def test_credit_table(model, resolution, quantity, credits):
+    assert estimate_credits(model, resolution, quantity) == credits
+
+
+@pytest.mark.parametrize(
+    ("model", "resolution", "quantity"), [("pro", "2k", 0), ("pro", "2k", 9), ("ultra", "1k", 1), ("pro", "8k", 1)]
+)
+def test_credit_estimate_refuses_what_the_table_does_not_price(model, resolution, quantity):
+    with pytest.raises(ValueError):
+        estimate_credits(model, resolution, quantity)
+
+
+def test_declared_cost_is_one_output_at_the_chosen_model_and_resolution():
+    assert CAPABILITIES.cost_per_output_usd == pytest.approx(estimate_credits(MODEL, RESOLUTION, 1) * USD_PER_CREDIT)
+
+
+def test_capabilities_are_images_by_polling():
+    assert (CAPABILITIES.kinds, CAPABILITIES.webhooks, CAPABILITIES.max_count) == (frozenset({JobKind.IMAGE}), False, 8)
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", aspect_ratios=["4:5"])) is not None
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", aspect_ratios=["16:9"], count=4)) is None
+
+
+# request mapping --------------------------------------------------------------------------------
+def test_text_to_image_payload():
+    assert text_to_image_payload(submission(image=None, aspect_ratios=["9:16"], count=3, preset="lifestyle")) == {
+        "prompt": "red mug (style: lifestyle)",
+        "model": "pro",
+        "aspect_ratio": "9:16",
+        "quantity": 3,
+        "resolution": "2k",
+    }
+
+
+def test_edit_payload_sends_the_product_photo_as_the_reference():
+    assert edit_payload(submission(aspect_ratios=["16:9"]), "https://assets/p.png") == {
+        "prompt": "red mug",
+        "model": "pro",
+        "aspect_ratio": "16:9",
+        "quantity": 1,
+        "resolution": "2k",
+        "reference_image_urls": ["https://assets/p.png"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("image", "path", "extra"),
+    [
+        ("https://assets/p.png", "/api/v1/images/edit", {"reference_image_urls": ["https://assets/p.png"]}),
+        (None, "/api/v1/images/text-to-image", {}),
+    ],
+)
+def test_gateway_routes_by_product_image(image, path, extra):
+    seen: list[httpx.Request] = []
+    gateway = AdsumoGateway(recording(seen), FakeFetcher())
+    assert gateway.submit(submission(image=image, count=2)) == GEN
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", path)
+    assert request.headers["Authorization"] == "Bearer adsumo_sk_test"
+    body = json.loads(request.content)
+    assert body == {"prompt": "red mug", "model": "pro", "aspect_ratio": "1:1", "quantity": 2, "resolution": "2k", **extra}
+
+
+def test_gateway_logs_the_credit_estimate_before_submitting(caplog):
+    with caplog.at_level(logging.INFO, logger="adforge.vendors.adsumo.gateway"):
+        AdsumoGateway(recording([]), FakeFetcher()).submit(submission(count=3))
+    assert "estimated at 6 credits" in caplog.text
+
+
+def test_product_shots_posts_to_its_endpoint():
+    seen: list[httpx.Request] = []
+    payload = {"product_id": "a1b2", "style_id": "lifestyle-outdoor", "model": "pro", "aspect_ratio": "16:9"}
+    assert recording(seen).product_shots(payload)["generation_id"] == GEN
+    assert (seen[0].url.path, json.loads(seen[0].content)) == ("/api/v1/images/product-shots", payload)
+
+
+def test_status_is_one_poll_of_the_generation():
+    seen: list[httpx.Request] = []
+    client = recording(seen, 200, {"generation_id": GEN, "type": "edit", "status": "processing"})
+    update = AdsumoGateway(client, FakeFetcher()).status(GEN, JobKind.IMAGE)
+    assert (update.vendor_job_id, update.state) == (GEN, VendorState.PROCESSING)
+    assert [(r.method, r.url.path) for r in seen] == [("GET", f"/api/v1/generations/{GEN}")]
+
+
+def test_generation_ids_are_escaped_in_the_path():
+    seen: list[httpx.Request] = []
+    recording(seen, 200, {"generation_id": "a/b", "status": "processing"}).generation("a/b")
+    assert seen[0].url.raw_path == b"/api/v1/generations/a%2Fb"
+
+
+def test_submit_answer_without_generation_id_is_a_protocol_error():
+    with pytest.raises(errors.VendorProtocolError):
+        AdsumoGateway(recording([], 202, {"status": "processing"}), FakeFetcher()).submit(submission())
+
+
+def test_outputs_are_opened_through_the_fetcher():
+    fetcher = FakeFetcher()
+    with AdsumoGateway(recording([]), fetcher).open_output("https://cdn.adsumo.ai/generations/f47.png") as output:
+        assert b"".join(output.chunks()) == b"https://cdn.adsumo.ai/generations/f47.png"
+    assert fetcher.opened == ["https://cdn.adsumo.ai/generations/f47.png"]
+
+
+# status mapping ---------------------------------------------------------------------------------
+def test_completed_reads_the_documented_result_url():
+    update = to_update(
+        {
+            "generation_id": GEN,
+            "type": "text-to-image",
+            "status": "completed",
+            "result_url": "https://cdn.adsumo.ai/generations/f47ac10b.png",
+            "created_at": "2026-03-17T12:00:00Z",
+            "completed_at": "2026-03-17T12:00:12Z",
+        }
+    )
+    assert (update.state, update.outputs, update.error) == (
+        VendorState.COMPLETED,
+        ["https://cdn.adsumo.ai/generations/f47ac10b.png"],
+        None,
+    )
+
+
+def test_completed_prefers_result_urls_when_listed():
+    update = to_update({"generation_id": GEN, "status": "completed", "result_url": "u0", "result_urls": ["u0", "u1"]})
+    assert update.outputs == ["u0", "u1"]
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [("processing", "processing"), ("PROCESSING", "processing"), ("pending", "pending"), ("queued", "pending")],
+)
+def test_in_progress_states(status, state):
+    update = to_update({"generation_id": GEN, "status": status, "result_url": "ignored-until-completed"})
+    assert (update.state, update.outputs) == (VendorState(state), [])
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        ("Generation failed: model error", "generation_failed", "Generation failed: model error"),
+        ({"code": "nsfw", "message": "blocked"}, "nsfw", "blocked"),
+        (None, "generation_failed", "generation failed"),
+    ],
+)
+def test_failed_carries_the_error(error, code, message):
+    update = to_update({"generation_id": GEN, "status": "failed", "error": error})
+    assert update.state is VendorState.FAILED
+    assert (update.error.code, update.error.message) == (code, message)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"generation_id": GEN, "status": "completed"},
+        {"generation_id": GEN, "status": "exploded"},
+        {"status": "processing"},
+        ["not", "an", "object"],
+    ],
+)
+def test_unreadable_status_bodies_are_protocol_errors(body):
+    with pytest.raises(errors.VendorProtocolError):
+        to_update(body)
+
+
+# errors -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, errors.VendorRejected),
+        (401, errors.VendorAuthFailed),
+        (402, errors.VendorInsufficientCredits),
+        (404, errors.VendorNotFound),
+        (429, errors.VendorRateLimited),
+        (500, errors.VendorUnavailable),
+    ],
+)
+@pytest.mark.parametrize("body", [{"error": "vendor said so"}, {"error": {"code": "x", "message": "vendor said so"}}])
+def test_documented_statuses_map_to_typed_errors(status, expected, body):
+    with pytest.raises(errors.VendorError) as raised:
+        recording([], status, body).edit({"prompt": "x"})
+    assert type(raised.value) is expected
+    assert raised.value.message == "vendor said so"
+    assert raised.value.retryable is (status in (429, 500))
+
+
+def test_rate_limit_keeps_retry_after():
+    with pytest.raises(errors.VendorRateLimited) as raised:
+        recording([], 429, {"error": "Rate limit exceeded"}, {"Retry-After": "17"}).text_to_image({"prompt": "x"})
+    assert raised.value.retry_after == 17.0
+
+
+def test_an_error_without_a_json_body_still_maps_by_status():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, text="<html>oops</html>")
+
+    client = AdsumoClient(httpx.Client(base_url="https://www.adsumo.test", transport=httpx.MockTransport(handler)))
+    with pytest.raises(errors.VendorUnavailable) as raised:
+        client.generation(GEN)
+    assert raised.value.message == "HTTP 500"
+
+
+def test_network_failure_is_unavailable():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = AdsumoClient(httpx.Client(base_url="https://www.adsumo.test", transport=httpx.MockTransport(handler)))
+    with pytest.raises(errors.VendorUnavailable):
+        client.generation(GEN)
