@@ -23,7 +23,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 # e2e runs in its own processes: moto's in-process mock_aws (integration tests) resets the backends
 # that the local stack's moto server shares within a process.
 test: lint typecheck validate
-	$(PY) -m pytest -q -n 2 tests/unit tests/sandboxes tests/integration
+	$(PY) -m pytest -q -n 2 tests/unit tests/sandboxes tests/contract tests/integration
 	$(PY) -m pytest -q -n 2 --dist loadfile tests/e2e
 
 lint: $(VENV)/.installed
@@ -38,7 +38,7 @@ validate: $(VENV)/.installed $(SAM_VENV)/.installed
 	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template template.yaml
 
 unit: $(VENV)/.installed
-	$(PY) -m pytest -q tests/unit tests/sandboxes
+	$(PY) -m pytest -q tests/unit tests/sandboxes tests/contract
 
 integration: $(VENV)/.installed
 	$(PY) -m pytest -q tests/integration

@@ -100,12 +100,11 @@ class LocalStack:
         self._aws_environment()
         self._moto.start()
         self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
-        self.creativeai.start()
-        self.creativeai.set_faults(
-            processing_seconds=self.options.processing_seconds, webhook_retry_delays=self.options.webhook_retry_delays
-        )
+        for sandbox in self.sandboxes.values():
+            sandbox.start()
+        self.reset_sandboxes()
         self.template = load(self.root / "template.yaml", self._parameters(), REGION)
-        secrets = {"VendorSecret": json.dumps({"creativeai": {"api_key": self.creativeai.api_key}})}
+        secrets = {"VendorSecret": json.dumps(self.vendor_secret())}
         self.resources = Provisioner(self.template, self.client, REGION, STACK, secrets).run()
         self._functions_environment()
         _cold_start()

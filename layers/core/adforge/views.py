@@ -78,7 +78,7 @@ def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> Vendo
         failures = recent_failures.get(name, 0)
         views.append(
             VendorView(
-                **c.model_dump(exclude={"kinds", "aspect_ratios"}),
+                **c.model_dump(exclude={"kinds", "aspect_ratios", "video_aspect_ratios", "signed_webhooks"}),
                 kinds=sorted(k.value for k in c.kinds),
                 aspect_ratios=sorted(c.aspect_ratios),
                 recent_failures=failures,

@@ -14,6 +14,7 @@ class Capabilities(BaseModel):
     display_name: str
     kinds: frozenset[JobKind]
     aspect_ratios: frozenset[str]
+    video_aspect_ratios: frozenset[str] | None = None  # when videos support other ratios than images
     max_count: int
     ratios_per_job: int = 1
     webhooks: bool
@@ -27,7 +28,8 @@ class Capabilities(BaseModel):
         """The reason this vendor cannot serve `request`, or None when it can."""
         if request.kind not in self.kinds:
             return f"{self.name} does not make {request.kind.value} creatives"
-        unsupported = sorted(set(request.aspect_ratios) - self.aspect_ratios)
+        ratios = self.video_aspect_ratios if request.kind is JobKind.VIDEO and self.video_aspect_ratios else self.aspect_ratios
+        unsupported = sorted(set(request.aspect_ratios) - ratios)
         if unsupported:
             return f"{self.name} does not support aspect ratios {unsupported}"
         if len(request.aspect_ratios) > self.ratios_per_job:

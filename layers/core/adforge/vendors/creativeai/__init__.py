@@ -26,6 +26,7 @@ CAPABILITIES = Capabilities(
     display_name="CreativeAI",
     kinds=frozenset({JobKind.IMAGE, JobKind.VIDEO}),
     aspect_ratios=frozenset({"1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"}),
+    video_aspect_ratios=frozenset({"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}),
     max_count=4,
     webhooks=True,
     transparent_background=True,

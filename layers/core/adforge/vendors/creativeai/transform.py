@@ -11,7 +11,6 @@ from adforge.vendors.errors import VendorProtocolError
 IMAGE_MODEL = "dall-e-3"
 VIDEO_MODEL = "auto"
 VIDEO_SECONDS = 5
-VIDEO_RATIOS = frozenset({"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"})
 
 _SIZES = {"1:1": "1024x1024", "16:9": "1536x1024", "4:3": "1536x1024", "21:9": "1536x1024",
           "9:16": "1024x1536", "3:4": "1024x1536", "4:5": "1024x1536"}  # fmt: skip
