@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import httpx
 
@@ -37,3 +37,33 @@ def send(vendor: str, call: Callable[[], httpx.Response], read_error: ErrorReade
         retry_after=parse_retry_after(response.headers.get("retry-after")),
         trace_id=trace_id,
     )
+
+
+class BearerJsonClient:
+    """Base of the vendor clients that authenticate with `Authorization: Bearer <key>` and speak JSON.
+
+    Subclasses name their vendor, documented path prefix and error reader in the class statement
+    (`class X(BearerJsonClient, vendor=NAME, prefix="/api/v1", reader=read_error)`), then add one
+    method per documented endpoint on top of `_json`.
+    """
+
+    _vendor: ClassVar[str]
+    _prefix: ClassVar[str]
+    _readers: ClassVar[dict[type, ErrorReader]] = {}
+
+    def __init_subclass__(cls, vendor: str, reader: ErrorReader, prefix: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._vendor, cls._prefix = vendor, prefix
+        BearerJsonClient._readers[cls] = reader
+
+    def __init__(self, http: httpx.Client) -> None:
+        """`http` carries base_url (the API origin), the Bearer header and timeouts."""
+        self._http = http
+
+    @classmethod
+    def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> Self:
+        return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        reader = BearerJsonClient._readers[type(self)]
+        return send(self._vendor, lambda: self._http.request(method, f"{self._prefix}{path}", **kwargs), reader)

@@ -5,27 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from adforge.vendors.adcreator import NAME
 from adforge.vendors.adcreator.transform import read_error
-from adforge.vendors.http import send
-
-API = "/api/platform"
+from adforge.vendors.http import BearerJsonClient
 
 
-class AdCreatorClient:
-    def __init__(self, http: httpx.Client) -> None:
-        """`http` carries base_url (the origin), the Bearer header and timeouts."""
-        self._http = http
-
-    @classmethod
-    def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> AdCreatorClient:
-        return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return send(NAME, lambda: self._http.request(method, f"{API}{path}", **kwargs), read_error)
-
+class AdCreatorClient(BearerJsonClient, vendor=NAME, reader=read_error, prefix="/api/platform"):
     def credits(self) -> Any:
         return self._json("GET", "/credits")
 

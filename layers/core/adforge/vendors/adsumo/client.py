@@ -5,27 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from adforge.vendors.adsumo import NAME
 from adforge.vendors.adsumo.transform import read_error
-from adforge.vendors.http import send
-
-API = "/api/v1"
+from adforge.vendors.http import BearerJsonClient
 
 
-class AdsumoClient:
-    def __init__(self, http: httpx.Client) -> None:
-        """`http` carries the origin as base_url, the Bearer header and timeouts."""
-        self._http = http
-
-    @classmethod
-    def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> AdsumoClient:
-        return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return send(NAME, lambda: self._http.request(method, f"{API}{path}", **kwargs), read_error)
-
+class AdsumoClient(BearerJsonClient, vendor=NAME, reader=read_error, prefix="/api/v1"):
     def text_to_image(self, payload: dict[str, Any]) -> Any:
         """202 `{generation_id, type, status}`."""
         return self._json("POST", "/images/text-to-image", json=payload)

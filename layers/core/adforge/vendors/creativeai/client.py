@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from adforge.vendors.creativeai import NAME
 from adforge.vendors.creativeai.transform import read_error
-from adforge.vendors.http import send
+from adforge.vendors.http import BearerJsonClient
 
 
-class CreativeAIClient:
-    def __init__(self, http: httpx.Client) -> None:
-        """`http` carries base_url, the Bearer header and timeouts."""
-        self._http = http
-
-    @classmethod
-    def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> CreativeAIClient:
-        return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return send(NAME, lambda: self._http.request(method, path, **kwargs), read_error)
-
+class CreativeAIClient(BearerJsonClient, vendor=NAME, reader=read_error):
     def generate_image(self, payload: dict[str, Any]) -> Any:
         """Native async image generation: 202 with a generation id."""
         return self._json("POST", "/api/v1/model/generateImage", json=payload)
