@@ -28,6 +28,12 @@ class FakeJobs:
             raise JobAlreadyExists(job.id)
         self.items[job.id] = job
 
+    def list_for_tenant(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+        mine = sorted((j for j in self.items.values() if j.tenant_id == tenant_id), key=lambda j: j.created_at, reverse=True)
+        start = int(cursor or 0)
+        page = mine[start : start + limit]
+        return page, str(start + limit) if start + limit < len(mine) else None
+
     def link_vendor_job(self, vendor: str, vendor_job_id: str, job_id: str) -> None:
         self.links[(vendor, vendor_job_id)] = job_id
 
@@ -115,6 +121,9 @@ class FakeAssets:
     def delete(self, key: str) -> None:
         self.objects.pop(key, None)
 
+    def upload_url(self, key: str, content_type: str, content_length: int, expires_in: int) -> str:
+        return f"https://assets.example/{key}?put&type={content_type}&length={content_length}"
+
 
 class FakeEvents:
     def __init__(self) -> None:
@@ -133,12 +142,16 @@ class FakeEvents:
 class FakeWorkflow:
     def __init__(self) -> None:
         self.started: list[str] = []
+        self.stopped: list[str] = []
         self.fail = False
 
     def start(self, job: Job) -> None:
         if self.fail:
             raise RuntimeError("states down")
         self.started.append(job.id)
+
+    def stop(self, job: Job, reason: str) -> None:
+        self.stopped.append(job.id)
 
 
 class FakeTasks:

@@ -21,6 +21,7 @@ from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
+from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import UpdateRecorder
 from adforge.services.webhooks import WebhookIntake
 from adforge.settings import PollSettings, StoreSettings, VendorSettings, WorkflowSettings
@@ -112,6 +113,10 @@ def intake() -> JobIntake:
 
 def webhook_intake() -> WebhookIntake:
     return WebhookIntake(jobs(), recorder(), webhook_readers(), gateways())
+
+
+def tenant_jobs() -> TenantJobs:
+    return TenantJobs(jobs(), input_assets(), events(), workflow())
 
 
 def recorder() -> UpdateRecorder:

@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from adforge.adapters.dynamodb_jobs import InvalidCursor
 from adforge.adapters.http_fetch import FetchFailed
 from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
@@ -68,6 +69,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(FetchFailed)
     def _fetch(error: FetchFailed) -> Response[str]:
         return error_response(app, 422, "image_fetch_failed", str(error))
+
+    @app.exception_handler(InvalidCursor)
+    def _cursor(error: InvalidCursor) -> Response[str]:
+        return error_response(app, 400, error.code, error.message)
 
     @app.exception_handler(TransitionRejected)
     def _conflict(error: TransitionRejected) -> Response[str]:

@@ -26,6 +26,9 @@ class JobRepository(Protocol):
     def amend(self, job: Job, **changes: Any) -> Job:
         """Change fields without changing status; refused on finished jobs and stale versions."""
 
+    def list_for_tenant(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+        """A tenant's jobs, newest first; the cursor continues where the last page stopped."""
+
     def link_vendor_job(self, vendor: str, vendor_job_id: str, job_id: str) -> None:
         """Remember which job a vendor's id belongs to (for webhooks that cannot carry our job id)."""
 
@@ -65,6 +68,9 @@ class AssetStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove an object (used to undo an ingest that no job came to own)."""
 
+    def upload_url(self, key: str, content_type: str, content_length: int, expires_in: int) -> str:
+        """A presigned PUT bound to this key, type and exact length."""
+
 
 class EventPublisher(Protocol):
     """Lifecycle events to the bus."""
@@ -78,6 +84,9 @@ class Workflow(Protocol):
 
     def start(self, job: Job) -> None:
         """Start the job's execution (idempotent per job id)."""
+
+    def stop(self, job: Job, reason: str) -> None:
+        """Stop the job's execution if it still runs (no more vendor calls)."""
 
 
 class TaskResumer(Protocol):

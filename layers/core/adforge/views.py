@@ -50,6 +50,11 @@ def job_view(job: Job, link: Any = None) -> JobView:
     )
 
 
+class JobPage(BaseModel):
+    jobs: list[JobView]
+    next_cursor: str | None
+
+
 class VendorView(BaseModel):
     name: str
     display_name: str

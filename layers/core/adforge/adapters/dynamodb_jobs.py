@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
+from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from adforge.domain.errors import DomainError, JobNotFound, TransitionRejected
@@ -15,6 +18,24 @@ RETENTION_SECONDS = 90 * 24 * 3600
 
 class JobAlreadyExists(DomainError):
     code = "job_exists"
+
+
+class InvalidCursor(DomainError):
+    code = "invalid_cursor"
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps({k: str(v) for k, v in key.items()}).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError as error:
+        raise InvalidCursor("the cursor is not one this API issued") from error
+    if not isinstance(value, dict) or set(value) != {"pk", "tenant_id", "created_at"}:
+        raise InvalidCursor("the cursor is not one this API issued")
+    return value
 
 
 def job_key(job_id: str) -> dict[str, str]:
@@ -73,6 +94,23 @@ class DynamoDBJobRepository:
             reason = "job already finished" if current.is_finished else f"stale version {job.version} (now {current.version})"
             raise TransitionRejected(job.id, current.status, target, reason) from error
         return updated
+
+    def list_for_tenant(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+        query: dict[str, Any] = {
+            "IndexName": "ByTenant",
+            "KeyConditionExpression": Key("tenant_id").eq(tenant_id),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            start = decode_cursor(cursor)
+            if start.get("tenant_id") != tenant_id:
+                raise InvalidCursor("the cursor does not belong to this listing")
+            query["ExclusiveStartKey"] = start
+        page = self._table.query(**query)
+        jobs = [Job.model_validate_json(str(item["doc"])) for item in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        return jobs, encode_cursor(last) if last else None
 
     def link_vendor_job(self, vendor: str, vendor_job_id: str, job_id: str) -> None:
         item = {

@@ -94,6 +94,10 @@ class S3AssetStore:
             self._s3.generate_presigned_url("get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in)
         )
 
+    def upload_url(self, key: str, content_type: str, content_length: int, expires_in: int) -> str:
+        params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type, "ContentLength": content_length}
+        return str(self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_in))
+
     def delete(self, key: str) -> None:
         self._s3.delete_object(Bucket=self._bucket, Key=key)
 

@@ -22,6 +22,11 @@ class StepFunctionsWorkflow:
         with contextlib.suppress(self._client.exceptions.ExecutionAlreadyExists):  # the same job started twice is one execution
             self._client.start_execution(stateMachineArn=self._arn, name=job.id, input=json.dumps({"job_id": job.id}))
 
+    def stop(self, job: Job, reason: str) -> None:
+        arn = self._arn.replace(":stateMachine:", ":execution:") + f":{job.id}"
+        with contextlib.suppress(self._client.exceptions.ExecutionDoesNotExist):  # never started: nothing to stop
+            self._client.stop_execution(executionArn=arn, error="JobCancelled", cause=reason[:256])
+
 
 class StepFunctionsTasks:
     """`TaskResumer` over a boto3 Step Functions client."""

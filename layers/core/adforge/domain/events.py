@@ -16,6 +16,7 @@ class JobEvent(StrEnum):
     PROCESSING = "Job Processing"
     COMPLETED = "Job Completed"
     FAILED = "Job Failed"
+    CANCELLED = "Job Cancelled"
 
 
 def event_detail(job: Job) -> dict[str, Any]:

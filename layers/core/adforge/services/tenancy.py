@@ -1,0 +1,73 @@
+"""What a tenant may do with its own jobs and uploads beyond creating them: list, cancel, upload."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from adforge.adapters.media import EXTENSIONS
+from adforge.domain.errors import JobNotFound, TransitionRejected
+from adforge.domain.events import JobEvent
+from adforge.domain.models import Job, JobError
+from adforge.domain.status import JobStatus
+from adforge.ports import AssetStore, EventPublisher, JobRepository, Workflow
+from adforge.services.intake import tenant_prefix
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_SECONDS = 900
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: Literal["image/png", "image/jpeg", "image/webp"]
+    content_length: int = Field(gt=0, le=MAX_UPLOAD_BYTES)
+    filename: str | None = Field(default=None, max_length=200)
+
+
+class UploadTicket(BaseModel):
+    key: str
+    url: str
+    method: Literal["PUT"] = "PUT"
+    headers: dict[str, str]
+    expires_in: int
+
+
+@dataclass
+class TenantJobs:
+    jobs: JobRepository
+    assets: AssetStore
+    events: EventPublisher
+    workflow: Workflow
+
+    def own(self, tenant_id: str, job_id: str) -> Job:
+        """The job if it is this tenant's; another tenant's job is indistinguishable from a missing one."""
+        job = self.jobs.get(job_id)
+        if job.tenant_id != tenant_id:
+            raise JobNotFound(job_id)
+        return job
+
+    def page(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+        return self.jobs.list_for_tenant(tenant_id, limit, cursor)
+
+    def cancel(self, tenant_id: str, job_id: str) -> Job:
+        """Stop a running job; a finished job is left exactly as it is (TransitionRejected -> 409)."""
+        job = self.own(tenant_id, job_id)
+        if job.is_finished:
+            raise TransitionRejected(job.id, job.status, JobStatus.CANCELLED, "job already finished")
+        job = self.jobs.transition(
+            job, JobStatus.CANCELLED, error=JobError(code="cancelled", message="cancelled by the merchant")
+        )
+        self.workflow.stop(job, "cancelled by the merchant")
+        self.events.publish(JobEvent.CANCELLED, job)
+        return job
+
+    def reserve_upload(self, tenant_id: str, request: UploadRequest) -> UploadTicket:
+        """A presigned PUT under the tenant's own upload prefix, bound to the declared type and size."""
+        key = f"{tenant_prefix(tenant_id)}uploads/{uuid.uuid4().hex}{EXTENSIONS[request.content_type]}"
+        url = self.assets.upload_url(key, request.content_type, request.content_length, UPLOAD_SECONDS)
+        headers = {"Content-Type": request.content_type, "Content-Length": str(request.content_length)}
+        return UploadTicket(key=key, url=url, headers=headers, expires_in=UPLOAD_SECONDS)
