@@ -10,6 +10,7 @@ import sys
 
 import boto3
 
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.tenants import TenantKeys
 
 
@@ -22,8 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.tenant.replace("-", "").replace("_", "").isalnum():
         parser.error("tenant ids are letters, digits, '-' and '_'")
-    key = TenantKeys(boto3.resource("dynamodb").Table(args.table)).issue(args.tenant)
+    table = boto3.resource("dynamodb").Table(args.table)
+    secret = DynamoDBTenantSecrets(table).ensure_secret(args.tenant)
+    key = TenantKeys(table).issue(args.tenant)
     print(f"tenant {args.tenant}: API key (shown once, stored only as a SHA-256 hash):\n{key}")
+    print(f"webhook signing secret (Standard Webhooks; verify job notifications with it):\n{secret}")
     return 0
 
 

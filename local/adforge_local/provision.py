@@ -26,6 +26,17 @@ def _placeholder_zip() -> bytes:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class RelayedRule:
+    """An EventBridge rule whose Lambda targets moto cannot invoke: its events land in `queue_url` instead."""
+
+    name: str
+    queue_url: str
+    functions: tuple[str, ...]  # target function names
+    retries: int  # the function's EventInvokeConfig MaximumRetryAttempts (Lambda's default is 2)
+    failure_queue_url: str | None
+
+
 @dataclass
 class Provisioned:
     """Physical names of what was created, by logical id."""
@@ -34,6 +45,7 @@ class Provisioned:
     functions: dict[str, str] = field(default_factory=dict)  # logical -> function name
     state_machine_arn: str = ""
     environment: dict[str, dict[str, str]] = field(default_factory=dict)  # function name -> env
+    rules: list[RelayedRule] = field(default_factory=list)
 
 
 class Provisioner:
@@ -55,9 +67,11 @@ class Provisioner:
         self._buckets()
         self._buses()
         self._secrets()
+        self._queues()
         self._roles()
         out.functions, out.environment = self._functions()
         out.state_machine_arn = self._state_machines()
+        out.rules = self._rules()
         return out
 
     def _name(self, logical: str) -> str:
@@ -126,6 +140,38 @@ class Provisioner:
                 raise KeyError(f"the local stack has no value for secret {logical}")
             arn = manager.create_secret(Name=self._name(logical), SecretString=value)["ARN"]
             self.r.refs[logical] = arn
+
+    def _queues(self) -> None:
+        sqs = self.aws("sqs")
+        for logical in self.t.resources("AWS::SQS::Queue"):
+            url = sqs.create_queue(QueueName=self._name(logical))["QueueUrl"]
+            self.r.refs[logical] = url
+            self.r.attrs[(logical, "Arn")] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
+            self.r.attrs[(logical, "QueueName")] = self._name(logical)
+
+    def _rules(self) -> list[RelayedRule]:
+        """Each rule is created as written; its Lambda targets are replaced by one relay queue (glue)."""
+        events, sqs = self.aws("events"), self.aws("sqs")
+        invoke_configs = {
+            self.r.resolve(c["Properties"]["FunctionName"]): c["Properties"]
+            for c in self.t.resources("AWS::Lambda::EventInvokeConfig").values()
+        }
+        relayed = []
+        for logical, resource in self.t.resources("AWS::Events::Rule").items():
+            props = self.r.resolve(resource["Properties"])
+            name, bus = self._name(logical), props.get("EventBusName", "default")
+            events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]), State="ENABLED")
+            functions = tuple(t["Arn"].rsplit(":", 1)[-1] for t in props.get("Targets", []) if ":function:" in t["Arn"])
+            queue_url = sqs.create_queue(QueueName=f"{name}-relay"[:80])["QueueUrl"]
+            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "local-relay", "Arn": queue_arn}])
+            config = invoke_configs.get(functions[0], {}) if functions else {}
+            failure = config.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+            failure_url = next((url for q, url in self.r.refs.items() if self.r.attrs.get((q, "Arn")) == failure), None)
+            relayed.append(RelayedRule(name, queue_url, functions, int(config.get("MaximumRetryAttempts", 2)), failure_url))
+        return relayed
 
     def _roles(self) -> None:
         iam = self.aws("iam")

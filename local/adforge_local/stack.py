@@ -19,7 +19,10 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
+from adforge.tenants import TenantKeys
 from adforge_local.api_gateway import LocalApiGateway
+from adforge_local.event_relay import EventRelay
 from adforge_local.lambda_bridge import LambdaBridge
 from adforge_local.provision import Provisioned, Provisioner
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
@@ -114,9 +117,11 @@ class LocalStack:
         self.api.mount(self.template.routes(), self.template.authorizer(), self.resources.functions, self.client("lambda"))
         self.api.start()
         self.events_queue_url = self._tap_events()
+        self.relay = EventRelay(self.resources.rules, self.client("sqs"), self.client("lambda")).start()
         return self
 
     def stop(self) -> None:
+        self.relay.stop()
         self.api.stop()
         for sandbox in self.sandboxes.values():
             sandbox.stop()
@@ -218,11 +223,15 @@ class LocalStack:
         return self.resources.resolver.ref("JobsTable")
 
     def create_tenant(self, tenant_id: str) -> str:
-        from adforge.tenants import TenantKeys
+        """A tenant with an API key (returned) and a webhook signing secret (see `webhook_secret`)."""
+        DynamoDBTenantSecrets(self._table()).ensure_secret(tenant_id)
+        return TenantKeys(self._table()).issue(tenant_id)
 
-        return TenantKeys(boto3.resource("dynamodb", region_name=REGION, endpoint_url=self.aws_endpoint).Table(self.table)).issue(
-            tenant_id
-        )
+    def webhook_secret(self, tenant_id: str) -> str:
+        return DynamoDBTenantSecrets(self._table()).secret_for(tenant_id)
+
+    def _table(self) -> Any:
+        return boto3.resource("dynamodb", region_name=REGION, endpoint_url=self.aws_endpoint).Table(self.table)
 
     def drain_events(self) -> list[dict[str, Any]]:
         sqs = self.client("sqs")

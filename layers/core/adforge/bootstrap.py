@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from functools import cache
 from typing import Any
@@ -10,15 +11,18 @@ import boto3
 
 from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.adapters.eventbridge import EventBridgePublisher
 from adforge.adapters.http_fetch import GuardedFetcher
 from adforge.adapters.media import CREATIVE_TYPES, IMAGE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
+from adforge.adapters.webhook_sender import WebhookSender
 from adforge.ports import VendorGateway, WebhookReader
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
+from adforge.services.notifier import Notifier
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.tenancy import TenantJobs
@@ -117,6 +121,16 @@ def webhook_intake() -> WebhookIntake:
 
 def tenant_jobs() -> TenantJobs:
     return TenantJobs(jobs(), input_assets(), events(), workflow())
+
+
+@cache
+def tenant_secrets() -> DynamoDBTenantSecrets:
+    return DynamoDBTenantSecrets(boto3.resource("dynamodb").Table(store().table_name))
+
+
+def notifier() -> Notifier:
+    sender = WebhookSender(DestinationGuard(allow_loopback=store().allow_loopback))
+    return Notifier(sender, tenant_secrets(), time.time, time.sleep, random.SystemRandom().random)
 
 
 def recorder() -> UpdateRecorder:
