@@ -1,0 +1,116 @@
+"""E-commerce platform webhooks: the platform-neutral vocabulary the platform modules share.
+
+`shopify` and `woocommerce` verify and read one delivery each (pure functions), `ports` names what the
+service needs (a shop directory, a product ledger), `dynamodb` implements those ports on the single table.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from adforge.domain.models import Frozen
+from adforge.vendors.signatures import SignatureInvalid
+
+NumericId = Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
+ImageUrl = Annotated[str, Field(pattern=r"^https?://", max_length=2048)]
+
+
+class UnknownPlatform(LookupError):
+    code = "unknown_platform"
+
+
+class UnknownShop(SignatureInvalid):
+    """No shop is registered under the delivery's shop header: answered exactly like a bad signature."""
+
+
+class PayloadInvalid(ValueError):
+    """A verified delivery whose body is not the product resource it should be."""
+
+    code = "malformed_payload"
+
+
+class ProductImageRef(Frozen):
+    """One product image; `fingerprint` changes only when the image itself does."""
+
+    image_id: NumericId
+    url: ImageUrl
+    fingerprint: str
+
+
+class ProductEvent(Frozen):
+    """A verified product delivery, small enough to hand to a worker (`model_dump_json`)."""
+
+    platform: str
+    shop: str
+    topic: str
+    delivery_id: Annotated[str, Field(min_length=1, max_length=256)]
+    product_id: NumericId
+    title: str
+    images: list[ProductImageRef]
+
+
+def verify_base64_hmac(raw_body: bytes, provided: str | None, secret: str) -> None:
+    """Check a header holding base64(HMAC-SHA256(secret, raw body)), in constant time."""
+    if not provided:
+        raise SignatureInvalid("signature header missing")
+    expected = base64.b64encode(hmac.new(secret.encode(), raw_body, hashlib.sha256).digest())
+    if not hmac.compare_digest(expected, provided.strip().encode()):
+        raise SignatureInvalid("signature does not match the body")
+
+
+def json_object(raw_body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(raw_body)
+    except ValueError as error:  # also UnicodeDecodeError
+        raise PayloadInvalid("body is not JSON") from error
+    if not isinstance(payload, dict):
+        raise PayloadInvalid("body is not a JSON object")
+    return payload
+
+
+def numeric_id(value: object) -> str | None:
+    """Platform ids are integers (sometimes sent as strings); anything else is no id."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**20:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+        return value
+    return None
+
+
+def product_id(payload: dict[str, Any]) -> str:
+    found = numeric_id(payload.get("id"))
+    if found is None:
+        raise PayloadInvalid("product id missing or not numeric")
+    return found
+
+
+def stable_url(url: str) -> str:
+    """The URL without query and fragment (`?v=<timestamp>`, resize hints): what names the file."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path}"
+
+
+def image_refs(candidates: Iterable[tuple[object, object]]) -> list[ProductImageRef]:
+    """(id, src) pairs in payload order -> refs; entries without a numeric id or an http(s) src are
+    skipped, and a file listed twice (same stable URL) counts once."""
+    refs: list[ProductImageRef] = []
+    seen: set[str] = set()
+    for raw_id, src in candidates:
+        image_id = numeric_id(raw_id)
+        if image_id is None or not isinstance(src, str) or not src.startswith(("https://", "http://")) or len(src) > 2048:
+            continue
+        stable = stable_url(src)
+        if stable in seen:
+            continue
+        seen.add(stable)
+        fingerprint = hashlib.sha256(f"{image_id}\n{stable}".encode()).hexdigest()
+        refs.append(ProductImageRef(image_id=image_id, url=src, fingerprint=fingerprint))
+    return refs

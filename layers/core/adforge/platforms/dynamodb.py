@@ -1,0 +1,121 @@
+"""The product-webhook ports on the single table.
+
+Items: `SHOP#<platform>#<shop>` (tenant, secret, recipe), `DELIVERY#<platform>#<delivery id>` (a claim,
+expiring after a few days), `PIMG#<platform>#<shop>#<product>#<image>` (the image's last fingerprint,
+expiring about a year after the image was last seen). Shop keys are canonical and ids numeric, so no key
+part can contain `#`. No item here has `tenant_id`/`created_at`, so none shows up in the per-tenant job
+listing (the shop's tenant is its `owner`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from adforge.domain.errors import DomainError
+from adforge.platforms import ProductImageRef
+from adforge.platforms.ports import ShopConfig, platform_reader
+
+DELIVERY_TTL_SECONDS = 3 * 24 * 3600  # longer than the replay window and Shopify's 4-hour retries
+IMAGE_TTL_SECONDS = 400 * 24 * 3600
+
+
+class ShopTaken(DomainError):
+    """The shop is registered to another tenant."""
+
+    code = "shop_taken"
+
+
+def _is_conditional_failure(error: ClientError) -> bool:
+    return bool(error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
+
+
+def shop_item_key(platform: str, shop: str) -> dict[str, str]:
+    return {"pk": f"SHOP#{platform}#{shop}"}
+
+
+def delivery_item_key(platform: str, delivery_id: str) -> dict[str, str]:
+    return {"pk": f"DELIVERY#{platform}#{delivery_id}"}
+
+
+def image_item_key(platform: str, shop: str, product_id: str, image_id: str) -> dict[str, str]:
+    return {"pk": f"PIMG#{platform}#{shop}#{product_id}#{image_id}"}
+
+
+class DynamoDBShopDirectory:
+    """`ShopDirectory` over a boto3 Table resource, plus the admin path's `register_shop`."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def find(self, platform: str, shop: str) -> ShopConfig | None:
+        item = self._table.get_item(Key=shop_item_key(platform, shop), ConsistentRead=True).get("Item")
+        return ShopConfig.model_validate_json(str(item["doc"])) if item else None
+
+    def register_shop(self, platform: str, shop: str, config: ShopConfig) -> str:
+        """Store a shop's config (again, for its own tenant: new secret or recipe); returns the canonical
+        shop key. Raises `UnknownPlatform`, `ValueError` for no valid shop, `ShopTaken`."""
+        key = platform_reader(platform).shop_key(shop)
+        item = {**shop_item_key(platform, key), "kind": "shop", "owner": config.tenant_id, "doc": config.model_dump_json()}
+        try:
+            self._table.put_item(
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR #owner = :tenant",
+                ExpressionAttributeNames={"#owner": "owner"},
+                ExpressionAttributeValues={":tenant": config.tenant_id},
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                raise ShopTaken(f"{platform} shop {key} is registered to another tenant") from error
+            raise
+        return key
+
+
+class DynamoDBProductLedger:
+    """`ProductLedger` over a boto3 Table resource; `clock` gives epoch seconds."""
+
+    def __init__(self, table: Any, clock: Callable[[], float]) -> None:
+        self._table = table
+        self._clock = clock
+
+    def claim_delivery(self, platform: str, delivery_id: str) -> bool:
+        now = int(self._clock())
+        try:
+            self._table.put_item(
+                Item={**delivery_item_key(platform, delivery_id), "expires_at": now + DELIVERY_TTL_SECONDS},
+                # TTL deletes lazily: an expired claim that is still there no longer counts
+                ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
+                ExpressionAttributeValues={":now": now},
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def release_delivery(self, platform: str, delivery_id: str) -> None:
+        self._table.delete_item(Key=delivery_item_key(platform, delivery_id))
+
+    def image_changed(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> bool:
+        # one atomic write that also keeps the record alive: of two concurrent writers of the same new
+        # fingerprint, only the first sees an old value that differs
+        previous = self._table.update_item(
+            Key=image_item_key(platform, shop, product_id, image.image_id),
+            UpdateExpression="SET fingerprint = :fingerprint, expires_at = :expires",
+            ExpressionAttributeValues={":fingerprint": image.fingerprint, ":expires": int(self._clock()) + IMAGE_TTL_SECONDS},
+            ReturnValues="ALL_OLD",
+        ).get("Attributes", {})
+        return bool(previous.get("fingerprint") != image.fingerprint)
+
+    def forget_image(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> None:
+        try:
+            self._table.delete_item(
+                Key=image_item_key(platform, shop, product_id, image.image_id),
+                ConditionExpression="fingerprint = :fingerprint",
+                ExpressionAttributeValues={":fingerprint": image.fingerprint},
+            )
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise

@@ -1,0 +1,84 @@
+"""Ports of the product-webhook service, and the platforms it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Protocol
+
+from pydantic import Field, model_validator
+
+from adforge.domain.models import Frozen, Job, JobRequest
+from adforge.platforms import ProductEvent, ProductImageRef, UnknownPlatform, shopify, woocommerce
+
+HOOK_METADATA_KEYS = ("platform", "shop", "product_id", "image_id")
+MAX_RECIPE_METADATA = 20 - len(HOOK_METADATA_KEYS)  # JobRequest takes 20 metadata entries
+
+
+class ShopConfig(Frozen):
+    """A registered shop: whose jobs its products make, the webhook secret, and the job recipe."""
+
+    tenant_id: Annotated[str, Field(min_length=1, max_length=128)]
+    secret: Annotated[str, Field(min_length=16, max_length=512, repr=False)]
+    recipe: JobRequest
+
+    @model_validator(mode="after")
+    def _recipe_is_a_template(self) -> ShopConfig:
+        if self.recipe.image is not None:
+            raise ValueError("the recipe must not name an image: each product image fills it in")
+        if len(self.recipe.metadata) > MAX_RECIPE_METADATA:
+            raise ValueError(f"the recipe may carry at most {MAX_RECIPE_METADATA} metadata entries")
+        return self
+
+
+class PlatformReader(Protocol):
+    """One platform's deliveries (the `shopify` and `woocommerce` modules)."""
+
+    def shop_key(self, value: str) -> str:
+        """The shop's canonical key; raises `ValueError` for a value that names no shop."""
+
+    def shop_of(self, headers: Mapping[str, str]) -> str | None:
+        """The canonical key of the shop a delivery claims to come from (unverified)."""
+
+    def is_ping(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
+        """An unsigned set-up ping that carries nothing to act on."""
+
+    def read(self, raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str, now: float) -> ProductEvent | None:
+        """Verify (`SignatureInvalid`) before parsing (`PayloadInvalid`); None for a topic not acted on."""
+
+
+PLATFORMS: Mapping[str, PlatformReader] = {shopify.PLATFORM: shopify, woocommerce.PLATFORM: woocommerce}
+
+
+def platform_reader(platform: str) -> PlatformReader:
+    reader = PLATFORMS.get(platform)
+    if reader is None:
+        raise UnknownPlatform(f"no product webhooks are taken from {platform[:40]!r}")
+    return reader
+
+
+class ShopDirectory(Protocol):
+    def find(self, platform: str, shop: str) -> ShopConfig | None:
+        """The shop registered under its canonical key, if any."""
+
+
+class ProductLedger(Protocol):
+    """What was already seen: delivery ids (for a while) and each product image's fingerprint."""
+
+    def claim_delivery(self, platform: str, delivery_id: str) -> bool:
+        """True only the first time a delivery id is claimed (claims expire after a few days)."""
+
+    def release_delivery(self, platform: str, delivery_id: str) -> None:
+        """Undo a claim whose work could not be handed on, so the platform's retry is taken."""
+
+    def image_changed(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> bool:
+        """Record the image's fingerprint; True when the image is new or its fingerprint changed."""
+
+    def forget_image(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> None:
+        """Undo `image_changed` (if nothing newer was recorded since), so a retry sees the change again."""
+
+
+class JobCreator(Protocol):
+    """`JobIntake`, as far as product webhooks need it."""
+
+    def create(self, tenant_id: str, request: JobRequest) -> Job:
+        """Create and start a job; raises `InputRejected` (or the fetcher's errors) for unusable input."""

@@ -1,0 +1,98 @@
+"""WooCommerce `product.created` and `product.updated` deliveries, and the ping sent when a webhook is saved.
+
+The ping (`webhook_id=<n>`, form-encoded) carries no signature, no shop and no data, and WooCommerce
+keeps the webhook pending until it is answered with 200: it is recognised by its exact shape and
+acknowledged without any lookup, so it can neither create work nor reveal whether a shop exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from adforge.platforms import (
+    PayloadInvalid,
+    ProductEvent,
+    ProductImageRef,
+    image_refs,
+    json_object,
+    numeric_id,
+    product_id,
+    verify_base64_hmac,
+)
+from adforge.vendors.signatures import header
+
+PLATFORM = "woocommerce"
+TOPICS = frozenset({"product.created", "product.updated"})
+PING_BODY = re.compile(rb"webhook_id=[0-9]{1,20}")
+
+
+def shop_key(value: str) -> str:
+    """The store's home URL (`X-WC-Webhook-Source`) as `host[:port][/path]`: scheme, case of the host
+    and trailing slash do not make another shop."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.query or parts.fragment:
+        raise ValueError(f"not a store URL: {value[:100]!r}")
+    port = f":{parts.port}" if parts.port else ""  # .port raises ValueError when malformed
+    key = f"{parts.hostname}{port}{parts.path.rstrip('/')}"
+    if len(key) > 200 or any(ch.isspace() or not ch.isprintable() for ch in key):
+        raise ValueError(f"not a store URL: {value[:100]!r}")
+    return key
+
+
+def shop_of(headers: Mapping[str, str]) -> str | None:
+    value = header(headers, "X-WC-Webhook-Source")
+    try:
+        return shop_key(value) if value else None
+    except ValueError:
+        return None
+
+
+def is_ping(raw_body: bytes, headers: Mapping[str, str]) -> bool:
+    return header(headers, "X-WC-Webhook-Signature") is None and PING_BODY.fullmatch(raw_body.strip()) is not None
+
+
+def read(raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str, now: float) -> ProductEvent | None:
+    """Verify, then parse; None for a verified topic we do not act on.
+
+    WooCommerce sends no timestamp header, so `now` bounds nothing: duplicates are caught by the
+    delivery claim and replayed old bodies by the image ledger (their fingerprints are already known).
+    Its delivery id is a hash of the webhook id and the current second, shared by every delivery of
+    that webhook in the same second (bulk edits), so the body's hash is part of the id.
+    """
+    verify_base64_hmac(raw_body, header(headers, "X-WC-Webhook-Signature"), secret)
+    topic = (header(headers, "X-WC-Webhook-Topic") or "").strip()
+    if topic not in TOPICS:
+        return None
+    delivery = (header(headers, "X-WC-Webhook-Delivery-ID") or "").strip()
+    if len(delivery) > 128:
+        raise PayloadInvalid("X-WC-Webhook-Delivery-ID too long")
+    payload = json_object(raw_body)
+    return ProductEvent(
+        platform=PLATFORM,
+        shop=shop,
+        topic=topic,
+        delivery_id=f"{delivery}.{hashlib.sha256(raw_body).hexdigest()}",
+        product_id=_product_id(payload),
+        title=str(payload.get("name") or ""),
+        images=images(payload),
+    )
+
+
+def images(payload: dict[str, Any]) -> list[ProductImageRef]:
+    listed = payload.get("images")
+    if not isinstance(listed, list):
+        return []
+    return image_refs((item.get("id"), item.get("src")) for item in listed if isinstance(item, dict))
+
+
+def _product_id(payload: dict[str, Any]) -> str:
+    """A variation (saving one fires `product.updated` too) shows one of its product's images: record it
+    under the product, so the same image is not taken once per variation."""
+    parent = numeric_id(payload.get("parent_id"))
+    if payload.get("type") == "variation" and parent is not None and parent != "0":
+        return parent
+    return product_id(payload)
