@@ -37,6 +37,16 @@ class RelayedRule:
     failure_queue_url: str | None
 
 
+@dataclass(frozen=True)
+class QueueSource:
+    """An SQS event source mapping: moto keeps the mapping but never polls, so the relay does."""
+
+    queue_url: str
+    function: str
+    batch_size: int
+    partial_failures: bool
+
+
 @dataclass
 class Provisioned:
     """Physical names of what was created, by logical id."""
@@ -46,6 +56,7 @@ class Provisioned:
     state_machine_arn: str = ""
     environment: dict[str, dict[str, str]] = field(default_factory=dict)  # function name -> env
     rules: list[RelayedRule] = field(default_factory=list)
+    queue_sources: list[QueueSource] = field(default_factory=list)
 
 
 class Provisioner:
@@ -72,6 +83,7 @@ class Provisioner:
         out.functions, out.environment = self._functions()
         out.state_machine_arn = self._state_machines()
         out.rules = self._rules()
+        out.queue_sources = self._queue_sources()
         return out
 
     def _name(self, logical: str) -> str:
@@ -143,8 +155,14 @@ class Provisioner:
 
     def _queues(self) -> None:
         sqs = self.aws("sqs")
-        for logical in self.t.resources("AWS::SQS::Queue"):
-            url = sqs.create_queue(QueueName=self._name(logical))["QueueUrl"]
+        queues = self.t.resources("AWS::SQS::Queue")
+        # dead-letter queues first: a redrive policy names its target's ARN
+        for logical in sorted(queues, key=lambda name: "RedrivePolicy" in queues[name].get("Properties", {})):
+            props = self.r.resolve(queues[logical].get("Properties", {}))
+            attributes = {k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod") if k in props}
+            if "RedrivePolicy" in props:
+                attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+            url = sqs.create_queue(QueueName=self._name(logical), Attributes=attributes)["QueueUrl"]
             self.r.refs[logical] = url
             self.r.attrs[(logical, "Arn")] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
                 "QueueArn"
@@ -172,6 +190,19 @@ class Provisioner:
             failure_url = next((url for q, url in self.r.refs.items() if self.r.attrs.get((q, "Arn")) == failure), None)
             relayed.append(RelayedRule(name, queue_url, functions, int(config.get("MaximumRetryAttempts", 2)), failure_url))
         return relayed
+
+    def _queue_sources(self) -> list[QueueSource]:
+        sources = []
+        for resource in self.t.resources("AWS::Lambda::EventSourceMapping").values():
+            props = self.r.resolve(resource["Properties"])
+            queue = next(
+                (q for q in self.t.resources("AWS::SQS::Queue") if self.r.attrs.get((q, "Arn")) == props["EventSourceArn"]), None
+            )
+            if queue is None:
+                continue  # only SQS sources are relayed
+            partial = "ReportBatchItemFailures" in props.get("FunctionResponseTypes", [])
+            sources.append(QueueSource(self.r.refs[queue], props["FunctionName"], int(props.get("BatchSize", 10)), partial))
+        return sources
 
     def _roles(self) -> None:
         iam = self.aws("iam")

@@ -20,6 +20,9 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
+from adforge.domain.models import JobRequest
+from adforge.platforms.dynamodb import DynamoDBShopDirectory
+from adforge.platforms.ports import ShopConfig
 from adforge.tenants import TenantKeys
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.event_relay import EventRelay
@@ -117,7 +120,9 @@ class LocalStack:
         self.api.mount(self.template.routes(), self.template.authorizer(), self.resources.functions, self.client("lambda"))
         self.api.start()
         self.events_queue_url = self._tap_events()
-        self.relay = EventRelay(self.resources.rules, self.client("sqs"), self.client("lambda")).start()
+        self.relay = EventRelay(
+            self.resources.rules, self.resources.queue_sources, self.client("sqs"), self.client("lambda")
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -226,6 +231,14 @@ class LocalStack:
         """A tenant with an API key (returned) and a webhook signing secret (see `webhook_secret`)."""
         DynamoDBTenantSecrets(self._table()).ensure_secret(tenant_id)
         return TenantKeys(self._table()).issue(tenant_id)
+
+    def relay_idle(self) -> bool:
+        return self.relay.idle()
+
+    def register_shop(self, platform: str, shop: str, tenant_id: str, secret: str, recipe: dict[str, Any]) -> str:
+        """What an installed Shopify app / WooCommerce webhook set-up records: shop -> tenant, secret, recipe."""
+        config = ShopConfig(tenant_id=tenant_id, secret=secret, recipe=JobRequest.model_validate(recipe))
+        return DynamoDBShopDirectory(self._table()).register_shop(platform, shop, config)
 
     def webhook_secret(self, tenant_id: str) -> str:
         return DynamoDBTenantSecrets(self._table()).secret_for(tenant_id)

@@ -68,3 +68,17 @@ def test_workflow_step_samples(stack):
     for step in ("submit", "poll", "collect"):
         answer, failed = invoke(stack, f"{step.capitalize()}Function", sample(step))
         assert not failed and answer == {"state": "finished"}, step  # a finished job is left alone by every step
+
+
+@pytest.mark.parametrize(
+    ("sample_name", "platform", "shop", "secret"),
+    [
+        ("product_webhook_shopify", "shopify", "adforge-demo.myshopify.com", "shpss_sample_secret"),
+        ("product_webhook_woocommerce", "woocommerce", "https://shop.adforge-demo.example/", "wc_sample_secret"),
+    ],
+)
+def test_product_webhook_samples_are_validly_signed(stack, sample_name, platform, shop, secret):
+    stack.register_shop(platform, shop, "acme", secret, {"prompt": "lifestyle ad"})
+    answer, failed = invoke(stack, "ProductWebhookFunction", sample(sample_name))
+    assert not failed and answer["statusCode"] == 200, answer
+    assert json.loads(answer["body"]) == {"accepted": True}

@@ -19,16 +19,18 @@ from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
 from adforge.adapters.webhook_sender import WebhookSender
+from adforge.platforms.dynamodb import DynamoDBProductLedger, DynamoDBShopDirectory
 from adforge.ports import VendorGateway, WebhookReader
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
 from adforge.services.notifier import Notifier
 from adforge.services.polling import Poller
+from adforge.services.product_hooks import ProductHooks
 from adforge.services.submission import Submitter
 from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import UpdateRecorder
 from adforge.services.webhooks import WebhookIntake
-from adforge.settings import PollSettings, StoreSettings, VendorSettings, WorkflowSettings
+from adforge.settings import PollSettings, QueueSettings, StoreSettings, VendorSettings, WorkflowSettings
 from adforge.vendors.catalog import CATALOG
 
 
@@ -131,6 +133,26 @@ def tenant_secrets() -> DynamoDBTenantSecrets:
 def notifier() -> Notifier:
     sender = WebhookSender(DestinationGuard(allow_loopback=store().allow_loopback))
     return Notifier(sender, tenant_secrets(), time.time, time.sleep, random.SystemRandom().random)
+
+
+class ProductQueue:
+    """Accepted product deliveries, handed to the worker."""
+
+    def __init__(self, sqs: Any, url: str) -> None:
+        self._sqs, self._url = sqs, url
+
+    def send(self, body: str) -> None:
+        self._sqs.send_message(QueueUrl=self._url, MessageBody=body)
+
+
+@cache
+def product_queue() -> ProductQueue:
+    return ProductQueue(client("sqs"), QueueSettings.from_env().product_queue_url)
+
+
+def product_hooks() -> ProductHooks:
+    table = boto3.resource("dynamodb").Table(store().table_name)
+    return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), intake())
 
 
 def recorder() -> UpdateRecorder:

@@ -38,6 +38,10 @@ class StoreSettings(EnvSettings):
     max_output_bytes: int = 200 * 1024 * 1024
 
 
+class QueueSettings(EnvSettings):
+    product_queue_url: str
+
+
 class WorkflowSettings(EnvSettings):
     state_machine_arn: str
 

@@ -1,0 +1,25 @@
+"""SQS worker: one job per changed product image of an accepted Shopify / WooCommerce delivery."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from adforge import bootstrap
+from adforge.platforms import ProductEvent
+
+logger = Logger(service="product-worker")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def handle(record: SQSRecord) -> None:
+    outcomes = bootstrap.product_hooks().process(ProductEvent.model_validate_json(record.body))
+    logger.info("product processed", extra={"outcomes": [o.model_dump(mode="json") for o in outcomes]})
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return dict(process_partial_response(event=event, record_handler=handle, processor=processor, context=context))
