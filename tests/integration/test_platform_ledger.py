@@ -118,7 +118,7 @@ def test_the_shopify_sample_end_to_end_on_the_table(table, ledger):
     shops, intake = DynamoDBShopDirectory(table), Intake()
     shops.register_shop("shopify", "adforge-demo.myshopify.com", config("demo-merchant", "shpss_sample_secret"))
     hooks = ProductHooks(shops, ledger, intake, clock=lambda: NOW)
-    sample = json.loads((EVENTS / "shopify_products_update.json").read_text())
+    sample = json.loads((EVENTS / "product_webhook_shopify.json").read_text())
     body, headers = sample["body"].encode(), sample["headers"]
     event = hooks.accept("shopify", body, headers)
     assert hooks.accept("shopify", body, headers) is None  # Shopify's retry of the same delivery

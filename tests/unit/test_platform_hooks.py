@@ -442,8 +442,8 @@ def test_a_shop_config_holds_a_template_and_a_real_secret():
 @pytest.mark.parametrize(
     ("sample", "platform", "shop", "secret"),
     [
-        ("shopify_products_update", "shopify", "adforge-demo.myshopify.com", "shpss_sample_secret"),
-        ("woocommerce_product_updated", "woocommerce", "shop.adforge-demo.example", "wc_sample_secret"),
+        ("product_webhook_shopify", "shopify", "adforge-demo.myshopify.com", "shpss_sample_secret"),
+        ("product_webhook_woocommerce", "woocommerce", "shop.adforge-demo.example", "wc_sample_secret"),
     ],
 )
 def test_the_sample_events_are_signed_with_the_documented_secrets(sample, platform, shop, secret):
