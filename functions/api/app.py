@@ -1,100 +1,22 @@
-"""Public jobs API: jobs (create, get, list, cancel), uploads, vendors."""
+"""Public API: jobs, uploads, vendors, and the OpenAPI document of every route."""
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from adforge import bootstrap
-from adforge.domain.models import JobRequest
-from adforge.http_api import ApiError, install_error_handlers
-from adforge.idempotency import CONFIG, once
-from adforge.services.tenancy import UploadRequest, UploadTicket
-from adforge.views import JobPage, JobView, VendorList, job_view, vendor_list
+from adforge.http_api import install_error_handlers
+from adforge.idempotency import CONFIG
+from adforge.routes import docs, jobs
 
 logger = Logger(service="api")
 app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
-DOWNLOAD_SECONDS = 3600
-
-
-def tenant_id() -> str:
-    """The tenant the authorizer bound to the caller's API key."""
-    authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
-    tenant = authorizer.get("tenant_id")
-    if not tenant:
-        raise ApiError(401, "unauthorized", "missing or invalid API key")
-    return str(tenant)
-
-
-def _link(key: str) -> str:
-    return bootstrap.input_assets().share(key, DOWNLOAD_SECONDS)
-
-
-def _create(tenant: str, body: dict[str, Any]) -> dict[str, Any]:
-    job = bootstrap.intake().create(tenant, JobRequest.model_validate(body))
-    logger.info("job created", extra={"job_id": job.id, "tenant_id": job.tenant_id})
-    return dict(json.loads(job_view(job).model_dump_json()))
-
-
-@app.post("/v1/jobs")
-def create_job(request: JobRequest) -> Response[str]:
-    """Create a job; with an `Idempotency-Key` header a retried request returns the same job and never submits twice."""
-    key = app.current_event.headers.get("Idempotency-Key") or app.current_event.headers.get("idempotency-key")
-    body = request.model_dump(mode="json")
-    if not key:
-        return Response(202, content_types.APPLICATION_JSON, json.dumps(_create(tenant_id(), body)))
-    if len(key) > 255:
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key is at most 255 characters")
-    try:
-        created = once(bootstrap.store().table_name, _create)(tenant_id(), key, body)
-    except IdempotencyValidationError as error:
-        raise ApiError(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request") from error
-    except IdempotencyAlreadyInProgressError as error:
-        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still running; retry") from error
-    return Response(202, content_types.APPLICATION_JSON, json.dumps(created))
-
-
-@app.get("/v1/jobs")
-def list_jobs(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
-) -> JobPage:
-    """The caller's jobs, newest first; pass `next_cursor` back as `cursor` for the next page."""
-    jobs, next_cursor = bootstrap.tenant_jobs().page(tenant_id(), limit, cursor)
-    return JobPage(jobs=[job_view(job) for job in jobs], next_cursor=next_cursor)
-
-
-@app.get("/v1/jobs/<job_id>")
-def get_job(job_id: str) -> JobView:
-    return job_view(bootstrap.tenant_jobs().own(tenant_id(), job_id), _link)
-
-
-@app.post("/v1/jobs/<job_id>/cancel")
-def cancel_job(job_id: str) -> JobView:
-    """Cancel a running job (its execution is stopped); a finished job is not changed (409)."""
-    return job_view(bootstrap.tenant_jobs().cancel(tenant_id(), job_id))
-
-
-@app.post("/v1/uploads")
-def create_upload(request: UploadRequest) -> UploadTicket:
-    """A presigned PUT for one product photo (PNG, JPEG or WebP, at most 20 MB); use its `key` as `image.key`."""
-    return bootstrap.tenant_jobs().reserve_upload(tenant_id(), request)
-
-
-@app.get("/v1/vendors")
-def list_vendors() -> VendorList:
-    tenant_id()  # any tenant may look; the route is still behind the authorizer
-    return vendor_list(bootstrap.VENDORS, bootstrap.health().recent_failures())
+app.include_router(jobs.router)
+app.include_router(docs.router)
 
 
 @logger.inject_lambda_context

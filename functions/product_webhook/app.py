@@ -12,37 +12,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from adforge import bootstrap
-from adforge.http_api import ApiError, install_error_handlers, raw_body
-from adforge.platforms import PayloadInvalid, UnknownPlatform
-from adforge.vendors.signatures import SignatureInvalid
+from adforge.http_api import install_error_handlers
+from adforge.routes import product_hooks
 
 logger = Logger(service="product-webhook")
 app = APIGatewayRestResolver()
 install_error_handlers(app)
-
-
-@app.post("/v1/hooks/<platform>")
-def receive(platform: str) -> dict[str, bool]:
-    hooks = bootstrap.product_hooks()
-    try:
-        event = hooks.accept(platform, raw_body(app), app.current_event.headers)
-    except UnknownPlatform as error:
-        raise ApiError(404, "unknown_platform", f"no webhooks are taken for {platform!r}") from error
-    except SignatureInvalid as error:  # an unknown shop answers exactly like a bad signature
-        logger.warning("product webhook refused", extra={"platform": platform, "reason": str(error)})
-        raise ApiError(401, "invalid_signature", "signature verification failed") from error
-    except PayloadInvalid as error:
-        raise ApiError(400, "malformed_payload", str(error)) from error
-    if event is None:
-        return {"accepted": False}  # ping, ignored topic or duplicate: nothing to do, and 200 says so
-    try:
-        bootstrap.product_queue().send(event.model_dump_json())
-    except Exception as error:
-        hooks.release(event)  # let the platform's retry be taken as new
-        raise ApiError(503, "service_unavailable", "could not queue the product; retry") from error
-    logger.info("product webhook accepted", extra={"platform": platform, "shop": event.shop, "product_id": event.product_id})
-    return {"accepted": True}
+app.include_router(product_hooks.router)
 
 
 @logger.inject_lambda_context

@@ -83,7 +83,7 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
         return error_response(app, 503, error.code, str(error))
 
 
-def raw_body(app: APIGatewayRestResolver) -> bytes:
+def raw_body(app: Any) -> bytes:
     """The request body exactly as sent (signatures are computed over these bytes)."""
     event: dict[str, Any] = app.current_event.raw_event
     body = event.get("body") or ""

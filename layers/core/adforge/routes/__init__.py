@@ -1,0 +1,1 @@
+"""HTTP routes as Powertools routers: each function serves some, the OpenAPI document shows them all."""
