@@ -132,6 +132,8 @@ class Provisioner:
                 s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
             if "VersioningConfiguration" in props:
                 s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+            if props.get("NotificationConfiguration", {}).get("EventBridgeConfiguration", {}).get("EventBridgeEnabled"):
+                s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}})
             self.r.refs[logical] = name
             self.r.attrs[(logical, "Arn")] = f"arn:aws:s3:::{name}"
 

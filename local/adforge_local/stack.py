@@ -240,6 +240,9 @@ class LocalStack:
         config = ShopConfig(tenant_id=tenant_id, secret=secret, recipe=JobRequest.model_validate(recipe))
         return DynamoDBShopDirectory(self._table()).register_shop(platform, shop, config)
 
+    def set_default_recipe(self, tenant_id: str, recipe: dict[str, Any]) -> None:
+        DynamoDBTenantSecrets(self._table()).set_default_recipe(tenant_id, recipe)
+
     def webhook_secret(self, tenant_id: str) -> str:
         return DynamoDBTenantSecrets(self._table()).secret_for(tenant_id)
 

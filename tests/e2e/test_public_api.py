@@ -76,3 +76,32 @@ def test_the_same_idempotency_key_in_another_tenant_is_another_request(stack, ac
     assert a != b
     for tenant, job_id in ((acme, a), (globex, b)):
         finish(stack, tenant, job_id)
+
+
+def test_a_batch_accepts_and_refuses_item_by_item(stack, acme):
+    items = [
+        {"prompt": "a red mug on marble", "image": {"key": acme.upload_key}},
+        {"prompt": "x"},  # invalid on its own
+        {"prompt": "a blue mug", "image": {"key": "tenants/globex/uploads/product.png"}},  # not this tenant's
+        {"prompt": "a green mug on a shelf"},
+    ]
+    answer = acme.api.post("/v1/batches", json={"items": items})
+    assert answer.status_code == 207
+    body = answer.json()
+    assert (body["accepted"], body["rejected"]) == (2, 2)
+    outcome = {item["index"]: (item["status"], (item["error"] or {}).get("code")) for item in body["items"]}
+    assert outcome == {
+        0: ("accepted", None),
+        1: ("rejected", "validation_error"),
+        2: ("rejected", "image_not_found"),
+        3: ("accepted", None),
+    }
+    for item in body["items"]:
+        if item["job"]:
+            assert finish(stack, acme, item["job"]["id"])["status"] == "completed"
+
+
+def test_an_empty_or_oversized_batch_is_refused_whole(acme):
+    for items in ([], [{"prompt": "a red mug"}] * 51):
+        answer = acme.api.post("/v1/batches", json={"items": items})
+        assert (answer.status_code, answer.json()["error"]["code"]) == (422, "validation_error")

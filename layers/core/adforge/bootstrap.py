@@ -29,6 +29,7 @@ from adforge.services.product_hooks import ProductHooks
 from adforge.services.submission import Submitter
 from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import UpdateRecorder
+from adforge.services.upload_trigger import UploadTrigger
 from adforge.services.webhooks import WebhookIntake
 from adforge.settings import PollSettings, QueueSettings, StoreSettings, VendorSettings, WorkflowSettings
 from adforge.vendors.catalog import CATALOG
@@ -153,6 +154,16 @@ def product_queue() -> ProductQueue:
 def product_hooks() -> ProductHooks:
     table = boto3.resource("dynamodb").Table(store().table_name)
     return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), intake())
+
+
+def upload_trigger() -> UploadTrigger:
+    s3, bucket = client("s3"), store().bucket_name
+
+    def metadata(key: str, version: str | None) -> dict[str, str]:
+        args = {"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}
+        return dict(s3.head_object(**args).get("Metadata", {}))
+
+    return UploadTrigger(intake(), metadata, tenant_secrets().default_recipe)
 
 
 def recorder() -> UpdateRecorder:

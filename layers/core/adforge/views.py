@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from adforge.domain.models import Job, JobError, JobRequest, VendorAttempt
 from adforge.vendors.registry import REGISTRY, UNHEALTHY_AFTER
@@ -48,6 +48,30 @@ def job_view(job: Job, link: Any = None) -> JobView:
         created_at=job.created_at,
         updated_at=job.updated_at,
     )
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class BatchRequest(BaseModel):
+    """Items are validated one by one, so one bad product does not refuse the others."""
+
+    items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=50)]
+
+
+class BatchItemResult(BaseModel):
+    index: int
+    status: Literal["accepted", "rejected"]
+    job: JobView | None = None
+    error: ErrorBody | None = None
+
+
+class BatchResult(BaseModel):
+    accepted: int
+    rejected: int
+    items: list[BatchItemResult]
 
 
 class JobPage(BaseModel):

@@ -1,4 +1,4 @@
-"""Tenants' webhook signing secrets, on the tenant's item in the jobs table (`TENANT#<id>`, `webhook_secret`).
+"""The tenant's item in the jobs table (`TENANT#<id>`): webhook signing secret and default recipe.
 
 The item carries no `tenant_id`/`created_at`, so it never shows up in the per-tenant job listing.
 """
@@ -6,6 +6,7 @@ The item carries no `tenant_id`/`created_at`, so it never shows up in the per-te
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from typing import Any
 
@@ -57,3 +58,16 @@ class DynamoDBTenantSecrets:
                 raise
             return self.secret_for(tenant_id)
         return candidate
+
+    def default_recipe(self, tenant_id: str) -> dict[str, Any] | None:
+        """The tenant's default job recipe for dropped photos, if one was set."""
+        item = self._table.get_item(Key=tenant_key(tenant_id)).get("Item") or {}
+        raw = item.get("default_recipe")
+        return dict(json.loads(str(raw))) if raw else None
+
+    def set_default_recipe(self, tenant_id: str, recipe: dict[str, Any]) -> None:
+        self._table.update_item(
+            Key=tenant_key(tenant_id),
+            UpdateExpression="SET default_recipe = :recipe",
+            ExpressionAttributeValues={":recipe": json.dumps(recipe)},
+        )

@@ -13,13 +13,27 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from pydantic import ValidationError
 
 from adforge import bootstrap
+from adforge.adapters.http_fetch import FetchFailed
+from adforge.adapters.ssrf_guard import FetchRefused
+from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
 from adforge.http_api import ApiError
 from adforge.idempotency import once
 from adforge.services.tenancy import UploadRequest, UploadTicket
-from adforge.views import JobPage, JobView, VendorList, job_view, vendor_list
+from adforge.views import (
+    BatchItemResult,
+    BatchRequest,
+    BatchResult,
+    ErrorBody,
+    JobPage,
+    JobView,
+    VendorList,
+    job_view,
+    vendor_list,
+)
 
 logger = Logger(service="api")
 router = Router()
@@ -82,6 +96,31 @@ def get_job(job_id: str) -> JobView:
 def cancel_job(job_id: str) -> JobView:
     """Cancel a running job (its execution is stopped); a finished job is not changed (409)."""
     return job_view(bootstrap.tenant_jobs().cancel(tenant_id(), job_id))
+
+
+@router.post("/v1/batches")
+def create_batch(batch: BatchRequest) -> Response[str]:
+    """Many products in one call, one job each; every item is accepted or refused on its own (207)."""
+    tenant = tenant_id()
+    results = [_batch_item(tenant, index, item) for index, item in enumerate(batch.items)]
+    accepted = sum(1 for result in results if result.status == "accepted")
+    body = BatchResult(accepted=accepted, rejected=len(results) - accepted, items=results)
+    return Response(207 if body.rejected else 202, content_types.APPLICATION_JSON, body.model_dump_json())
+
+
+def _batch_item(tenant: str, index: int, item: dict[str, Any]) -> BatchItemResult:
+    try:
+        job = bootstrap.intake().create(tenant, JobRequest.model_validate(item))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return BatchItemResult(
+            index=index, status="rejected", error=ErrorBody(code="validation_error", message=f"{where}: {first['msg']}")
+        )
+    except (InputRejected, FetchRefused, FetchFailed) as error:
+        code = getattr(error, "code", "input_rejected")
+        return BatchItemResult(index=index, status="rejected", error=ErrorBody(code=str(code), message=str(error)))
+    return BatchItemResult(index=index, status="accepted", job=job_view(job))
 
 
 @router.post("/v1/uploads")
