@@ -44,6 +44,7 @@ class LocalApiGateway:
         self._routes: list[tuple[Route, re.Pattern[str]]] = []
         self._authorizer: Authorizer | None = None
         self._functions: dict[str, str] = {}
+        self._responses: dict[str, tuple[int | None, str]] = {}
         self._lambda: Any = None
         self._region = region
         self._stage = stage
@@ -58,8 +59,16 @@ class LocalApiGateway:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def mount(self, routes: list[Route], authorizer: Authorizer | None, functions: dict[str, str], lambda_client: Any) -> None:
-        """Routes and functions come from the template, known only once the stack is provisioned."""
+    def mount(
+        self,
+        routes: list[Route],
+        authorizer: Authorizer | None,
+        functions: dict[str, str],
+        lambda_client: Any,
+        responses: dict[str, tuple[int | None, str]] | None = None,
+    ) -> None:
+        """Routes, functions and gateway responses come from the template, known once the stack is provisioned."""
+        self._responses = responses or {}
         self._routes = [(route, _pattern(route.path)) for route in routes]
         self._authorizer = authorizer
         self._functions = functions
@@ -86,7 +95,7 @@ class LocalApiGateway:
                     if refusal is not None:
                         return refusal
                 return self._invoke(route.function, event)
-        return 403, {"Content-Type": "application/json"}, b'{"message":"Missing Authentication Token"}'
+        return self._gateway_response("MISSING_AUTHENTICATION_TOKEN", 403, '{"message":"Missing Authentication Token"}')
 
     def _event(self, route: Route, path: str, query: str, params: dict[str, str], headers: dict[str, str],
                body: bytes, source_ip: str) -> dict[str, Any]:  # fmt: skip
@@ -122,7 +131,7 @@ class LocalApiGateway:
 
     def _authorize(self, event: dict[str, Any]) -> tuple[int, dict[str, str], bytes] | None:
         assert self._authorizer is not None
-        unauthorized = (401, {"Content-Type": "application/json"}, b'{"message":"Unauthorized"}')
+        unauthorized = self._gateway_response("UNAUTHORIZED", 401, '{"message":"Unauthorized"}')
         identity = next((v for k, v in event["headers"].items() if k.lower() == self._authorizer.identity_header.lower()), None)
         if not identity:
             return unauthorized
@@ -134,21 +143,31 @@ class LocalApiGateway:
             response = self._lambda.invoke(FunctionName=self._functions[self._authorizer.function], Payload=json.dumps(request))
             answer = json.loads(response["Payload"].read())
             if "FunctionError" in response:
-                return unauthorized if answer.get("errorMessage") == "Unauthorized" else (500, {}, b'{"message": null}')
+                return (
+                    unauthorized
+                    if answer.get("errorMessage") == "Unauthorized"
+                    else self._gateway_response("DEFAULT_5XX", 500, "{}")
+                )
             cached = (time.time() + self._authorizer.ttl_seconds, answer)
             with self._lock:
                 self._cache[identity] = cached
         answer = cached[1]
         if not _policy_allows(answer.get("policyDocument", {}), method_arn):
-            return 403, {"Content-Type": "application/json"}, b'{"Message":"User is not authorized to access this resource"}'
+            return self._gateway_response("ACCESS_DENIED", 403, '{"Message":"User is not authorized to access this resource"}')
         event["requestContext"]["authorizer"] = {**answer.get("context", {}), "principalId": answer.get("principalId")}
         return None
+
+    def _gateway_response(self, kind: str, status: int, default_body: str) -> tuple[int, dict[str, str], bytes]:
+        """API Gateway's own answer: the template's override when it has one (with $context.requestId filled in)."""
+        override_status, template = self._responses.get(kind, (None, ""))
+        body = template.replace("$context.requestId", str(uuid.uuid4())) if template else default_body
+        return override_status or status, {"Content-Type": "application/json"}, body.encode()
 
     def _invoke(self, logical: str, event: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         response = self._lambda.invoke(FunctionName=self._functions[logical], Payload=json.dumps(event))
         answer = json.loads(response["Payload"].read())
         if "FunctionError" in response or not isinstance(answer, dict) or "statusCode" not in answer:
-            return 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
+            return self._gateway_response("DEFAULT_5XX", 502, '{"message": "Internal server error"}')
         headers = {k: str(v) for k, v in (answer.get("headers") or {}).items()}
         for name, values in (answer.get("multiValueHeaders") or {}).items():
             headers[name] = ", ".join(str(v) for v in values)

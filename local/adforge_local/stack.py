@@ -117,7 +117,13 @@ class LocalStack:
         for logical, name in self.resources.functions.items():
             self.bridge.register(name, *self.template.handler(logical))
         self.bridge.install()
-        self.api.mount(self.template.routes(), self.template.authorizer(), self.resources.functions, self.client("lambda"))
+        self.api.mount(
+            self.template.routes(),
+            self.template.authorizer(),
+            self.resources.functions,
+            self.client("lambda"),
+            self.template.gateway_responses(),
+        )
         self.api.start()
         self.events_queue_url = self._tap_events()
         self.relay = EventRelay(

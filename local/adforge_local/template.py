@@ -86,6 +86,16 @@ class Template:
         kinds = {name: r["Type"] for name, r in self.sam["Resources"].items()}
         return [path for name, path in self.code_paths.items() if kinds.get(name) == "AWS::Serverless::LayerVersion"]
 
+    def gateway_responses(self) -> dict[str, tuple[int | None, str]]:
+        """API Gateway's own responses, as the template overrides them: type -> (status, JSON template)."""
+        found: dict[str, tuple[int | None, str]] = {}
+        for resource in self.sam["Resources"].values():
+            if resource["Type"] == "AWS::Serverless::Api":
+                for kind, spec in resource["Properties"].get("GatewayResponses", {}).items():
+                    status = spec.get("StatusCode")
+                    found[kind] = (int(status) if status else None, spec.get("ResponseTemplates", {}).get("application/json", ""))
+        return found
+
     def handler(self, function: str) -> tuple[Path, str]:
         """(code directory, `module.function`) of a function, as the template names them."""
         return self.code_paths[function], self.cfn["Resources"][function]["Properties"]["Handler"]

@@ -19,7 +19,13 @@ def job_items(stack) -> int:
 def test_no_key_or_a_wrong_key_is_refused(stack, headers):
     answer = httpx.post(f"{stack.api.url}/v1/jobs", json={"prompt": "a red mug"}, headers=headers)
     assert answer.status_code == 401
-    assert answer.json() == {"message": "Unauthorized"}
+    error = answer.json()["error"]
+    assert (error["code"], error["message"]) == ("unauthorized", "missing or invalid API key") and error["request_id"]
+
+
+def test_an_unknown_route_answers_in_the_same_error_shape(stack, acme):
+    answer = acme.api.get("/v1/nothing-here")
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_another_tenants_job_looks_exactly_like_a_missing_one(stack, acme, globex):
