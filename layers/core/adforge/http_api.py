@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from adforge.adapters.dynamodb_jobs import InvalidCursor
@@ -92,3 +95,26 @@ def raw_body(app: Any) -> bytes:
 
         return base64.b64decode(body)
     return body.encode()
+
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def http_function(
+    service: str, *routers: Router, validation: bool = False, before: Callable[[Any], None] | None = None
+) -> Handler:
+    """A Lambda handler serving `routers` with the one error shape, Powertools logging, and an optional
+    per-invocation hook (e.g. registering the context for idempotency)."""
+    logger = Logger(service=service)
+    app = APIGatewayRestResolver(enable_validation=validation)
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+
+    @logger.inject_lambda_context
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if before is not None:
+            before(context)
+        return app.resolve(event, context)
+
+    return handler
