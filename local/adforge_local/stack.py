@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from adforge.adapters.dynamodb_health import HEALTH_KEY
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.domain.models import JobRequest
 from adforge.platforms.dynamodb import DynamoDBShopDirectory
@@ -237,6 +238,10 @@ class LocalStack:
         """A tenant with an API key (returned) and a webhook signing secret (see `webhook_secret`)."""
         DynamoDBTenantSecrets(self._table()).ensure_secret(tenant_id)
         return TenantKeys(self._table()).issue(tenant_id)
+
+    def forget_vendor_health(self) -> None:
+        """Recent vendor failures steer `auto` routing; a test that induced some should not steer the next."""
+        self._table().delete_item(Key=HEALTH_KEY)
 
     def relay_idle(self) -> bool:
         return self.relay.idle()

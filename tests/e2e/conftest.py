@@ -24,6 +24,7 @@ def stack():
 @pytest.fixture(autouse=True)
 def clean_faults(stack):
     stack.reset_sandboxes()
+    stack.forget_vendor_health()
     yield
 
 
