@@ -1,5 +1,6 @@
 """One embedded local stack per test process: moto server, template.yaml, in-process Lambdas, sandbox."""
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,3 +71,9 @@ def submit(tenant: Tenant, **request) -> str:
     answer = tenant.api.post("/v1/jobs", json=body)
     assert answer.status_code == 202, answer.text
     return answer.json()["id"]
+
+
+def stored(stack, job_id: str) -> dict:
+    """The job record as the repository keeps it (internal fields included)."""
+    item = stack.client("dynamodb").get_item(TableName=stack.table, Key={"pk": {"S": f"JOB#{job_id}"}})["Item"]
+    return json.loads(item["doc"]["S"])

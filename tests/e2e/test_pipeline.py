@@ -1,12 +1,11 @@
 """The whole path on the local stack: API -> state machine (moto's ASL executor) -> vendor sandbox -> S3."""
 
 import hashlib
-import json
 
 import pytest
 
 from adforge.adapters.media import sniff
-from tests.e2e.conftest import finish, submit
+from tests.e2e.conftest import finish, stored, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -20,8 +19,7 @@ def states_entered(stack, job_id):
 
 
 def vendor_polls(stack, tenant, job_id):
-    record = stack.client("dynamodb").get_item(TableName=stack.table, Key={"pk": {"S": f"JOB#{job_id}"}})["Item"]
-    return stack.creativeai.polls[json.loads(record["doc"]["S"])["vendor_job_id"]]
+    return stack.creativeai.polls[stored(stack, job_id)["vendor_job_id"]]
 
 
 def assert_creatives_in_s3(stack, job, count):

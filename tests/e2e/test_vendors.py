@@ -1,11 +1,9 @@
 """Every vendor is a row of the product: a job sent to it completes end to end against its sandbox."""
 
-import json
-
 import pytest
 
 from adforge.adapters.media import sniff
-from tests.e2e.conftest import finish, submit
+from tests.e2e.conftest import finish, stored, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -17,11 +15,6 @@ CASES = {
     "adcreative_photoshoot": ({"aspect_ratios": ["16:9"]}, 6, "adcreative", True),
     "adcreative_stock": ({"aspect_ratios": ["9:16"], "image": None}, 1, "adcreative", True),
 }
-
-
-def stored(stack, job_id) -> dict:
-    item = stack.client("dynamodb").get_item(TableName=stack.table, Key={"pk": {"S": f"JOB#{job_id}"}})["Item"]
-    return json.loads(item["doc"]["S"])
 
 
 def assert_real_creatives(stack, job, expected):

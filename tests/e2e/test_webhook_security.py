@@ -7,14 +7,9 @@ import json
 import httpx
 import pytest
 
-from tests.e2e.conftest import finish, submit
+from tests.e2e.conftest import finish, stored, submit
 
 pytestmark = pytest.mark.e2e
-
-
-def stored(stack, job_id) -> dict:
-    item = stack.client("dynamodb").get_item(TableName=stack.table, Key={"pk": {"S": f"JOB#{job_id}"}})["Item"]
-    return json.loads(item["doc"]["S"])
 
 
 def deliver(stack, job_id: str, payload: dict, secret: str | None = None) -> httpx.Response:

@@ -23,12 +23,11 @@ class JobStatus(StrEnum):
 
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.TIMED_OUT})
 
-_ENDINGS = {JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.TIMED_OUT}
 
 LEGAL_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.QUEUED: frozenset({JobStatus.SUBMITTED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.TIMED_OUT}),
-    JobStatus.SUBMITTED: frozenset({JobStatus.PROCESSING, *_ENDINGS}),
-    JobStatus.PROCESSING: frozenset({JobStatus.PROCESSING, *_ENDINGS}),
+    JobStatus.SUBMITTED: frozenset({JobStatus.PROCESSING, *TERMINAL}),
+    JobStatus.PROCESSING: frozenset({JobStatus.PROCESSING, *TERMINAL}),
     JobStatus.COMPLETED: frozenset(),
     JobStatus.FAILED: frozenset(),
     JobStatus.CANCELLED: frozenset(),

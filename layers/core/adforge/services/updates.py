@@ -64,10 +64,9 @@ class UpdateRecorder:
         with_fresh_job(self.jobs, job_id, lambda job: self._park(job, task_token))
 
     def _park(self, job: Job, task_token: str) -> None:
-        if job.is_finished:
-            self.tasks.resume(task_token, outcome("finished"))
-        elif job.result is not None and job.result.state.is_final:
-            self.tasks.resume(task_token, update_outcome(job.result))
+        known = recorded_outcome(job)
+        if known is not None:
+            self.tasks.resume(task_token, known)
         else:
             self.jobs.amend(job, task_token=task_token)
 
