@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export PYTHONPATH := layers/core:local
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test demo dev bench lint typecheck validate unit integration e2e clean
+.PHONY: test demo dev bench lint typecheck validate deploy-check unit integration e2e clean
 
 $(VENV)/.installed: requirements-dev.txt layers/core/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,10 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
-## make test: lint, type-check, validate the template, then every test (unit, integration, e2e)
+## make test: lint, type-check, validate the template, check the built artifact, then every test (unit, integration, e2e)
 # e2e runs in its own processes: moto's in-process mock_aws (integration tests) resets the backends
 # that the local stack's moto server shares within a process.
-test: lint typecheck validate
+test: lint typecheck validate deploy-check
 	$(PY) -m pytest -q -n 2 tests/unit tests/sandboxes tests/contract tests/integration
 	$(PY) -m pytest -q -n 2 --dist loadfile tests/e2e
 
@@ -54,9 +54,14 @@ demo: $(VENV)/.installed
 dev: $(VENV)/.installed
 	$(PY) -m adforge_local dev
 
+## make deploy-check: sam build (arm64 as deployed, plus this host's arch to run), then every handler imported and
+# invoked from the built artifact in a clean python3.12 with only its template environment (no AWS reachable)
+deploy-check: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(PY) -m adforge_local.readiness --python $(PYTHON) --sam $(SAM_VENV)/bin/sam
+
 ## make bench: figures as ratios measured side by side in one run
 bench: $(VENV)/.installed
 	$(PY) -m adforge_local.bench
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) out .pytest_cache .mypy_cache .ruff_cache .aws-sam-check

@@ -83,10 +83,13 @@ def dev() -> int:
     """Keep the stack up for curl / boto3 until Ctrl-C."""
     with LocalStack() as stack:
         api_key = stack.create_tenant(TENANT)
+        credentials = stack.session.get_credentials()
         print(
             f"AdForge local stack is up.\n"
             f"  API:               {stack.api.url}   (Authorization: Bearer {api_key})\n"
-            f"  AWS (moto):        {stack.aws_endpoint}   (AWS_ENDPOINT_URL; any credentials; region us-east-1)\n"
+            f"  AWS (moto):        {stack.aws_endpoint}   (AWS_ENDPOINT_URL; region us-east-1; IAM enforced)\n"
+            f"  operator keys:     AWS_ACCESS_KEY_ID={credentials.access_key} AWS_SECRET_ACCESS_KEY={credentials.secret_key}\n"
+            f"  function logs:     {stack.logs}/<function>.log\n"
             f"  bucket / table:    {stack.bucket} / {stack.table}\n"
             f"  CreativeAI sandbox {stack.creativeai.url}   (faults: POST /_sandbox/faults)\n"
             f"Try:\n"

@@ -22,7 +22,7 @@ Clients = Callable[[str], Any]
 def _placeholder_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("README", "code runs in-process through the local stack's Lambda bridge")
+        archive.writestr("README", "code runs in the local stack's execution environments (lambda_bridge.py)")
     return buffer.getvalue()
 
 
@@ -47,14 +47,28 @@ class QueueSource:
     partial_failures: bool
 
 
+@dataclass(frozen=True)
+class FunctionConfig:
+    """A created function as Lambda would run it."""
+
+    name: str
+    arn: str
+    role_arn: str
+    handler: str
+    timeout: int
+    memory: int
+    environment: dict[str, str]
+
+
 @dataclass
 class Provisioned:
     """Physical names of what was created, by logical id."""
 
     resolver: Resolver
     functions: dict[str, str] = field(default_factory=dict)  # logical -> function name
+    configs: dict[str, FunctionConfig] = field(default_factory=dict)  # logical -> config
     state_machine_arn: str = ""
-    environment: dict[str, dict[str, str]] = field(default_factory=dict)  # function name -> env
+    state_machine_role: str = ""  # role name
     rules: list[RelayedRule] = field(default_factory=list)
     queue_sources: list[QueueSource] = field(default_factory=list)
 
@@ -80,8 +94,9 @@ class Provisioner:
         self._secrets()
         self._queues()
         self._roles()
-        out.functions, out.environment = self._functions()
-        out.state_machine_arn = self._state_machines()
+        out.configs = self._functions()
+        out.functions = {logical: config.name for logical, config in out.configs.items()}
+        out.state_machine_arn, out.state_machine_role = self._state_machines()
         out.rules = self._rules()
         out.queue_sources = self._queue_sources()
         return out
@@ -219,41 +234,46 @@ class Provisioner:
             self.r.refs[logical] = name
             self.r.attrs[(logical, "Arn")] = role["Arn"]
 
-    def _functions(self) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    def _functions(self) -> dict[str, FunctionConfig]:
         lam = self.aws("lambda")
-        names: dict[str, str] = {}
-        environment: dict[str, dict[str, str]] = {}
+        configs: dict[str, FunctionConfig] = {}
         code = _placeholder_zip()
         for logical, resource in self.t.resources("AWS::Lambda::Function").items():
             props = self.r.resolve(resource["Properties"])
             name = self.r.refs[logical]
             env = {k: str(v) for k, v in props.get("Environment", {}).get("Variables", {}).items()}
+            config = FunctionConfig(
+                name, self.r.attrs[(logical, "Arn")], props["Role"], props["Handler"],
+                int(props.get("Timeout", 3)), int(props.get("MemorySize", 128)), env,
+            )  # fmt: skip
             lam.create_function(
                 FunctionName=name,
                 Runtime=props["Runtime"],
-                Role=props["Role"],
-                Handler=props["Handler"],
+                Role=config.role_arn,
+                Handler=config.handler,
                 Code={"ZipFile": code},
-                Timeout=int(props.get("Timeout", 3)),
-                MemorySize=int(props.get("MemorySize", 128)),
+                Timeout=config.timeout,
+                MemorySize=config.memory,
                 Environment={"Variables": env},
             )
-            names[logical] = name
-            environment[name] = env
-        return names, environment
+            configs[logical] = config
+        return configs
 
-    def _state_machines(self) -> str:
+    def _state_machines(self) -> tuple[str, str]:
+        """(ARN, role name) of the template's state machine."""
         sfn = self.aws("stepfunctions")
-        arn = ""
+        arn = role = ""
         for logical, resource in self.t.resources("AWS::StepFunctions::StateMachine").items():
             props = resource["Properties"]
             definition = self.r.resolve(props["DefinitionString"])
             for key, value in self.r.resolve(props.get("DefinitionSubstitutions", {})).items():
                 definition = definition.replace("${" + key + "}", str(value))
+            role_arn = self.r.resolve(props["RoleArn"])
             arn = sfn.create_state_machine(
                 name=self.r.attrs[(logical, "Name")],
                 definition=definition,
-                roleArn=self.r.resolve(props["RoleArn"]),
+                roleArn=role_arn,
                 type=props.get("StateMachineType", "STANDARD"),
             )["stateMachineArn"]
-        return arn
+            role = role_arn.rsplit("/", 1)[-1]
+        return arn, role

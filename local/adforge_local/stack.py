@@ -1,6 +1,9 @@
-"""The embedded local stack: moto server + template.yaml's resources + in-process Lambdas + API + sandbox.
+"""The embedded local stack: moto server + template.yaml's resources + Lambdas + API + vendor sandboxes.
 
-One per process (it sets the process environment the way Lambda would for its functions).
+Each function runs in execution environments of its own (lambda_bridge.py) with the credentials of its
+own execution role, and IAM is enforced once provisioning is done (iam_enforcement.py). The stack itself,
+the demo and the tests act as an operator: an IAM user allowed everything, whose keys `client()` uses.
+One per process (moto's authorization switch is process-wide).
 """
 
 from __future__ import annotations
@@ -8,8 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import socket
-import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -25,9 +29,11 @@ from adforge.domain.models import JobRequest
 from adforge.platforms.dynamodb import DynamoDBShopDirectory
 from adforge.platforms.ports import ShopConfig
 from adforge.tenants import TenantKeys
+from adforge_local import stop_fidelity
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.event_relay import EventRelay
-from adforge_local.lambda_bridge import LambdaBridge
+from adforge_local.iam_enforcement import Enforcer
+from adforge_local.lambda_bridge import FunctionSpec, LambdaBridge, lay_out_opt
 from adforge_local.provision import Provisioned, Provisioner
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.adcreator import AdCreatorSandbox
@@ -44,7 +50,8 @@ STACK = "adforge-local"
 
 @dataclass
 class Options:
-    """Timings shrunk for a laptop; the template's defaults are for production."""
+    """Timings shrunk for a laptop; the template's defaults are for production. `template` may name a
+    copy of template.yaml (code paths stay relative to the real one's folder)."""
 
     webhook_wait_seconds: int = 4
     poll_initial_seconds: int = 1
@@ -52,18 +59,8 @@ class Options:
     job_deadline_seconds: int = 120
     processing_seconds: float = 1.0
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 0.5, 2.0])
-
-
-def _cold_start() -> None:
-    """A new stack is a new 'process' for the functions: drop clients and settings cached by an earlier one."""
-    from aws_lambda_powertools.utilities import parameters
-
-    from adforge import bootstrap
-
-    for value in vars(bootstrap).values():
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
-    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    function_concurrency: int = 4  # execution environments per function at most
+    template: Path | None = None
 
 
 def _free_port() -> int:
@@ -76,7 +73,6 @@ class LocalStack:
     def __init__(self, options: Options | None = None, root: Path = ROOT) -> None:
         self.options = options or Options()
         self.root = root
-        self.bridge = LambdaBridge()
         self.api = LocalApiGateway(REGION, STAGE)
         self.creativeai = CreativeAISandbox()
         self.adcreator = AdCreatorSandbox()
@@ -94,30 +90,38 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self.template: Template
         self.resources: Provisioned
+        self.bridge: LambdaBridge
+        self.session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION)
+        self._scratch = Path(tempfile.mkdtemp(prefix="adforge-local-"))
+        self.enforcer = Enforcer()
 
     @property
     def aws_endpoint(self) -> str:
         return f"http://127.0.0.1:{self.moto_port}"
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=self.aws_endpoint)
+        """A client acting as the operator (allowed everything)."""
+        return self.session.client(service, endpoint_url=self.aws_endpoint)
+
+    def resource(self, service: str) -> Any:
+        return self.session.resource(service, endpoint_url=self.aws_endpoint)
 
     def start(self) -> LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._aws_environment()
         self._moto.start()
         self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
+        stop_fidelity.install()
         for sandbox in self.sandboxes.values():
             sandbox.start()
         self.reset_sandboxes()
-        self.template = load(self.root / "template.yaml", self._parameters(), REGION)
+        self.session = self._operator()
+        self.template = load(self.options.template or self.root / "template.yaml", self._parameters(), REGION, self.root)
         secrets = {"VendorSecret": json.dumps(self.vendor_secret())}
         self.resources = Provisioner(self.template, self.client, REGION, STACK, secrets).run()
-        self._functions_environment()
-        _cold_start()
-        for logical, name in self.resources.functions.items():
-            self.bridge.register(name, *self.template.handler(logical))
+        self.bridge = self._bridge()
         self.bridge.install()
+        self._enforce_iam()
         self.api.mount(
             self.template.routes(),
             self.template.authorizer(),
@@ -138,7 +142,11 @@ class LocalStack:
         for sandbox in self.sandboxes.values():
             sandbox.stop()
         self.bridge.uninstall()
+        self.enforcer.uninstall()
+        stop_fidelity.uninstall()
+        self._moto_post("/moto-api/reset-auth", b"inf")  # the next stack in this process starts open
         self._moto.stop()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -149,19 +157,68 @@ class LocalStack:
     # set-up ----------------------------------------------------------------------------------
     def _aws_environment(self) -> None:
         os.environ.update(
-            AWS_ACCESS_KEY_ID="local",
-            AWS_SECRET_ACCESS_KEY="local",
             AWS_DEFAULT_REGION=REGION,
             AWS_REGION=REGION,
             AWS_ENDPOINT_URL=self.aws_endpoint,
             MOTO_PORT=str(self.moto_port),  # moto's state-machine executor calls Lambda back here
-            POWERTOOLS_SERVICE_NAME="adforge-local",
-            POWERTOOLS_TRACE_DISABLED="true",
         )
 
     def _moto_config(self, config: dict[str, Any]) -> None:
-        request = urllib.request.Request(f"{self.aws_endpoint}/moto-api/config", data=json.dumps(config).encode(), method="POST")
+        self._moto_post("/moto-api/config", json.dumps(config).encode())
+
+    def _moto_post(self, path: str, body: bytes) -> None:
+        request = urllib.request.Request(f"{self.aws_endpoint}{path}", data=body, method="POST")
+        request.add_header("Content-Type", "text/plain")
         urllib.request.urlopen(request, timeout=10).close()
+
+    def _operator(self) -> boto3.Session:
+        """An IAM user allowed everything: what the stack, the demo and the tests act as."""
+        iam = self.client("iam")
+        iam.create_user(UserName="local-operator")
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        iam.put_user_policy(UserName="local-operator", PolicyName="operator", PolicyDocument=json.dumps(policy))
+        key = iam.create_access_key(UserName="local-operator")["AccessKey"]
+        os.environ.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        boto3.DEFAULT_SESSION = None  # boto3's default session caches the credentials it first read
+        return boto3.Session(key["AccessKeyId"], key["SecretAccessKey"], region_name=REGION)
+
+    def _bridge(self) -> LambdaBridge:
+        """Every function of the template, each in its own execution environments."""
+        sts, sessions = self.client("sts"), {}
+        for config in self.resources.configs.values():
+            # Lambda assumes the role as the service its trust policy names; the operator may not, so each
+            # role is assumed before IAM is enforced (moto does not expire sessions)
+            given = sts.assume_role(RoleArn=config.role_arn, RoleSessionName=config.name[-64:])["Credentials"]
+            sessions[config.role_arn] = {
+                "AWS_ACCESS_KEY_ID": given["AccessKeyId"],
+                "AWS_SECRET_ACCESS_KEY": given["SecretAccessKey"],
+                "AWS_SESSION_TOKEN": given["SessionToken"],
+            }
+        opt = lay_out_opt(self.template.layer_paths(), self._scratch / "opt")
+        lambda_environment = {"AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION, "AWS_ENDPOINT_URL": self.aws_endpoint}
+        bridge = LambdaBridge(
+            opt, self._scratch / "logs", sessions.__getitem__, lambda_environment, self.options.function_concurrency
+        )
+        for logical, config in self.resources.configs.items():
+            code_dir, handler = self.template.handler(logical)
+            bridge.register(
+                FunctionSpec(
+                    config.name, config.arn, code_dir, handler, config.timeout, config.memory, config.role_arn, config.environment
+                )
+            )
+        return bridge
+
+    def _enforce_iam(self) -> None:
+        """From here on every AWS call is checked against its caller's policies."""
+        self.enforcer.executor_role = self.resources.state_machine_role
+        self.enforcer.install()
+        self._moto_post("/moto-api/reset-auth", b"0")
+
+    @property
+    def logs(self) -> Path:
+        """One log file per function: what its handlers printed."""
+        return self._scratch / "logs"
 
     def _parameters(self) -> dict[str, str]:
         o = self.options
@@ -202,18 +259,6 @@ class LocalStack:
             sandbox.set_faults(
                 processing_seconds=self.options.processing_seconds, webhook_retry_delays=self.options.webhook_retry_delays
             )
-
-    def _functions_environment(self) -> None:
-        """All functions share one process, so their variables must agree; the layer goes on sys.path."""
-        merged: dict[str, str] = {}
-        for function, env in self.resources.environment.items():
-            for key, value in env.items():
-                if merged.setdefault(key, value) != value:
-                    raise RuntimeError(f"{function} sets {key}={value!r}, another function {merged[key]!r}")
-        os.environ.update(merged)
-        for path in self.template.layer_paths():
-            if str(path) not in sys.path:
-                sys.path.insert(0, str(path))
 
     def _tap_events(self) -> str:
         """Every job event on the bus is copied to an SQS queue so the demo and tests can read them."""
@@ -258,7 +303,7 @@ class LocalStack:
         return DynamoDBTenantSecrets(self._table()).secret_for(tenant_id)
 
     def _table(self) -> Any:
-        return boto3.resource("dynamodb", region_name=REGION, endpoint_url=self.aws_endpoint).Table(self.table)
+        return self.resource("dynamodb").Table(self.table)
 
     def drain_events(self) -> list[dict[str, Any]]:
         sqs = self.client("sqs")

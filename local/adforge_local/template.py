@@ -101,7 +101,9 @@ class Template:
         return self.code_paths[function], self.cfn["Resources"][function]["Properties"]["Handler"]
 
 
-def load(path: Path, parameters: dict[str, str], region: str) -> Template:
+def load(path: Path, parameters: dict[str, str], region: str, base: Path | None = None) -> Template:
+    """`base` is where code paths are relative to (the template's folder unless it is a copy elsewhere)."""
+    base = base or path.parent
     sam = yaml_parse(path.read_text())
     for name, param in sam.get("Parameters", {}).items():
         if "Default" in param:
@@ -112,11 +114,11 @@ def load(path: Path, parameters: dict[str, str], region: str) -> Template:
         props = resource.get("Properties", {})
         for key in ("CodeUri", "ContentUri"):
             if isinstance(props.get(key), str):
-                code_paths[name] = (path.parent / props[key]).resolve()
+                code_paths[name] = (base / props[key]).resolve()
                 props[key] = CODE_BUCKET + props[key]  # what `sam package` would do
     os.environ.setdefault("AWS_DEFAULT_REGION", region)  # the translator reads the region from boto's session
     cfn = transform(packaged, {**parameters, "AWS::Region": region}, _NoManagedPolicies())
-    return Template(path.parent, sam, cfn, parameters, code_paths)
+    return Template(base, sam, cfn, parameters, code_paths)
 
 
 class Resolver:

@@ -60,10 +60,21 @@ def finish(stack, tenant: Tenant, job_id: str, timeout: float = 30) -> dict:
     while time.time() < deadline:
         job = tenant.api.get(f"/v1/jobs/{job_id}").json()
         if job["status"] in FINISHED:
+            assert_execution_agrees(job, execution)
             job["_execution"] = execution
             return job
         time.sleep(0.05)
     raise AssertionError(f"execution ended {execution['status']} but job {job_id} is {job['status']}")
+
+
+def assert_execution_agrees(job: dict, execution: dict) -> None:
+    """DescribeExecution tells the record's story: an operator's alarm on failed executions sees every failed job."""
+    if job["status"] == "completed":
+        assert execution["status"] == "SUCCEEDED", execution
+    elif job["status"] == "cancelled":
+        assert execution["status"] == "ABORTED", execution
+    else:
+        assert (execution["status"], execution.get("error")) == ("FAILED", job["error"]["code"]), (job["error"], execution)
 
 
 def submit(tenant: Tenant, **request) -> str:

@@ -56,18 +56,16 @@ def test_vendor_webhook_sample_is_validly_signed(stack):
 
 
 def test_workflow_step_samples(stack):
-    import boto3
-
-    table = boto3.resource("dynamodb", region_name="us-east-1", endpoint_url=stack.aws_endpoint).Table(stack.table)
-    jobs = DynamoDBJobRepository(table)
+    jobs = DynamoDBJobRepository(stack.resource("dynamodb").Table(stack.table))
     jobs.create(Job(id=EXAMPLE_JOB, tenant_id="acme", request=JobRequest(prompt="a red mug"), vendor_requested="auto"))
     answer, failed = invoke(stack, "FailFunction", sample("fail"))
-    assert not failed and answer == {"state": "finished"}
     job = jobs.get(EXAMPLE_JOB)
     assert (job.status, job.error.code) == ("failed", "vendor_unavailable")
+    ended = {"state": "finished", "status": "failed", "error": "vendor_unavailable", "cause": job.error.message}
+    assert not failed and answer == ended
     for step in ("submit", "poll", "collect"):
         answer, failed = invoke(stack, f"{step.capitalize()}Function", sample(step))
-        assert not failed and answer == {"state": "finished"}, step  # a finished job is left alone by every step
+        assert not failed and answer == ended, step  # a finished job is left alone by every step
 
 
 @pytest.mark.parametrize(

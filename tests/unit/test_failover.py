@@ -67,9 +67,10 @@ def test_a_named_vendor_is_never_swapped(two_vendors):
     gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=3)
     with pytest.raises(VendorRateLimited):
         submitter.submit(job.id)
-    assert submitter.submit(job.id) == {"state": "finished"}
+    ended = submitter.submit(job.id)
     stored = jobs.get(job.id)
     assert (stored.status, stored.error.code) == (JobStatus.FAILED, "vendor_rate_limited")
+    assert ended == {"state": "finished", "status": "failed", "error": "vendor_rate_limited", "cause": "slow down"}
     assert gateways["pricey"].submissions == []
 
 
@@ -78,6 +79,7 @@ def test_when_every_vendor_fails_the_job_says_so(two_vendors):
     job = intake.create("acme", JobRequest(prompt="a red mug"))
     for gateway in gateways.values():
         gateway.error = VendorInsufficientCredits(gateway.name, "top up")
-    assert submitter.submit(job.id) == {"state": "finished"}
+    ended = submitter.submit(job.id)
     stored = jobs.get(job.id)
     assert stored.error.code == "all_vendors_failed" and "cheap, pricey" in stored.error.message
+    assert (ended["state"], ended["error"], ended["cause"]) == ("finished", "all_vendors_failed", stored.error.message)

@@ -109,9 +109,10 @@ def test_submit_once_even_when_the_step_runs_again(world):
 def test_a_rejected_submission_fails_the_job_with_the_vendor_reason(world):
     job = create(world)
     world.gateway.error = VendorContentPolicy("creativeai", "flagged", vendor_code="content_policy_violation")
-    assert world.submitter().submit(job.id) == {"state": "finished"}
+    ended = world.submitter().submit(job.id)
     stored = world.jobs.get(job.id)
     assert (stored.status, stored.error.code) == (JobStatus.FAILED, "content_policy_violation")
+    assert ended == {"state": "finished", "status": "failed", "error": "content_policy_violation", "cause": "flagged"}
     assert [(a.vendor, a.outcome) for a in stored.attempts] == [("creativeai", "rejected")]
     assert world.events.names()[-1] == "Job Failed"
 

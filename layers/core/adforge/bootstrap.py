@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
 from adforge.adapters.webhook_sender import WebhookSender
+from adforge.domain.models import Job, JobRequest
 from adforge.platforms.dynamodb import DynamoDBProductLedger, DynamoDBShopDirectory
 from adforge.ports import VendorGateway, WebhookReader
 from adforge.services.completion import Completer
@@ -92,6 +94,28 @@ def vendor_secrets() -> dict[str, dict[str, str]]:
 VENDORS = frozenset(CATALOG)
 
 
+class LazyGateways(Mapping[str, VendorGateway]):
+    """The vendor gateways, built (and the vendor secret read) on first use: a step that never calls a
+    vendor, such as recording a failure, never needs `secretsmanager:GetSecretValue`."""
+
+    def __getitem__(self, name: str) -> VendorGateway:
+        return gateways()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(gateways())
+
+    def __len__(self) -> int:
+        return len(gateways())
+
+
+class DeferredIntake:
+    """Creates jobs through `intake()`, built on first use: the product webhook only verifies and queues,
+    so it needs no `STATE_MACHINE_ARN`; its worker creates the jobs."""
+
+    def create(self, tenant_id: str, request: JobRequest) -> Job:
+        return intake().create(tenant_id, request)
+
+
 @cache
 def gateways() -> dict[str, VendorGateway]:
     secrets, settings = vendor_secrets(), vendor_settings()
@@ -119,7 +143,7 @@ def intake() -> JobIntake:
 
 
 def webhook_intake() -> WebhookIntake:
-    return WebhookIntake(jobs(), recorder(), webhook_readers(), gateways())
+    return WebhookIntake(jobs(), recorder(), webhook_readers(), LazyGateways())
 
 
 def tenant_jobs() -> TenantJobs:
@@ -153,7 +177,7 @@ def product_queue() -> ProductQueue:
 
 def product_hooks() -> ProductHooks:
     table = boto3.resource("dynamodb").Table(store().table_name)
-    return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), intake())
+    return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), DeferredIntake())
 
 
 def upload_trigger() -> UploadTrigger:
@@ -181,7 +205,7 @@ def submitter() -> Submitter:
         jobs(),
         input_assets(),
         events(),
-        gateways(),
+        LazyGateways(),
         health(),
         vendor_settings().public_api_url,
         poll.webhook_wait_seconds,
@@ -192,9 +216,9 @@ def submitter() -> Submitter:
 def poller() -> Poller:
     poll = PollSettings.from_env()
     return Poller(
-        jobs(), recorder(), gateways(), time.time, poll.poll_initial_seconds, poll.poll_max_seconds, poll.job_deadline_seconds
+        jobs(), recorder(), LazyGateways(), time.time, poll.poll_initial_seconds, poll.poll_max_seconds, poll.job_deadline_seconds
     )
 
 
 def completer() -> Completer:
-    return Completer(jobs(), output_assets(), events(), gateways())
+    return Completer(jobs(), output_assets(), events(), LazyGateways())

@@ -11,7 +11,7 @@ from adforge.domain.models import Asset, Job, JobError
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway
 from adforge.services.intake import tenant_prefix
-from adforge.services.outcomes import outcome
+from adforge.services.outcomes import finished
 
 
 def output_stem(job: Job, index: int) -> str:
@@ -29,7 +29,7 @@ class Completer:
         """Stream every output into the bucket, then mark the job completed (all or nothing)."""
         job = self.jobs.get(job_id)
         if job.is_finished:
-            return outcome("finished")
+            return finished(job)
         assert job.result is not None and job.result.outputs and job.vendor, "only jobs with vendor outputs are collected"
         gateway = self.gateways[job.vendor]
         stored: list[Asset] = []
@@ -43,13 +43,13 @@ class Completer:
         attempts = [*job.attempts[:-1], job.attempts[-1].model_copy(update={"outcome": "completed"})] if job.attempts else []
         job = self.jobs.transition(job, JobStatus.COMPLETED, assets=stored, attempts=attempts)
         self.events.publish(JobEvent.COMPLETED, job)
-        return outcome("completed", assets=len(stored))
+        return {**finished(job), "assets": len(stored)}
 
     def fail(self, job_id: str, code: str, message: str, timed_out: bool = False) -> dict[str, Any]:
         """Record the failure (idempotent: an already finished job is left as it is)."""
         job = self.jobs.get(job_id)
         if job.is_finished:
-            return outcome("finished")
+            return finished(job)
         problem = JobError(code=code, message=message)
         attempts = job.attempts
         if attempts and attempts[-1].outcome == "submitted":
@@ -57,7 +57,7 @@ class Completer:
         target = JobStatus.TIMED_OUT if timed_out else JobStatus.FAILED
         job = self.jobs.transition(job, target, error=problem, attempts=attempts)
         self.events.publish(JobEvent.FAILED, job)
-        return outcome("finished")
+        return finished(job)
 
     def vendor_failed(self, job_id: str) -> dict[str, Any]:
         """Fail with the vendor's own reason, as recorded from its webhook or status answer."""

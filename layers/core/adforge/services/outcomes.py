@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from adforge.domain.errors import TransitionRejected
-from adforge.domain.models import Job, VendorUpdate
+from adforge.domain.models import Job, JobError, VendorUpdate
 from adforge.ports import JobRepository
 
 State = Literal["pending", "processing", "completed", "failed", "finished", "deadline"]
@@ -16,6 +16,14 @@ MAX_WRITE_ATTEMPTS = 3
 def outcome(state: State, **extra: Any) -> dict[str, Any]:
     """The JSON a step returns; the state machine's Choice states read `state`."""
     return {"state": state, **extra}
+
+
+def finished(job: Job) -> dict[str, Any]:
+    """A job that has ended. The state machine ends the same way: `Done` (Succeed) for a completed job,
+    otherwise `JobFailed` (Fail) with the job's error code as the execution's Error, so DescribeExecution
+    tells the record's story."""
+    error = job.error or JobError(code=job.status.value, message=f"the job is {job.status.value}")
+    return outcome("finished", status=job.status.value, error=error.code, cause=error.message)
 
 
 def update_outcome(update: VendorUpdate) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
-from adforge.services.outcomes import outcome
+from adforge.services.outcomes import finished, outcome
 from adforge.vendors.capabilities import Capabilities
 from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorRejected
 from adforge.vendors.registry import REGISTRY, ranked
@@ -56,7 +56,7 @@ class Submitter:
         """Submit, or report the earlier submission when this step is run again."""
         job = self.jobs.get(job_id)
         if job.is_finished:
-            return outcome("finished")
+            return finished(job)
         if job.vendor_job_id is not None and job.vendor is not None:
             return self._submitted(REGISTRY[job.vendor])
         while True:
@@ -120,4 +120,4 @@ class Submitter:
     def _finish_failed(self, job: Job, problem: JobError, attempts: list[VendorAttempt]) -> dict[str, Any]:
         job = self.jobs.transition(job, JobStatus.FAILED, error=problem, attempts=attempts)
         self.events.publish(JobEvent.FAILED, job)
-        return outcome("finished")
+        return finished(job)

@@ -11,7 +11,7 @@ from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, VendorUpdate
 from adforge.domain.status import JobStatus
 from adforge.ports import EventPublisher, JobRepository, TaskResumer
-from adforge.services.outcomes import outcome, update_outcome, with_fresh_job
+from adforge.services.outcomes import finished, update_outcome, with_fresh_job
 
 
 class UnknownGeneration(DomainError):
@@ -74,7 +74,7 @@ class UpdateRecorder:
 def recorded_outcome(job: Job) -> dict[str, Any] | None:
     """The outcome already known from the record, if any (a webhook may have beaten the poll)."""
     if job.is_finished:
-        return outcome("finished")
+        return finished(job)
     if job.result is not None and job.result.state.is_final:
         return update_outcome(job.result)
     return None
