@@ -131,7 +131,6 @@ def resource_arns(response: Any) -> list[str]:
         "dynamodb": _dynamodb,
         "secretsmanager": _secretsmanager,
         "events": _events,
-        "stepfunctions": _states,
         "states": _states,
     }
     return derive[service](region, account, _json(response)) if service in derive else []
@@ -150,7 +149,8 @@ class Enforcer:
 
     def __init__(self, executor_role: str | None = None) -> None:
         self.executor_role = executor_role
-        self.denied: list[tuple[str, str, str]] = []  # (principal key, action, resource), for diagnostics
+        self.principals: dict[str, str] = {}  # access key -> name, for the calls worth recording
+        self.allowed: set[tuple[str, str, str]] = set()  # (principal, action, resource) that went through
 
     def install(self) -> None:
         enforcer = self
@@ -177,6 +177,10 @@ class Enforcer:
             else:
                 for arn in resources:
                     ORIGINAL(response, iam_request_cls, arn)
+            principal = self.principals.get(_access_key(authorization) or _presigned_key(response))
+            if principal is not None:
+                action = f"{_service(response)}:{response._get_action()}"
+                self.allowed.update((principal, action, arn) for arn in resources)
 
     def _check_executor(self, response: Any, resources: list[str]) -> None:
         assert self.executor_role is not None
@@ -209,8 +213,11 @@ class Enforcer:
             iam_request.check_action_permitted(arn)
 
 
+IAM_PREFIXES = {"awslambda": "lambda", "stepfunctions": "states"}  # moto's service name -> IAM's
+
+
 def _service(response: Any) -> str:
-    return "lambda" if response.service_name == "awslambda" else str(response.service_name)
+    return IAM_PREFIXES.get(response.service_name, str(response.service_name))
 
 
 @contextmanager
@@ -227,7 +234,7 @@ def _iam_action_name(response: Any) -> Iterator[None]:
         del response._get_action
 
 
-JSON_SERVICES = {"dynamodb": 400, "secretsmanager": 400, "events": 400, "stepfunctions": 400, "lambda": 403}
+JSON_SERVICES = {"dynamodb": 400, "secretsmanager": 400, "events": 400, "states": 400, "lambda": 403}
 
 
 @contextmanager
@@ -244,6 +251,11 @@ def _json_denials(response: Any) -> Iterator[None]:
         denial = JsonRESTError("AccessDeniedException", message.group(1) if message else "access denied")
         denial.code = status
         raise denial from error
+
+
+def _presigned_key(response: Any) -> str:
+    query = {key.lower(): values[0] for key, values in parse_qs(urlsplit(response.uri).query).items()}
+    return (query.get("x-amz-credential") or query.get("awsaccesskeyid") or "").split("/")[0]
 
 
 def _access_key(authorization: str) -> str:

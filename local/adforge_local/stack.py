@@ -142,6 +142,7 @@ class LocalStack:
         for sandbox in self.sandboxes.values():
             sandbox.stop()
         self.bridge.uninstall()
+        self._write_iam_audit()
         self.enforcer.uninstall()
         stop_fidelity.uninstall()
         self._moto_post("/moto-api/reset-auth", b"inf")  # the next stack in this process starts open
@@ -190,6 +191,7 @@ class LocalStack:
             # Lambda assumes the role as the service its trust policy names; the operator may not, so each
             # role is assumed before IAM is enforced (moto does not expire sessions)
             given = sts.assume_role(RoleArn=config.role_arn, RoleSessionName=config.name[-64:])["Credentials"]
+            self.enforcer.principals[given["AccessKeyId"]] = config.name.removeprefix(f"{STACK}-")
             sessions[config.role_arn] = {
                 "AWS_ACCESS_KEY_ID": given["AccessKeyId"],
                 "AWS_SECRET_ACCESS_KEY": given["SecretAccessKey"],
@@ -214,6 +216,13 @@ class LocalStack:
         self.enforcer.executor_role = self.resources.state_machine_role
         self.enforcer.install()
         self._moto_post("/moto-api/reset-auth", b"0")
+
+    def _write_iam_audit(self) -> None:
+        """With ADFORGE_IAM_AUDIT=<file>, append every (function, action, resource) IAM let through."""
+        target = os.environ.get("ADFORGE_IAM_AUDIT")
+        if target:
+            with open(target, "a") as audit:
+                audit.writelines(json.dumps(call) + "\n" for call in sorted(self.enforcer.allowed))
 
     @property
     def logs(self) -> Path:

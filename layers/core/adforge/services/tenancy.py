@@ -15,6 +15,7 @@ from adforge.domain.models import Job, JobError
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, Workflow
 from adforge.services.intake import tenant_prefix
+from adforge.services.outcomes import with_fresh_job
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_SECONDS = 900
@@ -55,12 +56,15 @@ class TenantJobs:
 
     def cancel(self, tenant_id: str, job_id: str) -> Job:
         """Stop a running job; a finished job is left exactly as it is (TransitionRejected -> 409)."""
-        job = self.own(tenant_id, job_id)
-        if job.is_finished:
-            raise TransitionRejected(job.id, job.status, JobStatus.CANCELLED, "job already finished")
-        job = self.jobs.transition(
-            job, JobStatus.CANCELLED, error=JobError(code="cancelled", message="cancelled by the merchant")
-        )
+        self.own(tenant_id, job_id)
+        problem = JobError(code="cancelled", message="cancelled by the merchant")
+
+        def cancel(job: Job) -> Job:
+            if job.is_finished:
+                raise TransitionRejected(job.id, job.status, JobStatus.CANCELLED, "job already finished")
+            return self.jobs.transition(job, JobStatus.CANCELLED, error=problem)
+
+        job = with_fresh_job(self.jobs, job_id, cancel)  # a webhook may move the job while we cancel it
         self.workflow.stop(job, "cancelled by the merchant")
         self.events.publish(JobEvent.CANCELLED, job)
         return job
