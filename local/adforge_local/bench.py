@@ -17,6 +17,7 @@ import httpx
 
 from adforge.adapters.media import CREATIVE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
+from adforge_local.lambda_bridge import Invocation
 from adforge_local.stack import LocalStack, Options, _free_port
 
 MIB = 2**20
@@ -116,6 +117,8 @@ def job_paths(runs: int = 3) -> None:
                 polls.append(sum(stack.creativeai.polls.values()))
                 transitions.append(sum(1 for event in stack.history(job_id) if event["type"].endswith("StateEntered")))
             figures[path] = (seconds, polls, transitions)
+        invocations = list(stack.bridge.record)
+    cold_and_warm(invocations)
     for path, (seconds, polls, transitions) in figures.items():
         print(
             f"{path:8s} path    median {statistics.median(seconds):5.2f} s | vendor status polls {statistics.median(polls):3.0f}"
@@ -124,6 +127,22 @@ def job_paths(runs: int = 3) -> None:
     ratio = statistics.median(figures["polling"][0]) / statistics.median(figures["webhook"][0])
     setup = f"webhook wait {options.webhook_wait_seconds} s, sandbox render {options.processing_seconds} s"
     print(f"polling/webhook latency = {ratio:4.1f}x ({setup})")
+
+
+def cold_and_warm(invocations: list[Invocation]) -> None:
+    """Per function: its first (cold) invocation, a new execution environment's start, import and handler,
+    against its warm invocations in the same run."""
+    for function in sorted({i.function for i in invocations}):
+        mine = [i for i in invocations if i.function == function]
+        cold = next((i.seconds for i in mine if i.cold), None)
+        warm = [i.seconds for i in mine if not i.cold]
+        if cold is None:
+            continue
+        line = f"cold start {function.removeprefix('adforge-local-'):24s} {cold * 1000:6.0f} ms"
+        if warm:
+            median = statistics.median(warm)
+            line += f" | warm median {median * 1000:5.0f} ms over {len(warm):2d} | cold/warm = {cold / median:5.1f}x"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ class LocalStack:
         for sandbox in self.sandboxes.values():
             sandbox.stop()
         self.bridge.uninstall()
-        self._write_iam_audit()
+        self._write_report()
         self.enforcer.uninstall()
         stop_fidelity.uninstall()
         self._moto_post("/moto-api/reset-auth", b"inf")  # the next stack in this process starts open
@@ -217,12 +217,15 @@ class LocalStack:
         self.enforcer.install()
         self._moto_post("/moto-api/reset-auth", b"0")
 
-    def _write_iam_audit(self) -> None:
-        """With ADFORGE_IAM_AUDIT=<file>, append every (function, action, resource) IAM let through."""
-        target = os.environ.get("ADFORGE_IAM_AUDIT")
+    def _write_report(self) -> None:
+        """With ADFORGE_STACK_REPORT=<file>, append what this stack saw: every (function, action, resource)
+        IAM let through (`"iam"` rows) and each function's first cold invocation (`"cold_start"` rows)."""
+        target = os.environ.get("ADFORGE_STACK_REPORT")
         if target:
-            with open(target, "a") as audit:
-                audit.writelines(json.dumps(call) + "\n" for call in sorted(self.enforcer.allowed))
+            rows: list[dict[str, Any]] = [{"iam": call} for call in sorted(self.enforcer.allowed)]
+            rows += [{"cold_start": [name, seconds]} for name, seconds in sorted(self.bridge.cold_starts().items())]
+            with open(target, "a") as report:
+                report.writelines(json.dumps(row) + "\n" for row in rows)
 
     @property
     def logs(self) -> Path:
