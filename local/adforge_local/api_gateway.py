@@ -14,12 +14,15 @@ import re
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from adforge_local.template import ACCOUNT, Authorizer, Route
 
+INTEGRATION_TIMEOUT_SECONDS = 29  # API Gateway REST's integration limit
 _AUTHORIZER_FIELDS = ("resource", "path", "httpMethod", "headers", "queryStringParameters", "pathParameters", "requestContext")
 
 
@@ -50,6 +53,8 @@ class LocalApiGateway:
         self._stage = stage
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self.integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS
+        self._calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="api-integration")
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="api-gateway", daemon=True)
@@ -81,6 +86,7 @@ class LocalApiGateway:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._calls.shutdown(wait=False, cancel_futures=True)
 
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
@@ -159,12 +165,20 @@ class LocalApiGateway:
 
     def _gateway_response(self, kind: str, status: int, default_body: str) -> tuple[int, dict[str, str], bytes]:
         """API Gateway's own answer: the template's override when it has one (with $context.requestId filled in)."""
-        override_status, template = self._responses.get(kind, (None, ""))
+        family = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"  # a type without its own override takes its family's
+        override_status, template = self._responses.get(kind) or (None, self._responses.get(family, (None, ""))[1])
         body = template.replace("$context.requestId", str(uuid.uuid4())) if template else default_body
         return override_status or status, {"Content-Type": "application/json"}, body.encode()
 
     def _invoke(self, logical: str, event: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        response = self._lambda.invoke(FunctionName=self._functions[logical], Payload=json.dumps(event))
+        """Like API Gateway, gives up on the integration after 29 s (504; the function runs on regardless)."""
+        pending = self._calls.submit(
+            lambda: self._lambda.invoke(FunctionName=self._functions[logical], Payload=json.dumps(event))
+        )
+        try:
+            response = pending.result(timeout=self.integration_timeout)
+        except FutureTimeout:
+            return self._gateway_response("INTEGRATION_TIMEOUT", 504, '{"message": "Endpoint request timed out"}')
         answer = json.loads(response["Payload"].read())
         if "FunctionError" in response or not isinstance(answer, dict) or "statusCode" not in answer:
             return self._gateway_response("DEFAULT_5XX", 502, '{"message": "Internal server error"}')

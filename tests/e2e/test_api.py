@@ -69,3 +69,20 @@ def test_a_job_is_announced_with_the_vendor_asked_for_and_the_one_that_served(st
     assert "task_token" not in job
     downloaded = httpx.get(job["assets"][0]["url"])
     assert downloaded.status_code == 200 and downloaded.content[:4] == b"\x89PNG"
+
+
+def test_every_api_route_function_answers_within_api_gateways_integration_limit(stack):
+    """API Gateway gives up after 29 s (504 while the function runs on): no route's function may be allowed longer."""
+    from adforge_local.api_gateway import INTEGRATION_TIMEOUT_SECONDS
+
+    for route in stack.template.routes():
+        assert stack.resources.configs[route.function].timeout < INTEGRATION_TIMEOUT_SECONDS, route
+
+
+def test_an_integration_past_the_limit_answers_504_in_the_one_error_shape(stack, acme):
+    stack.api.integration_timeout = 0  # no function answers in no time
+    try:
+        answer = acme.api.get("/v1/vendors")
+    finally:
+        stack.api.integration_timeout = 29
+    assert (answer.status_code, answer.json()["error"]["code"]) == (504, "internal_error")
