@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from adforge.adapters.http_fetch import GuardedFetcher
@@ -10,7 +8,8 @@ from adforge.vendors.adcreative.webhook import AdCreativeWebhooks, build_reader
 from adforge.vendors.signatures import SignatureInvalid
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.base import Sandbox
-from tests.contract.suite import Receiver, VendorContract, VendorPair, eventually
+from adforge_local.sandboxes.clock import Clock, ManualClock
+from tests.contract.suite import PACE, Receiver, VendorContract, VendorPair
 
 API_KEY, API_SECRET, TOKEN = "contract-key", "contract-secret", "contract-webhook-token"
 SECRET = {
@@ -23,8 +22,8 @@ SECRET = {
 BLANK_PROMPT = "   "  # built unvalidated: our domain refuses it too, but the adapter must map the vendor's refusal
 
 
-def sandbox() -> AdCreativeSandbox:
-    return AdCreativeSandbox(API_KEY, API_SECRET)
+def sandbox(*, clock: Clock) -> AdCreativeSandbox:
+    return AdCreativeSandbox(API_KEY, API_SECRET, clock=clock)
 
 
 def secret(wrong_key: str | None) -> dict[str, str]:
@@ -41,7 +40,7 @@ def stock(sandbox: Sandbox, fetcher: GuardedFetcher, wrong_key: str | None) -> S
 
 
 def webhooks(sandbox: Sandbox) -> AdCreativeWebhooks:
-    return build_reader(SECRET, time.time)
+    return build_reader(SECRET, sandbox.clock.now)
 
 
 PRODUCT = {"url": "https://shop.example/mug.png"}
@@ -49,12 +48,13 @@ PRODUCT = {"url": "https://shop.example/mug.png"}
 
 class AdCreativeContract(VendorContract):
     def test_deliveries_come_with_our_token_and_are_refused_without_it(
-        self, fresh: Sandbox, fetcher: GuardedFetcher, receiver: Receiver
+        self, fresh: Sandbox, fetcher: GuardedFetcher, receiver: Receiver, clock: ManualClock
     ) -> None:
         """Stands in for the signature case: the channel URL carries our token (not the job), and only it opens a delivery."""
         assert self.pair.webhooks is not None
         self.gateway(fresh, fetcher).submit(self.submission(receiver))
-        assert eventually(lambda: receiver.deliveries), "no webhook arrived"
+        clock.advance(PACE)
+        assert receiver.deliveries, "no webhook arrived"
         body, headers, path = receiver.deliveries[0]
         assert path == f"/v1/webhooks/{self.pair.name}?token={TOKEN}"
         for query in ({}, {"token": "not-our-token"}, {"token": TOKEN[:-1]}):
@@ -75,13 +75,15 @@ class TestAdCreativePhotoshootContract(AdCreativeContract):
         outputs_per_request=lambda request: PHOTOSHOOT_TASKS,  # always 6 tasks, whatever `count` says
     )
 
-    def test_vendor_side_failure_is_reported_as_failed(self, fresh: Sandbox, fetcher: GuardedFetcher, receiver: Receiver) -> None:
+    def test_vendor_side_failure_is_reported_as_failed(
+        self, fresh: Sandbox, fetcher: GuardedFetcher, receiver: Receiver, clock: ManualClock
+    ) -> None:
         """Replaces the shared case: the sandbox's `fail_generation` fails 3 of the 6 tasks, a partial failure, which
         this adapter reports as completed with the 3 good images and a `partial_failure` error (see the package notes).
         """
         fresh.set_faults(fail_generation=True)
         gateway = self.gateway(fresh, fetcher)
-        update = self.final(gateway, gateway.submit(self.submission(receiver)))
+        update = self.final(gateway, gateway.submit(self.submission(receiver)), clock)
         assert update.state is VendorState.COMPLETED
         assert len(update.outputs) == PHOTOSHOOT_TASKS // 2
         assert update.error is not None and update.error.code == "partial_failure"

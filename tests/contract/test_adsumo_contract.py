@@ -7,6 +7,7 @@ from adforge.vendors.adsumo.client import AdsumoClient
 from adforge.vendors.adsumo.gateway import AdsumoGateway, build
 from adforge_local.sandboxes.adsumo import AdsumoSandbox
 from adforge_local.sandboxes.base import Sandbox
+from adforge_local.sandboxes.clock import ManualClock
 from tests.contract.suite import VendorContract, VendorPair
 
 SEEDED_PRODUCT = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"  # the doc's example, seeded by the sandbox
@@ -29,10 +30,10 @@ class TestAdsumoContract(VendorContract):
         invalid=JobRequest.model_construct(prompt="   ", aspect_ratios=["1:1"], count=1, preset=None, image=None),
     )
 
-    def test_a_text_only_job_completes(self, fresh: Sandbox, fetcher: GuardedFetcher) -> None:
+    def test_a_text_only_job_completes(self, fresh: Sandbox, fetcher: GuardedFetcher, clock: ManualClock) -> None:
         adsumo = self.gateway(fresh, fetcher)
         vendor_job_id = adsumo.submit(VendorSubmission(request=JobRequest(prompt="white sneakers on marble")))
-        update = self.final(adsumo, vendor_job_id)
+        update = self.final(adsumo, vendor_job_id, clock)
         assert update.state is VendorState.COMPLETED and len(update.outputs) == 1
 
     def test_product_shots_reach_a_seeded_product_and_miss_an_unknown_one(self, fresh: Sandbox) -> None:

@@ -1,5 +1,3 @@
-import time
-
 from adforge.adapters.http_fetch import GuardedFetcher
 from adforge.domain.models import JobRequest
 from adforge.vendors.creativeai.client import CreativeAIClient
@@ -17,7 +15,7 @@ def gateway(sandbox: Sandbox, fetcher: GuardedFetcher, wrong_key: str | None) ->
 
 def webhooks(sandbox: Sandbox) -> CreativeAIWebhooks:
     assert isinstance(sandbox, CreativeAISandbox)
-    return CreativeAIWebhooks(sandbox.api_key, time.time)
+    return CreativeAIWebhooks(sandbox.api_key, sandbox.clock.now)
 
 
 class TestCreativeAIContract(VendorContract):

@@ -1,4 +1,7 @@
-"""The AdCreative.ai sandbox (Product Photoshoot + Stock Image Generation) over real HTTP, against its two docs."""
+"""The AdCreative.ai sandbox (Product Photoshoot + Stock Image Generation) over real HTTP, against its two docs.
+
+The sandbox runs on a `ManualClock`: tasks finish and notifications go out only when a test advances it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import httpx
 import pytest
 
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
+from adforge_local.sandboxes.clock import ManualClock
 from adforge_local.sandboxes.png import png
 
 KEY, SECRET = "ac-key-test", "ac-secret-test"
@@ -28,6 +32,7 @@ PS_PROCESS, ST_PROCESS = "imageProductGeneratorProcessId", "imageStockGeneratorP
 TRACE = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-00")
 LORA = "e2b3c5d1-a123-456b-c789-d12345678901:0.75,a4b2c6d3-e234-567c-d890-f23456789012:1.0"
 UNAUTHORIZED = "Token is missing, invalid or ApplicationId is not found in the token."
+PACE, STEPS = 0.375, 6  # processing_seconds; a photoshoot's 6 tasks finish one per PACE / STEPS (1/16 s: exact sums)
 PROMPTS = [
     {"preset": "white_background", "tag": "preset"},
     {"tag": "custom", "prompt": "on a mossy rock", "nativeLanguagePrompt": None},
@@ -35,8 +40,13 @@ PROMPTS = [
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[AdCreativeSandbox]:
-    box = AdCreativeSandbox(api_key=KEY, api_secret=SECRET)
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def server(clock: ManualClock) -> Iterator[AdCreativeSandbox]:
+    box = AdCreativeSandbox(api_key=KEY, api_secret=SECRET, clock=clock)
     box.start()
     yield box
     box.stop()
@@ -44,10 +54,10 @@ def server() -> Iterator[AdCreativeSandbox]:
 
 @pytest.fixture
 def sandbox(server: AdCreativeSandbox) -> AdCreativeSandbox:
-    """The shared server with no processes, assets or channels, quick renders and 1-hour tokens."""
+    """The shared server with no processes, assets or channels, a PACE render and 1-hour tokens."""
     server.reset()
     server.token_lifetime = 3600.0
-    server.set_faults(processing_seconds=0.3, webhook_retry_delays=[0.0])
+    server.set_faults(processing_seconds=PACE, webhook_retry_delays=[0.0])
     return server
 
 
@@ -118,18 +128,20 @@ def start_stock(http: httpx.Client, **extra: Any) -> httpx.Response:
     return http.post(f"{ST}/AdCreative", files=multipart(**fields))
 
 
-def wait_finished(http: httpx.Client, base: str, param: str, process_id: str) -> tuple[dict[str, Any], list[int]]:
-    """Polls CheckUserProgress until every task has finished; returns the last item and the progress values seen."""
+def wait_finished(
+    http: httpx.Client, clock: ManualClock, base: str, param: str, process_id: str
+) -> tuple[dict[str, Any], list[int]]:
+    """Polls CheckUserProgress, moving the clock a task's time between polls, until every task has finished (at most
+    one step past the pace); returns the last item and the progress values seen."""
     seen: list[int] = []
-    deadline = time.monotonic() + 4
-    while time.monotonic() < deadline:
+    for _ in range(STEPS + 2):
         reply = http.get(f"{base}/CheckUserProgress", params={"userId": USER, param: process_id})
         item: dict[str, Any] = reply.json()[0]
         seen.append(item["progress"])
         if all(state != 1 for state in item["tasks"].values()):
             return item, seen
-        time.sleep(0.02)
-    raise AssertionError(f"process {process_id} still running: {seen[-1:]}")
+        clock.advance(PACE / STEPS)
+    raise AssertionError(f"process {process_id} still running after its {PACE} s pace: {seen}")
 
 
 def download(http: httpx.Client, base: str, param: str, process_id: str, task_id: str, **options: Any) -> httpx.Response:
@@ -149,12 +161,14 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def wait_messages(received: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 4
-    while len(received) < count and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.1)  # nothing more should arrive
-    return list(received)
+def wait_messages(clock: ManualClock, received: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The notifications sent over the render's pace (delivered by the time `advance()` returns)."""
+    assert received == []
+    clock.advance(PACE)
+    messages = list(received)
+    clock.advance(100 * PACE)
+    assert received == messages, "more notifications after the render had finished"
+    return messages
 
 
 def assert_problem(reply: httpx.Response, status: int, errors: dict[str, list[str]]) -> None:
@@ -184,13 +198,14 @@ def assert_validation(reply: httpx.Response, errors: dict[str, list[str]]) -> No
 
 
 # auth ----------------------------------------------------------------------------------------
-def test_generate_jwt_token_issues_an_expiring_jwt_bound_to_the_application(sandbox: AdCreativeSandbox) -> None:
+def test_generate_jwt_token_issues_an_expiring_jwt_bound_to_the_application(
+    sandbox: AdCreativeSandbox, clock: ManualClock
+) -> None:
     with httpx.Client(base_url=sandbox.url, headers={"x-api-key": KEY, "x-api-secret": SECRET}) as http:
-        before = time.time()
         body = http.post(AUTH, json={"applicationId": f"urn:uuid:{APP}", "jwtPrivateKey": "k"}).json()
         claims = json.loads(base64.urlsafe_b64decode(body["accessToken"].split(".")[1] + "=="))
         assert (body["$id"], body["applicationId"], claims["applicationId"]) == ("1", APP, APP)
-        assert before + 3590 < claims["exp"] < time.time() + 3610
+        assert claims["exp"] == round(clock.now() + 3600, 3) and claims["iat"] == int(clock.now())
         assert body["accessTokenExpiration"].startswith(time.strftime("%Y-%m-%dT", time.gmtime(claims["exp"])))
         assert body["refreshToken"] and body["refreshTokenExpiration"] > body["accessTokenExpiration"]
         presets = http.get(f"{PS}/PresetKeys", headers={"Authorization": f"Bearer {body['accessToken']}"})
@@ -200,10 +215,10 @@ def test_generate_jwt_token_issues_an_expiring_jwt_bound_to_the_application(sand
 @pytest.mark.parametrize(
     "case", ["no bearer", "not a jwt", "forged signature", "wrong api key", "wrong api secret", "other application"]
 )
-def test_each_auth_failure_is_the_documented_401(client: httpx.Client, case: str) -> None:
+def test_each_auth_failure_is_the_documented_401(client: httpx.Client, clock: ManualClock, case: str) -> None:
     good = client.headers["Authorization"].removeprefix("Bearer ")
     head, _, signature = good.split(".")
-    forged = base64.urlsafe_b64encode(json.dumps({"applicationId": APP, "exp": time.time() + 99}).encode()).decode().rstrip("=")
+    forged = base64.urlsafe_b64encode(json.dumps({"applicationId": APP, "exp": clock.now() + 99}).encode()).decode().rstrip("=")
     headers = {
         "no bearer": {"Authorization": ""},
         "not a jwt": {"Authorization": "Bearer abc.def"},
@@ -217,11 +232,13 @@ def test_each_auth_failure_is_the_documented_401(client: httpx.Client, case: str
     assert_problem(reply, 401, {"business:": [UNAUTHORIZED]})
 
 
-def test_an_expired_token_is_refused(sandbox: AdCreativeSandbox, client: httpx.Client) -> None:
+def test_an_expired_token_is_refused(sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock) -> None:
     sandbox.token_lifetime = 0.3
     client.headers["Authorization"] = f"Bearer {issue(client, APP)}"
     assert client.get(f"{PS}/PresetKeys").status_code == 200
-    time.sleep(0.4)
+    clock.advance(0.25)
+    assert client.get(f"{PS}/PresetKeys").status_code == 200
+    clock.advance(0.15)
     assert_problem(client.get(f"{PS}/PresetKeys"), 401, {"business:": [UNAUTHORIZED]})
 
 
@@ -259,13 +276,15 @@ def test_recommendations_without_a_file_is_the_documented_400(client: httpx.Clie
     )
 
 
-def test_photoshoot_reaches_progress_100_and_downloads_every_format(sandbox: AdCreativeSandbox, client: httpx.Client) -> None:
+def test_photoshoot_reaches_progress_100_and_downloads_every_format(
+    sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock
+) -> None:
     started = start_photoshoot(client)
     process = started["imageRenderProcessId"]
     assert (started["totalTaskCount"], started["progress"], started["requestRenderState"]) == (6, 0, 1)
     assert list(started["tasks"].values()) == [1] * 6 and started["applicationId"] == APP and started["userId"] == USER
-    final, seen = wait_finished(client, PS, PS_PROCESS, process)
-    assert seen == sorted(seen) and seen[-1] == 100 and any(0 < value < 100 for value in seen)
+    final, seen = wait_finished(client, clock, PS, PS_PROCESS, process)
+    assert seen == [0, 16, 33, 50, 66, 83, 100]  # one more task per step of the clock
     assert list(final["tasks"]) == list(started["tasks"]) and set(final["tasks"].values()) == {5}
     assert (final["requestRenderState"], final["completedTaskCount"], final["isSuccessful"]) == (5, 6, True)
     assert sandbox.polls[process] == len(seen)
@@ -285,20 +304,20 @@ def test_photoshoot_reaches_progress_100_and_downloads_every_format(sandbox: AdC
 
 
 @pytest.mark.parametrize(("value", "width"), [("true", 1200), ("false", 1674), ("", 1674)])
-def test_disable_safe_margin_sets_the_output_size(client: httpx.Client, value: str, width: int) -> None:
+def test_disable_safe_margin_sets_the_output_size(client: httpx.Client, clock: ManualClock, value: str, width: int) -> None:
     process = start_photoshoot(client, DisableSafeMargin=value)["imageRenderProcessId"]
-    final, _ = wait_finished(client, PS, PS_PROCESS, process)
+    final, _ = wait_finished(client, clock, PS, PS_PROCESS, process)
     image = download(client, PS, PS_PROCESS, process, next(iter(final["tasks"]))).content
     assert png_size(image) == (width, 628)
 
 
-def test_use_same_style_reference_image_changes_the_render(client: httpx.Client) -> None:
+def test_use_same_style_reference_image_changes_the_render(client: httpx.Client, clock: ManualClock) -> None:
     processes = [
         start_photoshoot(client, UseSameStyleReferenceImage=value)["imageRenderProcessId"] for value in ("true", "false", "")
     ]
     images = []
     for process in processes:
-        final, _ = wait_finished(client, PS, PS_PROCESS, process)
+        final, _ = wait_finished(client, clock, PS, PS_PROCESS, process)
         images.append(download(client, PS, PS_PROCESS, process, next(iter(final["tasks"]))).content)
     assert images[0] != images[1] and images[0] == images[2]  # omitted means true
 
@@ -335,10 +354,10 @@ def test_unknown_product_asset_is_a_404(client: httpx.Client) -> None:
     )
 
 
-def test_fail_generation_gives_a_partial_result(sandbox: AdCreativeSandbox, client: httpx.Client) -> None:
+def test_fail_generation_gives_a_partial_result(sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock) -> None:
     sandbox.set_faults(fail_generation=True)
     process = start_photoshoot(client)["imageRenderProcessId"]
-    final, _ = wait_finished(client, PS, PS_PROCESS, process)
+    final, _ = wait_finished(client, clock, PS, PS_PROCESS, process)
     tasks = list(final["tasks"].items())
     assert [state for _, state in tasks] == [5, 5, 5, 6, 6, 6]
     assert (final["progress"], final["completedTaskCount"], final["requestRenderState"]) == (100, 3, 5)
@@ -354,10 +373,10 @@ def test_fail_generation_gives_a_partial_result(sandbox: AdCreativeSandbox, clie
     )
 
 
-def test_never_finish_keeps_every_task_queued(sandbox: AdCreativeSandbox, client: httpx.Client) -> None:
+def test_never_finish_keeps_every_task_queued(sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock) -> None:
     sandbox.set_faults(never_finish=True)
     started = start_photoshoot(client)
-    time.sleep(0.45)
+    clock.advance(100 * PACE)
     item = client.get(f"{PS}/CheckUserProgress", params={"userId": USER}).json()[0]
     assert (item["progress"], item["requestRenderState"], set(item["tasks"].values())) == (0, 1, {1})
     task = next(iter(started["tasks"]))
@@ -365,7 +384,7 @@ def test_never_finish_keeps_every_task_queued(sandbox: AdCreativeSandbox, client
 
 
 # stock image generation ----------------------------------------------------------------------
-def test_stock_generation_runs_and_downloads_png_and_jpeg_thumbnail(client: httpx.Client) -> None:
+def test_stock_generation_runs_and_downloads_png_and_jpeg_thumbnail(client: httpx.Client, clock: ManualClock) -> None:
     reply = start_stock(client, loraParams=LORA)
     started = reply.json()
     assert reply.status_code == 200
@@ -381,7 +400,7 @@ def test_stock_generation_runs_and_downloads_png_and_jpeg_thumbnail(client: http
         "",
     )
     process, task = started["imageRenderProcessId"], next(iter(started["tasks"]))
-    final, _ = wait_finished(client, ST, ST_PROCESS, process)
+    final, _ = wait_finished(client, clock, ST, ST_PROCESS, process)
     assert (final["tasks"], final["progress"], final["isSuccessful"]) == ({task: 5}, 100, True)
     assert png_size(download(client, ST, ST_PROCESS, process, task).content) == (1080, 1080)
     thumbnail = download(client, ST, ST_PROCESS, process, task, lowResolution="true")
@@ -396,9 +415,9 @@ def test_stock_generation_runs_and_downloads_png_and_jpeg_thumbnail(client: http
     )
 
 
-def test_a_combined_render_kind_makes_one_task_per_size(client: httpx.Client) -> None:
+def test_a_combined_render_kind_makes_one_task_per_size(client: httpx.Client, clock: ManualClock) -> None:
     started = start_stock(client, renderKind="Social").json()
-    final, _ = wait_finished(client, ST, ST_PROCESS, started["imageRenderProcessId"])
+    final, _ = wait_finished(client, clock, ST, ST_PROCESS, started["imageRenderProcessId"])
     sizes = [png_size(download(client, ST, ST_PROCESS, started["imageRenderProcessId"], task).content) for task in final["tasks"]]
     assert sizes == [(1080, 1080), (1080, 1920), (1200, 628), (1080, 1350), (1000, 1500)]
 
@@ -471,9 +490,11 @@ def test_stock_parameters_are_model_validated(client: httpx.Client, fields: dict
     assert_validation(start_stock(client, **fields), errors)
 
 
-def test_check_application_all_progresses_lists_the_running_processes(sandbox: AdCreativeSandbox, client: httpx.Client) -> None:
+def test_check_application_all_progresses_lists_the_running_processes(
+    sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock
+) -> None:
     done = start_stock(client, userPrompt="a finished bird").json()["imageRenderProcessId"]
-    wait_finished(client, ST, ST_PROCESS, done)
+    wait_finished(client, clock, ST, ST_PROCESS, done)
     assert_problem(
         client.get(f"{ST}/CheckApplicationAllProgresses", params={"applicationId": APP}),
         404,
@@ -539,12 +560,12 @@ def test_notification_channels_are_managed_per_application(client: httpx.Client)
 
 
 def test_stock_notifications_carry_the_documented_messages(
-    client: httpx.Client, receiver: tuple[str, list[dict[str, Any]]]
+    client: httpx.Client, clock: ManualClock, receiver: tuple[str, list[dict[str, Any]]]
 ) -> None:
     url, received = receiver
     client.post(CHANNELS, json={"applicationId": APP, "url": url, "includeImageData": True})
     started = start_stock(client, renderKind="4").json()
-    messages = {message["MessageType"]: message for message in wait_messages(received, 2)}
+    messages = {message["MessageType"]: message for message in wait_messages(clock, received)}
     assert set(messages) == {"ImageStockGenerationTaskCompleted", "ImageStockGenerationProgress"} and len(received) == 2
     task_id = next(iter(started["tasks"]))
     completed = messages["ImageStockGenerationTaskCompleted"]
@@ -571,13 +592,13 @@ def test_stock_notifications_carry_the_documented_messages(
 
 
 def test_photoshoot_notifications_report_each_task_then_progress(
-    sandbox: AdCreativeSandbox, client: httpx.Client, receiver: tuple[str, list[dict[str, Any]]]
+    sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock, receiver: tuple[str, list[dict[str, Any]]]
 ) -> None:
     url, received = receiver
     client.post(CHANNELS, json={"applicationId": APP, "url": url, "includeImageData": False})
     sandbox.set_faults(fail_generation=True)
     started = start_photoshoot(client)
-    messages = wait_messages(received, 7)
+    messages = wait_messages(clock, received)
     completed = [m for m in messages if m["MessageType"] == "ImageGenerationTaskCompleted"]
     progress = [m for m in messages if m["MessageType"] == "ImageGenerationProgress"]
     assert sorted(m["TaskId"] for m in completed) == sorted(started["tasks"]) and len(progress) == 1

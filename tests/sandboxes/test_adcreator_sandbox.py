@@ -1,9 +1,11 @@
-"""The adcreator.ai platform API sandbox, exercised over real HTTP against adcreator-platform-api.txt."""
+"""The adcreator.ai platform API sandbox, exercised over real HTTP against adcreator-platform-api.txt.
+
+The sandbox runs on a `ManualClock`: jobs finish only when a test advances it.
+"""
 
 from __future__ import annotations
 
 import struct
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -12,8 +14,10 @@ import httpx
 import pytest
 
 from adforge_local.sandboxes.adcreator import AdCreatorSandbox
+from adforge_local.sandboxes.clock import ManualClock
 
 KEY = "sk_live_test_adcreator"
+PACE = 0.15  # processing_seconds
 CREDITS = 500
 API = "/api/platform"
 IMAGE = {
@@ -29,8 +33,13 @@ WEBP_BYTES = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[AdCreatorSandbox]:
-    box = AdCreatorSandbox(api_key=KEY, credits=CREDITS)
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def server(clock: ManualClock) -> Iterator[AdCreatorSandbox]:
+    box = AdCreatorSandbox(api_key=KEY, credits=CREDITS, clock=clock)
     box.start()
     yield box
     box.stop()
@@ -51,9 +60,9 @@ def api(server: AdCreatorSandbox) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def sandbox(server: AdCreatorSandbox) -> AdCreatorSandbox:
-    """The shared server, reset to a fresh account with quick jobs."""
+    """The shared server, reset to a fresh account with PACE jobs."""
     server.reset()
-    server.set_faults(processing_seconds=0.15)
+    server.set_faults(processing_seconds=PACE)
     return server
 
 
@@ -62,17 +71,14 @@ def client(sandbox: AdCreatorSandbox, api: httpx.Client) -> httpx.Client:
     return api
 
 
-def wait_for_end(client: httpx.Client, path: str, limit: float = 2.0) -> dict[str, Any]:
-    """Poll `path` (/generations/{id} or /videos/{id}) until the job leaves "processing"."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        reply = client.get(path)
-        assert reply.status_code == 200
-        job: dict[str, Any] = next(iter(reply.json().values()))
-        if job["status"] != "processing":
-            return job
-        time.sleep(0.03)
-    raise AssertionError(f"{path} still processing after {limit} s")
+def wait_for_end(client: httpx.Client, clock: ManualClock, path: str) -> dict[str, Any]:
+    """Run the clock through the job's pace, then GET `path` (/generations/{id} or /videos/{id}): it must have ended."""
+    clock.advance(PACE)
+    reply = client.get(path)
+    assert reply.status_code == 200
+    job: dict[str, Any] = next(iter(reply.json().values()))
+    assert job["status"] != "processing", f"{path} still processing after its {PACE} s pace"
+    return job
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -92,10 +98,10 @@ def catalog(client: httpx.Client) -> tuple[dict[str, Any], dict[str, Any], dict[
     )
 
 
-def finished_image(client: httpx.Client, **changes: Any) -> dict[str, Any]:
+def finished_image(client: httpx.Client, clock: ManualClock, **changes: Any) -> dict[str, Any]:
     reply = client.post("/generate", json={**IMAGE, **changes})
     assert reply.status_code == 202, reply.text
-    return wait_for_end(client, f"/generations/{reply.json()['id']}")
+    return wait_for_end(client, clock, f"/generations/{reply.json()['id']}")
 
 
 # auth ------------------------------------------------------------------------------------------
@@ -235,7 +241,7 @@ def test_generate_rejects_bad_json_and_image_input_on_text_only_model(client: ht
 
 # generate: lifecycle ---------------------------------------------------------------------------
 def test_generation_goes_from_processing_to_completed_png(
-    client: httpx.Client, web: httpx.Client, sandbox: AdCreatorSandbox
+    client: httpx.Client, web: httpx.Client, sandbox: AdCreatorSandbox, clock: ManualClock
 ) -> None:
     path = client.post("/upload", files={"file": ("p.png", PNG_BYTES)}).json()["path"]
     accepted = client.post("/generate", json={**IMAGE, "aspectRatio": "9:16", "batchCount": 2, "inputImagePath": path})
@@ -249,7 +255,7 @@ def test_generation_goes_from_processing_to_completed_png(
         IMAGE["prompt"],
         IMAGE["modelId"],
     )
-    done = wait_for_end(client, f"/generations/{generation_id}")
+    done = wait_for_end(client, clock, f"/generations/{generation_id}")
     assert done["status"] == "completed"
     assert done["image_url"].startswith(f"{sandbox.url}/output/")
     assert done["image_urls"][0] == done["image_url"]
@@ -280,8 +286,8 @@ def test_list_is_newest_first_and_paginated(client: httpx.Client) -> None:
     assert client.get("/generations", params={"limit": -1}).status_code == 400
 
 
-def test_delete_removes_generation_and_image(client: httpx.Client, web: httpx.Client) -> None:
-    done = finished_image(client)
+def test_delete_removes_generation_and_image(client: httpx.Client, web: httpx.Client, clock: ManualClock) -> None:
+    done = finished_image(client, clock)
     assert web.get(done["image_url"]).status_code == 200
     reply = client.delete(f"/generations/{done['id']}")
     assert (reply.status_code, reply.json()) == (200, {"deleted": True})
@@ -292,9 +298,11 @@ def test_delete_removes_generation_and_image(client: httpx.Client, web: httpx.Cl
 
 
 # videos ----------------------------------------------------------------------------------------
-def test_video_from_finished_image(client: httpx.Client, web: httpx.Client, sandbox: AdCreatorSandbox) -> None:
+def test_video_from_finished_image(
+    client: httpx.Client, web: httpx.Client, sandbox: AdCreatorSandbox, clock: ManualClock
+) -> None:
     models, _, videos = catalog(client)
-    source = finished_image(client)
+    source = finished_image(client, clock)
     assert source["credits_used"] == models[IMAGE["modelId"]]["creditsCost"]
     balance = client.get("/credits").json()["balance"]
     accepted = client.post("/videos", json={**VIDEO, "sourceGenerationId": source["id"], "durationSeconds": 10})
@@ -302,7 +310,7 @@ def test_video_from_finished_image(client: httpx.Client, web: httpx.Client, sand
     video_id = accepted.json()["id"]
     assert accepted.json()["status"] == "processing"
     assert client.get(f"/videos/{video_id}").json()["video"]["video_url"] is None
-    video = wait_for_end(client, f"/videos/{video_id}")
+    video = wait_for_end(client, clock, f"/videos/{video_id}")
     assert (video["status"], video["model_id"], video["duration_seconds"]) == ("completed", VIDEO["modelId"], 10)
     download = web.get(video["video_url"])
     assert download.headers["content-type"] == "video/mp4"
@@ -322,11 +330,11 @@ def test_video_needs_a_completed_source(client: httpx.Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def finished_source(server: AdCreatorSandbox, api: httpx.Client) -> str:
+def finished_source(server: AdCreatorSandbox, api: httpx.Client, clock: ManualClock) -> str:
     """One completed image generation on the shared server, for the video validation cases."""
     server.reset()
-    server.set_faults(processing_seconds=0.05)
-    return str(finished_image(api)["id"])
+    server.set_faults(processing_seconds=PACE)
+    return str(finished_image(api, clock)["id"])
 
 
 @pytest.mark.parametrize(
@@ -382,25 +390,27 @@ def test_injected_429_carries_retry_after(client: httpx.Client, sandbox: AdCreat
     assert client.post("/generate", json=IMAGE).status_code == 202
 
 
-def test_never_finish_keeps_processing(client: httpx.Client, sandbox: AdCreatorSandbox) -> None:
+def test_never_finish_keeps_processing(client: httpx.Client, sandbox: AdCreatorSandbox, clock: ManualClock) -> None:
     sandbox.set_faults(never_finish=True, processing_seconds=0.05)
     generation_id = client.post("/generate", json=IMAGE).json()["id"]
-    time.sleep(0.2)
+    clock.advance(100 * PACE)
     polls = [client.get(f"/generations/{generation_id}").json()["generation"] for _ in range(3)]
     assert {(p["status"], p["image_url"]) for p in polls} == {("processing", None)}
     assert sandbox.polls[generation_id] == 3
 
 
 @pytest.mark.parametrize("kind", ["generation", "video"])
-def test_fail_generation_ends_failed_without_output(client: httpx.Client, sandbox: AdCreatorSandbox, kind: str) -> None:
-    source = finished_image(client)["id"] if kind == "video" else None
-    sandbox.set_faults(fail_generation=True, processing_seconds=0.15)
+def test_fail_generation_ends_failed_without_output(
+    client: httpx.Client, sandbox: AdCreatorSandbox, clock: ManualClock, kind: str
+) -> None:
+    source = finished_image(client, clock)["id"] if kind == "video" else None
+    sandbox.set_faults(fail_generation=True, processing_seconds=PACE)
     accepted = (
         client.post("/generate", json=IMAGE)
         if source is None
         else client.post("/videos", json={**VIDEO, "sourceGenerationId": source})
     )
     job_id = accepted.json()["id"]
-    job = wait_for_end(client, f"/{kind}s/{job_id}")
+    job = wait_for_end(client, clock, f"/{kind}s/{job_id}")
     assert (job["id"], job["status"]) == (job_id, "failed")
     assert job["image_url" if kind == "generation" else "video_url"] is None

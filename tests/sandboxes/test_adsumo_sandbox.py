@@ -1,18 +1,23 @@
-"""The Adsumo image API sandbox, exercised over real HTTP against adsumo-image-api.txt."""
+"""The Adsumo image API sandbox, exercised over real HTTP against adsumo-image-api.txt.
+
+The sandbox runs on a `ManualClock`: jobs finish only when a test advances it.
+"""
 
 from __future__ import annotations
 
 import struct
-import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from adforge_local.sandboxes.adsumo import AdsumoSandbox
+from adforge_local.sandboxes.clock import ManualClock
 
 KEY = "adsumo_sk_test"
+PACE = 0.15  # processing_seconds
 PRODUCT = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 STYLE = "lifestyle-outdoor"
 TEXT = {"prompt": "white sneakers on marble", "model": "pro", "aspect_ratio": "1:1"}
@@ -26,8 +31,13 @@ EDIT = {
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[AdsumoSandbox]:
-    box = AdsumoSandbox(api_key=KEY)
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def server(clock: ManualClock) -> Iterator[AdsumoSandbox]:
+    box = AdsumoSandbox(api_key=KEY, clock=clock)
     box.start()
     yield box
     box.stop()
@@ -35,10 +45,10 @@ def server() -> Iterator[AdsumoSandbox]:
 
 @pytest.fixture
 def sandbox(server: AdsumoSandbox) -> AdsumoSandbox:
-    """The shared server, reset to a fresh account of 100 credits and quick jobs."""
+    """The shared server, reset to a fresh account of 100 credits and PACE jobs."""
     server.reset()
     server.credits = 100
-    server.set_faults(processing_seconds=0.15)
+    server.set_faults(processing_seconds=PACE)
     return server
 
 
@@ -48,14 +58,16 @@ def client(sandbox: AdsumoSandbox) -> Iterator[httpx.Client]:
         yield http
 
 
-def wait_for_end(client: httpx.Client, generation_id: str, limit: float = 2.0) -> dict[str, Any]:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = client.get(f"/generations/{generation_id}").json()
-        if body["status"] != "processing":
-            return body
-        time.sleep(0.03)
-    raise AssertionError(f"generation {generation_id} still processing after {limit} s")
+def wait_for_end(client: httpx.Client, clock: ManualClock, generation_id: str) -> dict[str, Any]:
+    """Run the clock through the job's pace, then GET the generation: it must have ended."""
+    clock.advance(PACE)
+    body: dict[str, Any] = client.get(f"/generations/{generation_id}").json()
+    assert body["status"] != "processing", f"generation {generation_id} still processing after its {PACE} s pace"
+    return body
+
+
+def stamp(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -143,8 +155,14 @@ def test_unknown_generation_is_404(sandbox: AdsumoSandbox, client: httpx.Client)
     ],
 )
 def test_generation_goes_from_processing_to_completed_with_pngs(
-    sandbox: AdsumoSandbox, client: httpx.Client, endpoint: str, body: dict[str, Any], nominal: tuple[int, int]
+    sandbox: AdsumoSandbox,
+    client: httpx.Client,
+    clock: ManualClock,
+    endpoint: str,
+    body: dict[str, Any],
+    nominal: tuple[int, int],
 ) -> None:
+    created = stamp(clock.now())
     submitted = client.post(f"/images/{endpoint}", json=body)
     assert submitted.status_code == 202
     accepted = submitted.json()
@@ -152,9 +170,9 @@ def test_generation_goes_from_processing_to_completed_with_pngs(
     first = client.get(f"/generations/{accepted['generation_id']}").json()
     assert first["status"] == "processing" and "result_url" not in first
 
-    done = wait_for_end(client, accepted["generation_id"])
+    done = wait_for_end(client, clock, accepted["generation_id"])
     assert (done["status"], done["type"], done["generation_id"]) == ("completed", endpoint, accepted["generation_id"])
-    assert done["created_at"].endswith("Z") and done["completed_at"] >= done["created_at"]
+    assert (done["created_at"], done["completed_at"]) == (created, stamp(clock.now()))  # the sandbox's clock
     assert len(done["result_urls"]) == body.get("quantity", 1) and done["result_url"] == done["result_urls"][0]
     assert sandbox.polls[accepted["generation_id"]] >= 2
     for url in done["result_urls"]:
@@ -227,18 +245,18 @@ def test_injected_rate_limit_carries_retry_after(sandbox: AdsumoSandbox, client:
     assert client.get("/generations/anything").status_code == 404
 
 
-def test_never_finish_keeps_processing(sandbox: AdsumoSandbox, client: httpx.Client) -> None:
+def test_never_finish_keeps_processing(sandbox: AdsumoSandbox, client: httpx.Client, clock: ManualClock) -> None:
     sandbox.set_faults(never_finish=True)
     generation_id = client.post("/images/text-to-image", json=TEXT).json()["generation_id"]
-    time.sleep(0.3)
+    clock.advance(100 * PACE)
     body = client.get(f"/generations/{generation_id}").json()
     assert body["status"] == "processing" and "result_url" not in body and "completed_at" not in body
 
 
-def test_fail_generation_reports_failed_with_error(sandbox: AdsumoSandbox, client: httpx.Client) -> None:
+def test_fail_generation_reports_failed_with_error(sandbox: AdsumoSandbox, client: httpx.Client, clock: ManualClock) -> None:
     sandbox.set_faults(fail_generation=True)
     generation_id = client.post("/images/product-shots", json=SHOT).json()["generation_id"]
-    done = wait_for_end(client, generation_id)
+    done = wait_for_end(client, clock, generation_id)
     assert (done["status"], done["type"]) == ("failed", "product-shots")
     assert isinstance(done["error"], str) and done["error"]
     assert "result_url" not in done

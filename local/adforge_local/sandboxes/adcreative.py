@@ -22,10 +22,10 @@ Implements, on one host with one auth (paths match case-insensitively, like ASP.
   and the model-validation form (`errors` map, top-level `traceId`).
 
 Sandbox conventions: a process's tasks finish one by one over `faults.processing_seconds`; `never_finish` leaves
-them queued; `fail_generation` fails the second half of each process's tasks (a photoshoot gives 3 of 6 images,
-a one-task stock process fails outright). Images are real and deterministic for the same inputs: PNG originals
-(png.py), baseline JPEG converted from them (adcreative_media.py), PDF 1.6 embedding the original (Flate) or the
-thumbnail (DCT). `token_lifetime` (seconds, default 3600) can be lowered to rehearse expired tokens.
+them queued (`hold` does until released); `fail_generation` fails the second half of each process's tasks (a
+photoshoot gives 3 of 6 images, a one-task stock process fails outright). Images are real and deterministic for
+the same inputs: PNG originals (png.py), baseline JPEG converted from them (adcreative_media.py), PDF 1.6 embedding
+the original (Flate) or the thumbnail (DCT). `token_lifetime` (seconds, default 3600) can be lowered to rehearse expired tokens.
 
 Assumptions (the two docs are silent; where the family's public Authentication, Notifications, Notification
 Message Types and Enums pages say something, that was followed first):

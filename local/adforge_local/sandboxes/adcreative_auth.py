@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -219,7 +218,7 @@ class AdCreativeAuth(Sandbox):
             claims = json.loads(_unb64(parts[1]))
         except ValueError:
             return None
-        if not isinstance(claims, dict) or float(claims.get("exp", 0)) <= time.time():
+        if not isinstance(claims, dict) or float(claims.get("exp", 0)) <= self.clock.now():
             return None
         application = claims.get("applicationId")
         return application if isinstance(application, str) else None
@@ -237,7 +236,7 @@ class AdCreativeAuth(Sandbox):
 
     def _generate_token(self, request: Request) -> Reply:
         application = need_guid(json_body(request), "applicationId")
-        now = time.time()
+        now = self.clock.now()
         expires = now + self.token_lifetime
         head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
         claims = {"applicationId": application, "iat": int(now), "exp": round(expires, 3), "jti": str(uuid.uuid4())}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,13 +181,13 @@ class AdCreativeJobs(AdCreativeAuth):
         with self.lock:
             process.started = self.progress(process)
             self.processes[process.id] = process
-            faults = self.faults
-        if not faults.never_finish:
-            for index in range(len(tasks)):
-                delay = faults.processing_seconds * (index + 1) / len(tasks)
-                timer = threading.Timer(delay, self._finish_task, args=(process.id, index))
-                timer.daemon = True
-                timer.start()
+            seconds = self.faults.processing_seconds
+        self.pace(
+            *(
+                (seconds * (index + 1) / len(tasks), functools.partial(self._finish_task, process.id, index))
+                for index in range(len(tasks))
+            )
+        )
         return process
 
     def progress(self, process: Process) -> dict[str, Any]:
@@ -313,7 +312,7 @@ class AdCreativeJobs(AdCreativeAuth):
     # NotificationChannel --------------------------------------------------------------------
     def _create_channel(self, request: Request) -> Reply:
         body = json_body(request)
-        channel = Channel(str(uuid.uuid4()), self.application(request), "", False, True, iso(time.time()))
+        channel = Channel(str(uuid.uuid4()), self.application(request), "", False, True, iso(self.clock.now()))
         self._apply(channel, body, creating=True)
         with self.lock:
             self.channels[channel.id] = channel

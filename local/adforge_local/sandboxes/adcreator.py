@@ -42,12 +42,11 @@ Assumptions (the doc is silent):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import secrets
-import threading
-import time
 import uuid
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
@@ -105,8 +104,8 @@ VIDEO_MODELS: dict[str, Json] = {
 CAPABILITIES = {"generateAudio": "supportsAudio", "negativePrompt": "supportsNegativePrompt", "cfgScale": "supportsCfgScale"}
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+def _stamp(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _error(status: int, message: str, **headers: str) -> Reply:
@@ -311,7 +310,7 @@ class AdCreatorSandbox(Sandbox):
         kind = _sniff(data)
         if kind is None or declared not in (None, kind):
             return _error(400, "Invalid file type: allowed types are PNG, JPEG and WebP")
-        path = f"{USER_ID}/{int(time.time())}-{secrets.token_hex(3)}.{EXTENSIONS[kind]}"
+        path = f"{USER_ID}/{int(self.clock.now())}-{secrets.token_hex(3)}.{EXTENSIONS[kind]}"
         with self.lock:
             self.uploads[path] = data
         return Reply.json(201, {"path": path, "publicUrl": self._store(f"uploads/{path}", data, kind)})
@@ -361,7 +360,7 @@ class AdCreatorSandbox(Sandbox):
             "id": str(uuid.uuid4()), "status": "processing", "prompt": body["prompt"], "model_id": body["modelId"],
             "image_url": None, "image_urls": [], "aspect_ratio": ratio["id"], "style_preset": body.get("stylePreset"),
             "negative_prompt": body.get("negativePrompt"), "input_image_path": body.get("inputImagePath"),
-            "batch_count": batch, "credits_used": cost, "created_at": _now(),
+            "batch_count": batch, "credits_used": cost, "created_at": _stamp(self.clock.now()),
             "_size": (ratio["width"], ratio["height"]), "_files": [], "_seed": seed,
         }  # fmt: skip
         with self.lock:
@@ -419,7 +418,8 @@ class AdCreatorSandbox(Sandbox):
             return refusal
         video: Json = {
             "id": str(uuid.uuid4()), "status": "processing", "video_url": None, "model_id": body["modelId"],
-            "duration_seconds": duration, "created_at": _now(), "_seed": body["sourceGenerationId"] + body["prompt"],
+            "duration_seconds": duration, "created_at": _stamp(self.clock.now()),
+            "_seed": body["sourceGenerationId"] + body["prompt"],
         }  # fmt: skip
         with self.lock:
             self.videos[video["id"]] = video
@@ -472,12 +472,8 @@ class AdCreatorSandbox(Sandbox):
         return Reply.json(200, payload) if payload else _error(404, f"Video {video_id} not found")
 
     def _schedule(self, finish: Callable[[str], None], job_id: str) -> None:
-        """Finish the job after `processing_seconds`, unless the never_finish fault is on."""
-        if self.faults.never_finish:
-            return
-        timer = threading.Timer(self.faults.processing_seconds, finish, args=(job_id,))
-        timer.daemon = True
-        timer.start()
+        """Finish the job after `processing_seconds` on the clock (see `Sandbox.pace` for never_finish and hold)."""
+        self.pace((self.faults.processing_seconds, functools.partial(finish, job_id)))
 
     def _store(self, name: str, data: bytes, content_type: str) -> str:
         with self.lock:

@@ -32,8 +32,8 @@ Assumptions (the doc is silent):
 
 from __future__ import annotations
 
+import functools
 import hmac
-import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -54,8 +54,8 @@ STYLES = ("lifestyle-outdoor", "studio-white", "flat-lay")
 OUTPUT_SCALE = 16
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _stamp(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _error(status: int, message: str, **headers: str) -> Reply:
@@ -202,14 +202,12 @@ class AdsumoSandbox(Sandbox):
             return refusal
         generation_id = str(uuid.uuid4())
         width, height = dimensions("x".join(map(str, nominal_size(body["aspect_ratio"], resolution))), scale=OUTPUT_SCALE)
-        job = {"generation_id": generation_id, "type": kind, "status": "processing", "created_at": _now(),
-               "quantity": quantity, "width": width, "height": height, "seed": seed}  # fmt: skip
+        job = {"generation_id": generation_id, "type": kind, "status": "processing",
+               "created_at": _stamp(self.clock.now()), "quantity": quantity, "width": width, "height": height,
+               "seed": seed}  # fmt: skip
         with self.lock:
             self.jobs[generation_id] = job
-        if not self.faults.never_finish:
-            timer = threading.Timer(self.faults.processing_seconds, self._finish, args=(generation_id,))
-            timer.daemon = True
-            timer.start()
+        self.pace((self.faults.processing_seconds, functools.partial(self._finish, generation_id)))
         return Reply.json(202, {"generation_id": generation_id, "type": kind, "status": "processing"})
 
     def _finish(self, generation_id: str) -> None:
@@ -221,7 +219,7 @@ class AdsumoSandbox(Sandbox):
                 job.update(status="failed", error="Image generation failed. Please try again.")
                 return
             urls = [self._render(job, index) for index in range(job["quantity"])]
-            job.update(status="completed", result_url=urls[0], result_urls=urls, completed_at=_now())
+            job.update(status="completed", result_url=urls[0], result_urls=urls, completed_at=_stamp(self.clock.now()))
 
     def _render(self, job: dict[str, Any], index: int) -> str:
         name = f"{job['generation_id']}-{index}.png"

@@ -1,26 +1,35 @@
-"""What every vendor sandbox shares: a loopback HTTP server, run-time faults, webhook delivery, stats.
+"""What every vendor sandbox shares: a loopback HTTP server, run-time faults, webhook delivery, stats, a clock.
 
 Admin endpoints (no auth, loopback only), the same on every sandbox:
 
 - `GET /_sandbox/faults`, `POST /_sandbox/faults` (JSON, any subset of `Faults` fields, merged),
   `DELETE /_sandbox/faults` (back to defaults)
 - `GET /_sandbox/stats`: request counts per route, status polls per vendor job, webhook attempts
-- `POST /_sandbox/reset`: forget jobs, stats and faults
+- `POST /_sandbox/reset`: forget jobs (with their pending progress and webhook retries), stats and faults
+- `POST /_sandbox/release`: end the `hold` fault (as `{"hold": false}` or DELETE above do) and start the held
+  jobs; answers `{"released": <jobs>}`
+
+`{"hold": true}` keeps every job started from then on in its first, in-progress state; when the hold ends, each
+held job's normal pace (`processing_seconds`) starts from that moment. Time comes from the `clock` given to the
+constructor (clock.py; the wall clock by default): job progress, the webhook retry schedule (`webhook_retry_delays`,
+seconds between attempts), `latency_ms` (slept outside the sandbox lock) and timestamps.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
-import time
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from adforge_local.sandboxes.clock import Callback, Clock, RealClock
 
 
 @dataclass
@@ -39,6 +48,7 @@ class Faults:
     bad_signature: bool = False
     never_finish: bool = False
     fail_generation: bool = False  # jobs end in the vendor's 'failed' state
+    hold: bool = False  # new jobs stay in progress until the hold ends
     processing_seconds: float = 1.0
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 5.0, 30.0])
 
@@ -69,6 +79,7 @@ class Reply:
 
 
 Handler = Callable[[Request], Reply]
+Step = tuple[float, Callback]  # (seconds after the job starts, what happens then)
 
 
 class Sandbox:
@@ -76,13 +87,16 @@ class Sandbox:
 
     name = "sandbox"
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or RealClock()
         self.faults = Faults()
         self.stats: Counter[str] = Counter()
         self.polls: Counter[str] = Counter()
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], str, Handler, bool]] = []
         self._countdowns: Counter[str] = Counter()
+        self._held: list[tuple[Step, ...]] = []
+        self._epoch = 0  # bumped by reset(): callbacks scheduled before it do nothing
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"{self.name}-sandbox", daemon=True)
@@ -108,6 +122,8 @@ class Sandbox:
             self.stats.clear()
             self.polls.clear()
             self._countdowns.clear()
+            self._held.clear()
+            self._epoch += 1
             self.forget_jobs()
 
     def forget_jobs(self) -> None:
@@ -121,7 +137,44 @@ class Sandbox:
         with self.lock:
             self.faults = Faults(**{**asdict(self.faults), **changes})
             self._countdowns.clear()
+            holding = self.faults.hold
+        if not holding:
+            self.release()
         return self.faults
+
+    def release(self) -> int:
+        """End the `hold` fault and start every held job's pace now; returns how many jobs were held."""
+        with self.lock:
+            self.faults = replace(self.faults, hold=False)
+            held, self._held = self._held, []
+        for steps in held:
+            self._start(steps)
+        return len(held)
+
+    # pacing ------------------------------------------------------------------------------
+    def pace(self, *steps: Step) -> None:
+        """Start a new job's steps on the clock, unless `never_finish` (never) or `hold` (when the hold ends)."""
+        with self.lock:
+            if self.faults.never_finish:
+                return
+            if self.faults.hold:
+                self._held.append(steps)
+                return
+        self._start(steps)
+
+    def _start(self, steps: tuple[Step, ...]) -> None:
+        for seconds, step in steps:
+            self.after(seconds, step)
+
+    def after(self, seconds: float, callback: Callback) -> None:
+        """Run `callback` `seconds` from now on the clock, unless the sandbox is reset meanwhile."""
+        epoch = self._epoch
+
+        def run() -> None:
+            if self._epoch == epoch:
+                callback()
+
+        self.clock.call_later(seconds, run)
 
     # routing -----------------------------------------------------------------------------
     def route(self, method: str, pattern: str, name: str, handler: Handler, api: bool = True) -> None:
@@ -139,9 +192,11 @@ class Sandbox:
 
     def _injected(self) -> Reply | None:
         with self.lock:
+            latency_ms = self.faults.latency_ms
+        if latency_ms:
+            self.clock.sleep(latency_ms / 1000)  # outside the lock: one slow call must not hold up the others
+        with self.lock:
             faults = self.faults
-            if faults.latency_ms:
-                time.sleep(faults.latency_ms / 1000)
             if faults.rate_limit and self._take("rate", faults.rate_limit_count):
                 return self.fault_reply(429, faults.retry_after)
             if faults.error_status and self._take("error", faults.error_count):
@@ -180,47 +235,51 @@ class Sandbox:
                 except (ValueError, TypeError) as error:
                     return Reply.json(400, {"error": str(error)})
             elif request.method == "DELETE":
-                self.faults = Faults()
+                self.set_faults(**asdict(Faults()))
             return Reply.json(200, asdict(self.faults))
         if request.path == "/_sandbox/stats":
             return Reply.json(200, {"requests": dict(self.stats), "polls": dict(self.polls)})
         if request.path == "/_sandbox/reset" and request.method == "POST":
             self.reset()
             return Reply.json(200, {"reset": True})
+        if request.path == "/_sandbox/release" and request.method == "POST":
+            return Reply.json(200, {"released": self.release()})
         return Reply.json(404, {"error": "unknown admin route"})
 
     # webhooks ----------------------------------------------------------------------------
     def deliver(self, url: str, body: bytes, headers: dict[str, str]) -> None:
-        """POST with the configured retry schedule, in the background; honours drop/duplicate faults."""
+        """POST on the clock's retry schedule, in the background; honours drop/duplicate faults."""
         faults = self.faults
         if faults.drop_webhooks:
             with self.lock:
                 self.stats["webhook_dropped"] += 1
             return
-        copies = 2 if faults.duplicate_webhooks else 1
-        for _ in range(copies):
-            threading.Thread(
-                target=self._deliver_with_retries, args=(url, body, headers, list(faults.webhook_retry_delays)), daemon=True
-            ).start()
+        for _ in range(2 if faults.duplicate_webhooks else 1):
+            self._next_attempt(url, body, headers, list(faults.webhook_retry_delays))
 
-    def _deliver_with_retries(self, url: str, body: bytes, headers: dict[str, str], delays: list[float]) -> None:
-        for delay in delays:
-            time.sleep(delay)
+    def _next_attempt(self, url: str, body: bytes, headers: dict[str, str], delays: list[float]) -> None:
+        """Schedule an attempt `delays[0]` seconds from now, or give up when no delay is left."""
+        if not delays:
             with self.lock:
-                self.stats["webhook_attempt"] += 1
-            try:
-                request = urllib.request.Request(
-                    url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
-                )
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    if 200 <= response.status < 300:
-                        with self.lock:
-                            self.stats["webhook_delivered"] += 1
-                        return
-            except OSError:
-                continue
+                self.stats["webhook_gave_up"] += 1
+            return
+        self.after(delays[0], functools.partial(self._attempt, url, body, headers, delays[1:]))
+
+    def _attempt(self, url: str, body: bytes, headers: dict[str, str], later: list[float]) -> None:
         with self.lock:
-            self.stats["webhook_gave_up"] += 1
+            self.stats["webhook_attempt"] += 1
+        try:
+            request = urllib.request.Request(
+                url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                if 200 <= response.status < 300:
+                    with self.lock:
+                        self.stats["webhook_delivered"] += 1
+                    return
+        except OSError:
+            pass
+        self._next_attempt(url, body, headers, later)
 
     # plumbing ----------------------------------------------------------------------------
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

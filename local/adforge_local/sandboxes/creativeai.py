@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import email.message
 import email.parser
+import functools
 import hashlib
 import hmac
 import itertools
 import json
-import threading
-import time
 import urllib.request
 from datetime import UTC, datetime
 from typing import Any
@@ -44,8 +43,8 @@ VIDEO_CREDITS = 30
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+def _stamp(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _error(status: int, code: str, message: str, kind: str = "invalid_request_error", param: str | None = None) -> Reply:
@@ -222,7 +221,9 @@ class CreativeAISandbox(Sandbox):
 
     def _sync_answer(self, prompt: str, n: int, size: str) -> Reply:
         urls = [self._store_png(f"sync-{next(self._ids)}-{i}", prompt, size) for i in range(n)]
-        return Reply.json(200, {"created": int(time.time()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]})
+        return Reply.json(
+            200, {"created": int(self.clock.now()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]}
+        )
 
     def _download(self, request: Request) -> Reply:
         found = self.files.get(request.match["name"])
@@ -236,15 +237,12 @@ class CreativeAISandbox(Sandbox):
         job = {
             "id": job_id, "object": kind, "model": body.get("model", "auto"), "status": "processing",
             "prompt": body.get("prompt"), "credits": credits, "output_url": None, "output_urls": [],
-            "webhook_url": body.get("webhook_url"), "created_at": _now(), "error": None,
+            "webhook_url": body.get("webhook_url"), "created_at": _stamp(self.clock.now()), "error": None,
             "seed": (body.get("prompt") or "") + (hashlib.sha256(source).hexdigest() if source else ""),
         }  # fmt: skip
         with self.lock:
             self.jobs[job_id] = job
-        if not self.faults.never_finish:
-            timer = threading.Timer(self.faults.processing_seconds, self._finish, args=(job_id,))
-            timer.daemon = True
-            timer.start()
+        self.pace((self.faults.processing_seconds, functools.partial(self._finish, job_id)))
         return job
 
     def _finish(self, job_id: str) -> None:
@@ -260,7 +258,7 @@ class CreativeAISandbox(Sandbox):
             else:
                 urls = [self._render(job, i) for i in range(job["n"])]
                 job.update(status="completed", output_url=urls[0], output_urls=urls)
-            job["completed_at"] = _now()
+            job["completed_at"] = _stamp(self.clock.now())
             snapshot = dict(job)
         if snapshot.get("webhook_url"):
             self._send_webhook(snapshot)
