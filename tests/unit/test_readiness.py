@@ -7,8 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from adforge_local import readiness, readiness_runner
-from adforge_local.readiness import Deployment, Outcome, Placeholders, TemplateError
+from adforge_local.readiness import runner
+from adforge_local.readiness.artifact import wheel_problems
+from adforge_local.readiness.builds import deploy_architecture, retarget
+from adforge_local.readiness.environment import LAMBDA_RESERVED, function_spec, lambda_environment, template_environment
+from adforge_local.readiness.function_check import RUNNER, foreign_paths, sample_events
+from adforge_local.readiness.outcomes import Outcome, classify, classify_import
+from adforge_local.readiness.template import (
+    Deployment,
+    Placeholders,
+    TemplateError,
+    deployment_from_samconfig,
+    load_template,
+    serverless_functions,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOYMENT = Deployment(stack_name="adforge", region="eu-west-1", parameters={"PublicApiUrl": "https://api.example"})
@@ -81,7 +93,7 @@ TEMPLATE = {
 
 
 def test_a_function_gets_the_globals_and_its_own_variables_resolved():
-    env = readiness.template_environment(TEMPLATE, "ApiFunction", DEPLOYMENT)
+    env = template_environment(TEMPLATE, "ApiFunction", DEPLOYMENT)
     assert env == {
         "TABLE_NAME": "adforge-JobsTable-placeholder",
         "BUCKET_NAME": "adforge-assetsbucket-placeholder",  # bucket names are lower case
@@ -98,7 +110,7 @@ def test_a_function_gets_the_globals_and_its_own_variables_resolved():
 
 
 def test_another_function_gets_only_the_globals():
-    env = readiness.template_environment(TEMPLATE, "PollFunction", DEPLOYMENT)
+    env = template_environment(TEMPLATE, "PollFunction", DEPLOYMENT)
     assert "STATE_MACHINE_ARN" not in env and "QUEUE_URL" not in env
     assert env["SHARED"] == "from-globals"
 
@@ -127,11 +139,11 @@ def test_what_cannot_be_resolved_is_said():
 
 
 def test_lambda_sets_its_own_variables_around_the_templates():
-    spec = readiness.function_spec(TEMPLATE, "ApiFunction", DEPLOYMENT)
+    spec = function_spec(TEMPLATE, "ApiFunction", DEPLOYMENT)
     assert (spec.memory_mb, spec.timeout_s, spec.tracing, spec.architectures) == (512, 28, True, ("arm64",))
     assert spec.layers == ("CoreLayer",) and spec.external_layers == ()
-    variables = readiness.template_environment(TEMPLATE, "ApiFunction", DEPLOYMENT)
-    env = readiness.lambda_environment(spec, variables, DEPLOYMENT, "/task", "/runtime")
+    variables = template_environment(TEMPLATE, "ApiFunction", DEPLOYMENT)
+    env = lambda_environment(spec, variables, DEPLOYMENT, "/task", "/runtime")
     assert env["_HANDLER"] == "app.lambda_handler"
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "eu-west-1"
     assert env["AWS_LAMBDA_FUNCTION_NAME"] == "adforge-ApiFunction-Placeholder"
@@ -140,20 +152,20 @@ def test_lambda_sets_its_own_variables_around_the_templates():
     assert env["AWS_EXECUTION_ENV"] == "AWS_Lambda_python3.12"
     assert env["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"  # Tracing: Active
     assert {k: env[k] for k in variables} == variables
-    assert not readiness.LAMBDA_RESERVED & set(variables)
+    assert not LAMBDA_RESERVED & set(variables)
 
 
 def test_the_real_template_gives_each_function_the_globals_and_its_own_variables_only():
-    template = readiness.load_template(ROOT / "template.yaml")
-    deployment = readiness.deployment_from_samconfig(ROOT / "samconfig.toml")
+    template = load_template(ROOT / "template.yaml")
+    deployment = deployment_from_samconfig(ROOT / "samconfig.toml")
     shared = set(template["Globals"]["Function"]["Environment"]["Variables"])
-    for name in readiness.serverless_functions(template):
+    for name in serverless_functions(template):
         own = set(template["Resources"][name]["Properties"].get("Environment", {}).get("Variables", {}))
-        env = readiness.template_environment(template, name, deployment)
+        env = template_environment(template, name, deployment)
         assert set(env) == shared | own, name
         assert all(isinstance(value, str) and value for value in env.values()), name
     assert deployment.parameters["PublicApiUrl"] == "https://api.adforge.example"
-    assert readiness.template_environment(template, "ApiFunction", deployment)["STATE_MACHINE_ARN"].startswith(
+    assert template_environment(template, "ApiFunction", deployment)["STATE_MACHINE_ARN"].startswith(
         "arn:aws:states:us-east-1:123456789012:stateMachine:"
     )
 
@@ -161,9 +173,9 @@ def test_the_real_template_gives_each_function_the_globals_and_its_own_variables
 def test_samples_are_named_after_the_code_directory(tmp_path):
     for name in ("api_create_job", "api_get_job", "apiary", "poll", "product_webhook_shopify", "product_worker"):
         (tmp_path / f"{name}.json").write_text("{}")
-    assert [p.stem for p in readiness.sample_events(tmp_path, "functions/api/")] == ["api_create_job", "api_get_job"]
-    assert [p.stem for p in readiness.sample_events(tmp_path, "functions/poll")] == ["poll"]
-    assert [p.stem for p in readiness.sample_events(tmp_path, "functions/product_webhook/")] == ["product_webhook_shopify"]
+    assert [p.stem for p in sample_events(tmp_path, "functions/api/")] == ["api_create_job", "api_get_job"]
+    assert [p.stem for p in sample_events(tmp_path, "functions/poll")] == ["poll"]
+    assert [p.stem for p in sample_events(tmp_path, "functions/product_webhook/")] == ["product_webhook_shopify"]
 
 
 def without_architectures(template: dict) -> dict:
@@ -176,27 +188,27 @@ def without_architectures(template: dict) -> dict:
 
 def test_retargeting_changes_the_architectures_only():
     original = copy.deepcopy(TEMPLATE)
-    x86 = readiness.retarget(TEMPLATE, "x86_64")
+    x86 = retarget(TEMPLATE, "x86_64")
     assert original == TEMPLATE  # a copy
-    assert (readiness.deploy_architecture(TEMPLATE), readiness.deploy_architecture(x86)) == ("arm64", "x86_64")
+    assert (deploy_architecture(TEMPLATE), deploy_architecture(x86)) == ("arm64", "x86_64")
     assert x86["Resources"]["CoreLayer"]["Properties"]["CompatibleArchitectures"] == ["x86_64"]
     assert without_architectures(x86) == without_architectures(TEMPLATE)
     defaults = without_architectures(TEMPLATE)  # x86_64 by default: every function is then switched itself
-    assert readiness.deploy_architecture(readiness.retarget(defaults, "arm64")) == "arm64"
+    assert deploy_architecture(retarget(defaults, "arm64")) == "arm64"
     mixed = copy.deepcopy(TEMPLATE)
     mixed["Resources"]["PollFunction"]["Properties"]["Architectures"] = ["x86_64"]
     with pytest.raises(TemplateError, match="mixes"):
-        readiness.deploy_architecture(mixed)
+        deploy_architecture(mixed)
 
 
 def test_binary_wheels_must_match_the_architecture_and_lambdas_glibc():
-    assert readiness.wheel_problems(["cp312-cp312-manylinux_2_17_aarch64", "cp312-cp312-manylinux2014_aarch64"], "arm64") == []
-    assert readiness.wheel_problems(["cp312-abi3-manylinux_2_28_x86_64"], "x86_64") == []
-    (wrong,) = readiness.wheel_problems(["cp312-cp312-manylinux_2_17_x86_64"], "arm64")
+    assert wheel_problems(["cp312-cp312-manylinux_2_17_aarch64", "cp312-cp312-manylinux2014_aarch64"], "arm64") == []
+    assert wheel_problems(["cp312-abi3-manylinux_2_28_x86_64"], "x86_64") == []
+    (wrong,) = wheel_problems(["cp312-cp312-manylinux_2_17_x86_64"], "arm64")
     assert "built for x86_64" in wrong
-    (too_new,) = readiness.wheel_problems(["cp312-cp312-manylinux_2_39_aarch64"], "arm64")
+    (too_new,) = wheel_problems(["cp312-cp312-manylinux_2_39_aarch64"], "arm64")
     assert "glibc 2.39" in too_new
-    assert readiness.wheel_problems(["cp311-cp311-musllinux_1_2_aarch64"], "arm64")
+    assert wheel_problems(["cp311-cp311-musllinux_1_2_aarch64"], "arm64")
 
 
 # --- the verdicts -------------------------------------------------------------------------------------
@@ -204,7 +216,7 @@ def test_binary_wheels_must_match_the_architecture_and_lambdas_glibc():
 
 def reported(error: BaseException) -> dict:
     """What the runner reports for an exception (it runs in the clean interpreter; here it runs on a real one)."""
-    return json.loads(json.dumps(readiness_runner.describe(error)))
+    return json.loads(json.dumps(runner.describe(error)))
 
 
 def raised(make):
@@ -230,14 +242,14 @@ SettingsError.__module__ = "adforge.settings"
 
 
 def test_returning_is_ready():
-    assert readiness.classify({"event": "e.json", "returned": {}}) == Outcome(True, "returned")
-    assert readiness.classify({"event": "e.json", "returned": {"status": 404, "code": "job_not_found"}}).summary == (
+    assert classify({"event": "e.json", "returned": {}}) == Outcome(True, "returned")
+    assert classify({"event": "e.json", "returned": {"status": 404, "code": "job_not_found"}}).summary == (
         "returned 404 job_not_found"
     )
 
 
 def test_an_aws_error_is_ready_even_wrapped_by_a_library():
-    assert readiness.classify({"error": reported(ClientError("GetItem failed"))}) == Outcome(True, "AWS error ClientError")
+    assert classify({"error": reported(ClientError("GetItem failed"))}) == Outcome(True, "AWS error ClientError")
 
     def hidden():
         try:
@@ -251,16 +263,16 @@ def test_an_aws_error_is_ready_even_wrapped_by_a_library():
         except ClientError:
             raise ValueError("could not read the secret")  # noqa: B904
 
-    assert readiness.classify({"error": reported(raised(handled))}) == Outcome(True, "AWS error ValueError <- ClientError")
-    assert not readiness.classify({"error": reported(raised(hidden))}).ready  # `from None`: no AWS origin to see
+    assert classify({"error": reported(raised(handled))}) == Outcome(True, "AWS error ValueError <- ClientError")
+    assert not classify({"error": reported(raised(hidden))}).ready  # `from None`: no AWS origin to see
 
 
 def test_the_apps_mapped_errors_are_ready():
     from adforge.domain.errors import JobNotFound
     from adforge.vendors.errors import VendorUnavailable
 
-    assert readiness.classify({"error": reported(JobNotFound("job_1"))}) == Outcome(True, "app error JobNotFound")
-    assert readiness.classify({"error": reported(VendorUnavailable("creativeai", "down"))}).ready
+    assert classify({"error": reported(JobNotFound("job_1"))}) == Outcome(True, "app error JobNotFound")
+    assert classify({"error": reported(VendorUnavailable("creativeai", "down"))}).ready
 
 
 @pytest.mark.parametrize(
@@ -275,10 +287,10 @@ def test_the_apps_mapped_errors_are_ready():
     ],
 )
 def test_defects_are_not_ready(error):
-    outcome = readiness.classify({"error": reported(error)})
+    outcome = classify({"error": reported(error)})
     assert not outcome.ready
     assert outcome.summary.startswith(type(error).__name__)
-    assert not readiness.classify_import(reported(error)).ready
+    assert not classify_import(reported(error)).ready
 
 
 def test_a_defect_is_not_excused_by_an_aws_error_it_was_raised_from_or_while_handling():
@@ -294,8 +306,8 @@ def test_a_defect_is_not_excused_by_an_aws_error_it_was_raised_from_or_while_han
         except KeyError as error:
             raise RuntimeError("could not start") from error
 
-    assert readiness.classify({"error": reported(raised(while_handling))}).summary == "KeyError: 'Item'"
-    assert readiness.classify({"error": reported(raised(raised_from))}).summary == "KeyError: 'TABLE_NAME'"
+    assert classify({"error": reported(raised(while_handling))}).summary == "KeyError: 'Item'"
+    assert classify({"error": reported(raised(raised_from))}).summary == "KeyError: 'TABLE_NAME'"
 
 
 def test_a_mapped_error_raised_while_handling_a_lookup_is_ready():
@@ -307,13 +319,13 @@ def test_a_mapped_error_raised_while_handling_a_lookup_is_ready():
         except KeyError:
             raise JobNotFound("job_1")  # noqa: B904
 
-    assert readiness.classify({"error": reported(raised(mapped))}) == Outcome(True, "app error JobNotFound")
+    assert classify({"error": reported(raised(mapped))}) == Outcome(True, "app error JobNotFound")
 
 
 def test_anything_else_is_not_ready():
-    outcome = readiness.classify({"error": reported(ValueError("bad\nsecond line"))})
+    outcome = classify({"error": reported(ValueError("bad\nsecond line"))})
     assert outcome == Outcome(False, "unexpected ValueError: bad / second line")
-    assert not readiness.classify({"error": reported(Exception("Unauthorized"))}).ready
+    assert not classify({"error": reported(Exception("Unauthorized"))}).ready
 
 
 def test_aggregates_and_partial_batches_are_judged_by_their_members():
@@ -326,18 +338,16 @@ def test_aggregates_and_partial_batches_are_judged_by_their_members():
         return (type(error), error, None)
 
     aws_only = BatchProcessingError([exc_info(ClientError("GetItem failed"))])
-    assert readiness.classify({"error": reported(aws_only)}) == Outcome(True, "BatchProcessingError of 1: AWS error ClientError")
+    assert classify({"error": reported(aws_only)}) == Outcome(True, "BatchProcessingError of 1: AWS error ClientError")
     defect = BatchProcessingError([exc_info(ClientError("x")), exc_info(KeyError("STATE_MACHINE_ARN"))])
-    assert readiness.classify({"error": reported(defect)}) == Outcome(
-        False, "BatchProcessingError of KeyError: 'STATE_MACHINE_ARN'"
-    )
+    assert classify({"error": reported(defect)}) == Outcome(False, "BatchProcessingError of KeyError: 'STATE_MACHINE_ARN'")
     group = ExceptionGroup("two", [ClientError("a"), NameError("b")])
-    assert not readiness.classify({"error": reported(group)}).ready
+    assert not classify({"error": reported(group)}).ready
 
     partial = {"returned": {"batch_item_failures": 1}, "failures": [reported(ClientError("PutItem failed"))]}
-    assert readiness.classify(partial) == Outcome(True, "returned (1 batch item failures: AWS error ClientError)")
-    assert not readiness.classify({"returned": {"batch_item_failures": 1}, "failures": [reported(TypeError("x"))]}).ready
-    assert not readiness.classify({"returned": {"batch_item_failures": 1}, "failures": []}).ready
+    assert classify(partial) == Outcome(True, "returned (1 batch item failures: AWS error ClientError)")
+    assert not classify({"returned": {"batch_item_failures": 1}, "failures": [reported(TypeError("x"))]}).ready
+    assert not classify({"returned": {"batch_item_failures": 1}, "failures": []}).ready
 
 
 def test_a_process_with_anything_but_code_layer_sdk_and_stdlib_on_its_path_is_not_clean():
@@ -345,12 +355,12 @@ def test_a_process_with_anything_but_code_layer_sdk_and_stdlib_on_its_path_is_no
     stdlib = ["/py/lib/python312.zip", "/py/lib/python3.12", "/py/lib/python3.12/lib-dynload"]
     ours = ["/b/Fn", "/b/CoreLayer/python/lib/python3.12/site-packages", "/b/CoreLayer/python", "/c/sdk"]
     clean = {"base_prefix": "/py", "sys_path": ours + stdlib}
-    assert readiness.foreign_paths(clean, spec) == []
+    assert foreign_paths(clean, spec) == []
     leaky = {"base_prefix": "/py", "sys_path": [*ours, *stdlib, "/py/lib/python3.12/site-packages", "/work/.venv/lib"]}
-    assert readiness.foreign_paths(leaky, spec) == ["/py/lib/python3.12/site-packages", "/work/.venv/lib"]
+    assert foreign_paths(leaky, spec) == ["/py/lib/python3.12/site-packages", "/work/.venv/lib"]
 
 
 def test_the_runner_needs_only_the_standard_library():
-    source = (ROOT / "local" / "adforge_local" / "readiness_runner.py").read_text()
+    source = RUNNER.read_text()  # the script the check starts
     imported = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}

@@ -1,7 +1,8 @@
-"""One function's cold start and invocations, inside the clean interpreter `adforge_local.readiness` starts.
+"""One function's cold start and invocations, inside the clean interpreter `function_check` starts.
 
-Standard library only: it runs as `python3.12 -I -S -B readiness_runner.py <spec.json>`, so nothing of the
-host's site-packages is importable, and it builds `sys.path` the way Lambda's python3.12 runtime does:
+A standalone script, standard library only: it runs as `python3.12 -I -S -B runner.py <spec.json>` (no
+sibling module is importable: -I puts neither this directory nor any site-packages on `sys.path`), and
+it builds `sys.path` the way Lambda's python3.12 runtime does:
 the task root, the layer's `/opt/python` equivalent, the interpreter's standard library, then the
 runtime's boto3/botocore directory last.
 
