@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from adforge.adapters.dynamodb_jobs import JobAlreadyExists
+from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Asset, Job, JobKind, VendorSubmission, VendorUpdate, utcnow
@@ -90,6 +91,10 @@ def opened(url: str) -> Iterator[FakeDownload]:
 class FakeFetcher:
     def __init__(self) -> None:
         self.opened: list[str] = []
+        self._guard = DestinationGuard()
+
+    def check(self, url: str) -> None:
+        self._guard.check_url(url)
 
     def open(self, url: str) -> Any:
         self.opened.append(url)

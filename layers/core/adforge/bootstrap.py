@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
@@ -44,7 +45,10 @@ def store() -> StoreSettings:
 
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service)
+    """S3 signs with SigV4, so a presigned upload binds its Content-Type and Content-Length (boto3's default
+    for some regions is SigV2, which signs neither)."""
+    config = Config(signature_version="s3v4") if service == "s3" else None
+    return boto3.client(service, config=config)
 
 
 @cache

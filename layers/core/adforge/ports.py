@@ -52,6 +52,9 @@ class Fetcher(Protocol):
     def open(self, url: str) -> AbstractContextManager[Download]:
         """Stream `url`; raises `FetchRefused` or `FetchFailed`."""
 
+    def check(self, url: str) -> None:
+        """Raises `FetchRefused` when `url` could never be reached (scheme, shape): nothing is sent."""
+
 
 class AssetStore(Protocol):
     """Inputs and outputs in object storage."""

@@ -89,6 +89,12 @@ class GuardedFetcher:
                         raise FetchFailed(f"GET {url[:80]} answered {response.status_code}")
                     yield _Body(response)
                     return
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:  # what the guard's shape check let by
+                raise FetchRefused(f"httpx refused {url[:80]!r}: {error}") from error
             except httpx.HTTPError as error:
                 raise FetchFailed(f"GET {url[:80]} failed: {type(error).__name__}") from error
         raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
+
+    def check(self, url: str) -> None:
+        """Would `open` be allowed to start? (Shape and scheme only; addresses are checked at connect time.)"""
+        self._guard.check_url(url)

@@ -3,11 +3,19 @@
 Pure policy: resolves a host and refuses private, loopback, link-local, metadata,
 multicast and reserved addresses. Loopback is allowed only when the local stack
 says so (`allow_loopback`), never in a deployed function.
+
+Every refusal answers the same message (`REFUSED`), whatever the reason: a caller must not be able to
+map internal names or addresses by comparing answers. The reason is logged here, server-side only. A URL
+that is malformed (bad port, bad IPv6 literal, a host that is neither a canonical IP address nor a DNS
+name, such as `0177.0.0.1` or `256.1.1.1`), over `MAX_URL_LENGTH`, or carrying credentials is refused
+before anything is resolved.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
+import re
 import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -16,12 +24,35 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
 METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
+MAX_URL_LENGTH = 2048
+REFUSED = "this URL is not allowed"
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+log = logging.getLogger(__name__)
 
 
 class FetchRefused(Exception):
-    """The destination is not allowed; nothing was sent."""
+    """The destination is not allowed; nothing was sent. The message is always `REFUSED`; `detail` (logged,
+    never answered) says why."""
 
     code = "url_not_allowed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(REFUSED)
+        self.detail = detail
+        log.warning("outbound URL refused: %s", detail)
+
+
+def valid_host(host: str) -> bool:
+    """An IP literal, or a DNS name whose last label is not numeric (so no `0177.0.0.1` or `256.1.1.1`)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if len(host) > 253 or not all(_LABEL.match(label) for label in labels):
+        return False
+    return not (labels[-1].isdigit() or labels[-1].startswith("0x"))
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -37,12 +68,20 @@ class DestinationGuard:
 
     def check_url(self, url: str) -> None:
         """Scheme and shape: https always; plain http only to loopback in the local stack."""
-        parts = urlsplit(url)
+        if len(url) > MAX_URL_LENGTH:
+            raise FetchRefused(f"URL of {len(url)} characters")
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as error:
+            raise FetchRefused(f"malformed URL {url[:80]!r}: {error}") from error
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise FetchRefused(f"not an http(s) URL: {url[:80]}")
         if parts.username or parts.password:
             raise FetchRefused("URLs with credentials are not fetched")
-        if parts.scheme == "http" and not (self.allow_loopback and self._all_loopback(parts.hostname, parts.port or 80)):
+        if not valid_host(parts.hostname):
+            raise FetchRefused(f"malformed host {parts.hostname[:80]!r}")
+        if parts.scheme == "http" and not (self.allow_loopback and self._all_loopback(parts.hostname, port or 80)):
             raise FetchRefused("only https URLs are fetched")
 
     def resolve(self, host: str, port: int) -> str:

@@ -45,7 +45,9 @@ class WebhookSender:
                 _read_bounded(response)
                 return PostResult(status=response.status_code, retry_after=response.headers.get("retry-after"))
         except FetchRefused as refused:
-            return PostResult(reason=str(refused), refused=True)
+            return PostResult(reason=refused.detail, refused=True)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+            return PostResult(reason=f"malformed URL: {error}", refused=True)
         except httpx.HTTPError as error:
             return PostResult(reason=type(error).__name__)
 

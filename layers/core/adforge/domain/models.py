@@ -6,12 +6,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from adforge.domain.status import JobStatus
 
 AspectRatio = Literal["1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"]
 VendorName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
+# Any string: the outbound-URL guard decides (scheme, shape, length, destination) and refuses every bad one
+# with the same answer, so the model must not answer some of them differently.
+Url = Annotated[str, Field(min_length=1)]
+MetadataKey = Annotated[str, Field(min_length=1, max_length=64)]
+MetadataValue = Annotated[str, Field(max_length=256)]
+METADATA_BYTES = 4096  # all keys and values together, UTF-8: far inside DynamoDB's 400 KB item and EventBridge's 256 KB entry
 
 
 def utcnow() -> datetime:
@@ -33,7 +39,7 @@ class ProductImage(Frozen):
     """The product photo: an object already in our bucket, or an https URL we fetch once."""
 
     key: Annotated[str, Field(min_length=1, max_length=512)] | None = None
-    url: Annotated[str, Field(pattern=r"^https?://", max_length=2048)] | None = None
+    url: Url | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ProductImage:
@@ -51,14 +57,21 @@ class JobRequest(Frozen):
     preset: Annotated[str, Field(max_length=64)] | None = None
     image: ProductImage | None = None
     aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4)] = ["1:1"]
-    count: Annotated[int, Field(ge=1, le=4)] = 1
-    webhook_url: Annotated[str, Field(pattern=r"^https?://", max_length=2048)] | None = None
-    metadata: Annotated[dict[str, Annotated[str, Field(max_length=256)]], Field(max_length=20)] = {}
+    count: Annotated[StrictInt, Field(ge=1, le=4)] = 1  # "2" and true are not counts
+    webhook_url: Url | None = None
+    metadata: Annotated[dict[MetadataKey, MetadataValue], Field(max_length=20)] = {}
 
     @model_validator(mode="after")
     def _distinct_ratios(self) -> JobRequest:
         if len(set(self.aspect_ratios)) != len(self.aspect_ratios):
             raise ValueError("aspect_ratios must not repeat")
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_metadata(self) -> JobRequest:
+        size = sum(len(key.encode()) + len(value.encode()) for key, value in self.metadata.items())
+        if size > METADATA_BYTES:
+            raise ValueError(f"metadata is {size} bytes; at most {METADATA_BYTES} are kept")
         return self
 
 

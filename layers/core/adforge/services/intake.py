@@ -44,6 +44,8 @@ class JobIntake:
     def create(self, tenant_id: str, request: JobRequest, job_id: str | None = None) -> Job:
         """`job_id` lets a caller derive the id from its trigger, so a redelivered trigger meets `JobAlreadyExists`."""
         capable(request, self.vendors)  # refuse what no vendor can serve before anything is written
+        if request.webhook_url is not None:
+            self.fetcher.check(request.webhook_url)  # https only when deployed: refused now, not lost later
         job_id = job_id or self.new_id()
         input_key, ingested = self._take_input(tenant_id, job_id, request.image)
         job = Job(id=job_id, tenant_id=tenant_id, request=request, input_key=input_key, vendor_requested=request.vendor)

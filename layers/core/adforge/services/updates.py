@@ -43,8 +43,7 @@ class UpdateRecorder:
         return with_fresh_job(self.jobs, job_id, lambda job: self._record(job, vendor, update))
 
     def _record(self, job: Job, vendor: str, update: VendorUpdate) -> Recorded:
-        if job.vendor != vendor or (job.vendor_job_id is not None and job.vendor_job_id != update.vendor_job_id):
-            raise UnknownGeneration(f"job {job.id} has no {vendor} generation {update.vendor_job_id}")
+        check_generation(job, vendor, update.vendor_job_id)
         if job.is_finished:
             return Recorded.JOB_FINISHED
         if job.vendor_job_id is None:
@@ -69,6 +68,12 @@ class UpdateRecorder:
             self.tasks.resume(task_token, known)
         else:
             self.jobs.amend(job, task_token=task_token)
+
+
+def check_generation(job: Job, vendor: str, vendor_job_id: str) -> None:
+    """Raises `UnknownGeneration` unless the job is (or may yet be) served by this vendor generation."""
+    if job.vendor != vendor or (job.vendor_job_id is not None and job.vendor_job_id != vendor_job_id):
+        raise UnknownGeneration(f"job {job.id} has no {vendor} generation {vendor_job_id}")
 
 
 def recorded_outcome(job: Job) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from adforge.ports import JobRepository, VendorGateway, WebhookReader
-from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder
+from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder, check_generation
 from adforge.vendors.registry import REGISTRY
 
 
@@ -31,6 +31,8 @@ class WebhookIntake:
         if job_id is None:
             raise UnknownGeneration(f"no job has {vendor} generation {update.vendor_job_id}")
         if not REGISTRY[vendor].signed_webhooks:
+            job = self.jobs.get(job_id)
+            check_generation(job, vendor, update.vendor_job_id)  # before any vendor call: 404, no status call
             # nothing proves an unsigned delivery's content: believe only the vendor's own status answer
-            update = self.gateways[vendor].status(update.vendor_job_id, self.jobs.get(job_id).request.kind)
+            update = self.gateways[vendor].status(update.vendor_job_id, job.request.kind)
         return delivery_id, self.recorder.record(job_id, vendor, update)

@@ -80,7 +80,7 @@ def to_update(body: Any) -> VendorUpdate:
     state = _STATES.get(str(body["status"]).lower())
     if state is None:
         raise VendorProtocolError(NAME, f"unknown status {body['status']!r}")
-    outputs = [str(url) for url in body.get("output_urls") or ([body["output_url"]] if body.get("output_url") else [])]
+    outputs = _outputs(body)
     error = None
     if state is VendorState.FAILED:
         raw_error = body.get("error")
@@ -99,6 +99,16 @@ def to_update(body: Any) -> VendorUpdate:
         progress=int(progress) if isinstance(progress, int | float) else None,
         error=error,
     )
+
+
+def _outputs(body: dict[str, Any]) -> list[str]:
+    """`output_urls` (a list of strings) or `output_url` (a string); any other shape is unreadable, never coerced."""
+    many, one = body.get("output_urls"), body.get("output_url")
+    if many is not None and not (isinstance(many, list) and all(isinstance(url, str) and url for url in many)):
+        raise VendorProtocolError(NAME, "output_urls is not a list of URLs")
+    if one is not None and not isinstance(one, str):
+        raise VendorProtocolError(NAME, "output_url is not a URL")
+    return list(many) if many else ([one] if one else [])
 
 
 def read_error(body: Any) -> tuple[str | None, str | None, str | None]:

@@ -14,9 +14,13 @@ REPLAY_WINDOW_SECONDS = 15 * 60
 
 
 def _completed_at(payload: dict[str, object]) -> float | None:
+    """None when absent (an in-progress delivery); anything but an ISO timestamp is refused, so that a forged
+    type cannot skip the replay window."""
     value = payload.get("completed_at")
-    if not isinstance(value, str):
+    if value is None:
         return None
+    if not isinstance(value, str):
+        raise SignatureInvalid("completed_at is not a timestamp")
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError as error:
