@@ -97,6 +97,7 @@ class FakeFetcher:
         self._guard.check_url(url)
 
     def open(self, url: str) -> Any:
+        self.check(url)  # as the real fetcher: a refused URL is never opened
         self.opened.append(url)
         return opened(url)
 

@@ -159,3 +159,23 @@ def test_an_unsigned_delivery_on_another_vendors_route_is_unknown_before_any_ven
     with pytest.raises(UnknownGeneration):
         webhooks.receive("other", b"creativeai_1", {}, {"job": "job_1"})
     assert other.status_calls == 0
+
+
+def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
+    from adforge.services.product_hooks import ProductHooks
+    from tests.unit.test_platform_hooks import FRONT, NOW, SIDE, shopify_delivery, world
+
+    shops = world.__wrapped__()  # the platform tests' shops and ledger
+    jobs, fetcher = FakeJobs(), FakeFetcher()
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, frozenset({"creativeai"}))
+    for key, config in list(shops.directory.shops.items()):  # a recipe creativeai serves
+        shops.directory.shops[key] = config.model_copy(
+            update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["4:5"]})}
+        )
+    hooks = ProductHooks(shops.directory, shops.ledger, intake, clock=lambda: NOW)
+    event = hooks.accept("shopify", *shopify_delivery(FRONT, {**SIDE, "src": "https://0177.0.0.1/side.png"}))
+    outcomes = hooks.process(event)
+    assert [(o.status, o.error.code if o.error else None) for o in outcomes] == [
+        ("created", None),
+        ("rejected", "url_not_allowed"),
+    ]
