@@ -1,4 +1,9 @@
-"""API Gateway REQUEST authorizer: the API key (x-api-key or Bearer) names exactly one tenant."""
+"""API Gateway REQUEST authorizer: `Authorization: Bearer <key>` names exactly one tenant.
+
+The decision depends on that header alone because it is the authorizer's identity source, the key
+API Gateway caches the answer under (ReauthorizeEvery): any other input to the decision would let a
+cached answer outlive what it was decided on. No other header (x-api-key included) is read.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +20,9 @@ keys = TenantKeys(boto3.resource("dynamodb").Table(StoreSettings.from_env().tabl
 
 
 def presented_key(headers: dict[str, str]) -> str | None:
-    lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    if lowered.get("x-api-key"):
-        return lowered["x-api-key"]
-    bearer = lowered.get("authorization", "")
-    return bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
+    authorization = next((value for name, value in (headers or {}).items() if name.lower() == "authorization"), "")
+    scheme, _, key = (authorization or "").partition(" ")
+    return (key.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def api_wide(method_arn: str) -> str:

@@ -1,5 +1,7 @@
 """`python -m adforge_local.admin create-tenant <tenant> --table <JobsTable>`: prints a new API key once.
 
+Also `register-shop`, and `list-keys` / `rotate-key` / `revoke-key <tenant>`, `adopt-keys` (admin_keys.py).
+
 Works against the deployed table (ordinary AWS credentials) or the local stack (AWS_ENDPOINT_URL).
 """
 
@@ -16,6 +18,7 @@ from adforge.domain.models import JobRequest
 from adforge.platforms.dynamodb import DynamoDBShopDirectory
 from adforge.platforms.ports import ShopConfig
 from adforge.tenants import TenantKeys
+from adforge_local import admin_keys
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     shop.add_argument("--secret", required=True, help="the platform's webhook signing secret")
     shop.add_argument("--recipe", required=True, help='JSON job template, e.g. {"prompt": "lifestyle ad", "count": 2}')
     shop.add_argument("--table", required=True, help="the stack's JobsTable name")
+    admin_keys.add_parsers(sub)
     args = parser.parse_args(argv)
+    if args.command in ("list-keys", "rotate-key", "revoke-key", "adopt-keys"):
+        return admin_keys.run(args, boto3.resource("dynamodb").Table(args.table))
     if args.command == "register-shop":
         config = ShopConfig(tenant_id=args.tenant, secret=args.secret, recipe=JobRequest.model_validate(json.loads(args.recipe)))
         key = DynamoDBShopDirectory(boto3.resource("dynamodb").Table(args.table)).register_shop(args.platform, args.shop, config)

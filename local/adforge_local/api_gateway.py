@@ -1,8 +1,9 @@
 """A local HTTP front door that serves template.yaml's API routes as API Gateway (REST) proxy events.
 
 moto's API Gateway does not call Lambda, so this does, the way API Gateway would: REQUEST
-authorizer first (answers cached per identity header for ReauthorizeEvery seconds), then the
-route's function through moto's Lambda API (and so through the in-process bridge).
+authorizer first (answers cached per identity header for ReauthorizeEvery seconds, on `clock`,
+which tests may move forward instead of waiting), then the route's function through moto's Lambda
+API (and so through the in-process bridge).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +56,7 @@ class LocalApiGateway:
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self.integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS
+        self.clock: Callable[[], float] = time.time  # the authorizer cache's time
         self._calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="api-integration")
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
@@ -144,7 +147,7 @@ class LocalApiGateway:
         method_arn = f"arn:aws:execute-api:{self._region}:{ACCOUNT}:local/{self._stage}/{event['httpMethod']}{event['resource']}"
         with self._lock:
             cached = self._cache.get(identity)
-        if cached is None or cached[0] < time.time():
+        if cached is None or cached[0] <= self.clock():
             request = {**{k: event[k] for k in _AUTHORIZER_FIELDS}, "type": "REQUEST", "methodArn": method_arn}
             response = self._lambda.invoke(FunctionName=self._functions[self._authorizer.function], Payload=json.dumps(request))
             answer = json.loads(response["Payload"].read())
@@ -154,7 +157,7 @@ class LocalApiGateway:
                     if answer.get("errorMessage") == "Unauthorized"
                     else self._gateway_response("DEFAULT_5XX", 500, "{}")
                 )
-            cached = (time.time() + self._authorizer.ttl_seconds, answer)
+            cached = (self.clock() + self._authorizer.ttl_seconds, answer)
             with self._lock:
                 self._cache[identity] = cached
         answer = cached[1]

@@ -1,4 +1,5 @@
-"""The tenant's item in the jobs table (`TENANT#<id>`): webhook signing secret and default recipe.
+"""The tenant's item in the jobs table (`TENANT#<id>`): webhook signing secret and default recipe
+(and the hashes of its API keys, `api_keys`, kept by adforge.tenants).
 
 The item carries no `tenant_id`/`created_at`, so it never shows up in the per-tenant job listing.
 """
