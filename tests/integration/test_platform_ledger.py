@@ -1,4 +1,8 @@
+import base64
+import hashlib
+import hmac
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -68,16 +72,65 @@ def test_registration_refuses_unknown_platforms_and_shops(table):
     assert table.scan()["Items"] == []
 
 
-def test_a_delivery_is_claimed_once_until_its_claim_expires_or_is_released(table, ledger, clock):
-    assert ledger.claim_delivery("shopify", "wh-1") is True
-    assert ledger.claim_delivery("shopify", "wh-1") is False
-    assert ledger.claim_delivery("woocommerce", "wh-1") is True  # ids are per platform
-    item = table.get_item(Key={"pk": "DELIVERY#shopify#wh-1"})["Item"]
+def test_a_signed_body_is_claimed_once_per_shop_until_its_claim_expires_or_is_released(table, ledger, clock):
+    digest = "d" * 64
+    assert ledger.claim_delivery("shopify", "acme-mugs.myshopify.com", digest) is True
+    assert ledger.claim_delivery("shopify", "acme-mugs.myshopify.com", digest) is False
+    assert ledger.claim_delivery("woocommerce", "acme-mugs.myshopify.com", digest) is True  # per platform
+    assert ledger.claim_delivery("shopify", "globex.myshopify.com", digest) is True  # and per shop
+    item = table.get_item(Key={"pk": f"DELIVERY#shopify#acme-mugs.myshopify.com#{digest}"})["Item"]
     assert int(item["expires_at"]) == NOW + DELIVERY_TTL_SECONDS
     clock[0] += DELIVERY_TTL_SECONDS + 1  # expired, not yet removed by TTL
-    assert ledger.claim_delivery("shopify", "wh-1") is True
-    ledger.release_delivery("shopify", "wh-1")
-    assert ledger.claim_delivery("shopify", "wh-1") is True
+    assert ledger.claim_delivery("shopify", "acme-mugs.myshopify.com", digest) is True
+    ledger.release_delivery("shopify", "acme-mugs.myshopify.com", digest)
+    assert ledger.claim_delivery("shopify", "acme-mugs.myshopify.com", digest) is True
+
+
+def at(minute, second=0, microsecond=0):
+    return datetime(2026, 11, 22, 11, minute, second, microsecond, tzinfo=UTC)
+
+
+def test_a_products_update_time_only_moves_forward(table, ledger):
+    shop = "shop.acme.example"
+    assert ledger.latest_update("woocommerce", shop, "412") is None
+    assert ledger.record_update("woocommerce", shop, "412", at(19)) is True
+    assert ledger.record_update("woocommerce", shop, "412", at(19)) is False  # equal: never twice
+    assert ledger.record_update("woocommerce", shop, "412", at(18, 59)) is False  # older
+    assert ledger.record_update("woocommerce", shop, "412", at(19, 0, 1)) is True  # a microsecond newer
+    assert ledger.latest_update("woocommerce", shop, "412") == at(19, 0, 1)
+    assert ledger.record_update("woocommerce", shop, "413", at(1)) is True  # another product
+    assert ledger.record_update("woocommerce", "other.example", "412", at(1)) is True  # another shop
+    assert ledger.record_update("shopify", shop, "412", at(1)) is True  # another platform
+    item = table.get_item(Key={"pk": "PUPD#woocommerce#shop.acme.example#412"})["Item"]
+    assert int(item["updated_us"]) == int(at(19, 0, 1).timestamp()) * 10**6 + 1
+    assert "expires_at" not in item  # kept for good: an old body replayed a year on is still older
+    assert table.query(IndexName="ByTenant", KeyConditionExpression=Key("tenant_id").eq("acme"))["Items"] == []
+
+
+def test_the_update_time_is_advanced_by_one_conditional_write(table, ledger):
+    # two workers that read "nothing newer" at once: the condition, not a read, decides
+    other = DynamoDBProductLedger(table, lambda: float(NOW))
+    assert [
+        ledger.record_update("shopify", "a.myshopify.com", "1", at(5)),
+        other.record_update("shopify", "a.myshopify.com", "1", at(5)),
+    ] == [True, False]
+
+
+def test_undoing_an_update_goes_back_one_step_and_never_undoes_a_newer_one(ledger):
+    shop = "acme-mugs.myshopify.com"
+    ledger.record_update("shopify", shop, "1", at(10))
+    ledger.undo_update("shopify", shop, "1", at(10))  # the first: back to nothing recorded
+    assert ledger.latest_update("shopify", shop, "1") is None
+    assert ledger.record_update("shopify", shop, "1", at(10)) is True  # so the platform's retry is taken
+    ledger.record_update("shopify", shop, "1", at(20))
+    ledger.undo_update("shopify", shop, "1", at(10))  # superseded: the newer one stands
+    assert ledger.latest_update("shopify", shop, "1") == at(20)
+    ledger.undo_update("shopify", shop, "1", at(20))
+    assert ledger.latest_update("shopify", shop, "1") == at(10)
+    ledger.undo_update("shopify", shop, "1", at(10))  # one step only: at(10)'s own undo point is gone
+    assert ledger.latest_update("shopify", shop, "1") == at(10)
+    assert ledger.record_update("shopify", shop, "1", at(10)) is False
+    assert ledger.record_update("shopify", shop, "1", at(20)) is True
 
 
 def test_an_image_counts_as_changed_when_new_or_refingerprinted(table, ledger, clock):
@@ -117,7 +170,7 @@ class Intake:
 def test_the_shopify_sample_end_to_end_on_the_table(table, ledger):
     shops, intake = DynamoDBShopDirectory(table), Intake()
     shops.register_shop("shopify", "adforge-demo.myshopify.com", config("demo-merchant", "shpss_sample_secret"))
-    hooks = ProductHooks(shops, ledger, intake, clock=lambda: NOW)
+    hooks = ProductHooks(shops, ledger, intake)
     sample = json.loads((EVENTS / "product_webhook_shopify.json").read_text())
     body, headers = sample["body"].encode(), sample["headers"]
     event = hooks.accept("shopify", body, headers)
@@ -125,3 +178,25 @@ def test_the_shopify_sample_end_to_end_on_the_table(table, ledger):
     assert [o.status for o in hooks.process(event)] == ["created", "created"]
     assert [o.status for o in hooks.process(event)] == ["unchanged", "unchanged"]  # the worker's redelivery
     assert len(intake.urls) == 2
+    replay = {k: v for k, v in headers.items() if k != "X-Shopify-Webhook-Id"} | {"X-Shopify-Webhook-Id": "forged"}
+    assert hooks.accept("shopify", body, replay) is None
+
+
+def shopify_update(updated_at, src):
+    body = json.dumps({"id": 1, "title": "Mug", "updated_at": updated_at, "images": [{"id": 7, "src": src}]}).encode()
+    signature = base64.b64encode(hmac.new(b"shpss_sample_secret", body, hashlib.sha256).digest()).decode()
+    headers = {"X-Shopify-Hmac-Sha256": signature, "X-Shopify-Shop-Domain": "adforge-demo.myshopify.com"}
+    return body, headers | {"X-Shopify-Topic": "products/update"}
+
+
+def test_an_old_body_replayed_after_the_image_changed_makes_no_job_on_the_table(table, ledger):
+    shops, intake = DynamoDBShopDirectory(table), Intake()
+    shops.register_shop("shopify", "adforge-demo.myshopify.com", config("demo-merchant", "shpss_sample_secret"))
+    hooks = ProductHooks(shops, ledger, intake)
+    old = shopify_update("2026-11-22T06:19:57-05:00", "https://cdn.shopify.com/mug.png")
+    hooks.process(hooks.accept("shopify", *old))
+    hooks.process(hooks.accept("shopify", *shopify_update("2026-11-22T06:25:00-05:00", "https://cdn.shopify.com/mug-v2.png")))
+    assert hooks.accept("shopify", *old) is None
+    table.delete_item(Key={"pk": f"DELIVERY#shopify#adforge-demo.myshopify.com#{hashlib.sha256(old[0]).hexdigest()}"})
+    assert hooks.accept("shopify", *old) is None  # its claim long expired: the update time still refuses it
+    assert intake.urls == ["https://cdn.shopify.com/mug.png", "https://cdn.shopify.com/mug-v2.png"]

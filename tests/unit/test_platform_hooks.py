@@ -2,6 +2,7 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,6 @@ from adforge.vendors.signatures import SignatureInvalid
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeJobs, FakeWorkflow
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
-NOW = 1_795_290_000.0
 SHOP = "acme-mugs.myshopify.com"
 STORE = "shop.acme.example"
 SHOPIFY_SECRET = "shpss_0123456789abcdef"
@@ -27,18 +27,23 @@ RECIPE = JobRequest(prompt="Lifestyle ad for this product", aspect_ratios=["1:1"
 CDN = "https://cdn.shopify.com/s/files/1/0005/4838/0009/products"
 FRONT = {"id": 850703190, "position": 1, "src": f"{CDN}/mug-front.png?v=1700000000"}
 SIDE = {"id": 562641783, "position": 2, "src": f"{CDN}/mug-side.png?v=1700000000"}
+FRONT_V2 = {**FRONT, "src": f"{CDN}/mug-front-v2.png?v=1795288797"}  # the same image slot, another photo
+T1, T2, T3 = "2026-11-22T06:19:57-05:00", "2026-11-22T06:25:00-05:00", "2026-11-22T12:00:00Z"  # product updated_at
+MISSING = object()
 
 
 def b64_hmac(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def shopify_delivery(*images, webhook_id="wh-1", topic="products/update", secret=SHOPIFY_SECRET, shop=SHOP, **extra):
-    product = {"id": 632910392, "title": "Red Mug", "updated_at": "2026-11-22T06:19:57-05:00", "images": list(images)}
+def shopify_delivery(*images, webhook_id="wh-1", topic="products/update", secret=SHOPIFY_SECRET, updated_at=T1, **extra):
+    product = {"id": 632910392, "title": "Red Mug", "images": list(images)}
+    if updated_at is not MISSING:
+        product["updated_at"] = updated_at
     body = json.dumps(product).encode()
     headers = {
         "X-Shopify-Hmac-Sha256": b64_hmac(body, secret),
-        "x-shopify-shop-domain": shop,  # any casing: API Gateway keeps the sender's
+        "x-shopify-shop-domain": SHOP,  # any casing: API Gateway keeps the sender's
         "X-Shopify-Topic": topic,
         "X-Shopify-Webhook-Id": webhook_id,
         **extra,
@@ -59,7 +64,8 @@ def woo_delivery(product, delivery_id="d41d8cd98f00b204e9800998ecf8427e", secret
 
 def woo_product(product_id=412, *srcs, **fields):
     images = [{"id": 415 + i, "src": src, "date_modified": "2026-11-22T11:19:51"} for i, src in enumerate(srcs)]
-    return {"id": product_id, "name": "Red Mug", "type": "simple", "parent_id": 0, "images": images, **fields}
+    stamps = {"date_modified": "2026-11-22T06:19:57", "date_modified_gmt": "2026-11-22T11:19:57"}  # store in UTC-5
+    return {"id": product_id, "name": "Red Mug", "type": "simple", "parent_id": 0, "images": images, **stamps, **fields}
 
 
 class Directory:
@@ -77,16 +83,37 @@ class Ledger:
 
     def __init__(self):
         self.deliveries = set()
+        self.updates = {}  # (platform, shop, resource) -> [accepted updated_at, ...], latest last
         self.fingerprints = {}
+        self.failing_updates = 0
 
-    def claim_delivery(self, platform, delivery_id):
-        if (platform, delivery_id) in self.deliveries:
+    def claim_delivery(self, platform, shop, body_sha256):
+        if (platform, shop, body_sha256) in self.deliveries:
             return False
-        self.deliveries.add((platform, delivery_id))
+        self.deliveries.add((platform, shop, body_sha256))
         return True
 
-    def release_delivery(self, platform, delivery_id):
-        self.deliveries.discard((platform, delivery_id))
+    def release_delivery(self, platform, shop, body_sha256):
+        self.deliveries.discard((platform, shop, body_sha256))
+
+    def record_update(self, platform, shop, resource_id, updated_at):
+        if self.failing_updates:
+            self.failing_updates -= 1
+            raise RuntimeError("dynamodb down")
+        seen = self.updates.setdefault((platform, shop, resource_id), [])
+        if seen and seen[-1] >= updated_at:
+            return False
+        seen.append(updated_at)
+        return True
+
+    def undo_update(self, platform, shop, resource_id, updated_at):
+        seen = self.updates.get((platform, shop, resource_id), [])
+        if seen and seen[-1] == updated_at:
+            seen.pop()
+
+    def latest_update(self, platform, shop, resource_id):
+        seen = self.updates.get((platform, shop, resource_id))
+        return seen[-1] if seen else None
 
     def image_changed(self, platform, shop, product_id, image):
         key = (platform, shop, product_id, image.image_id)
@@ -122,7 +149,7 @@ def world():
         )
         ledger = Ledger()
         intake = Intake()
-        hooks = ProductHooks(directory, ledger, intake, clock=lambda: NOW)
+        hooks = ProductHooks(directory, ledger, intake)
 
         def deliver(self, platform, body, headers):
             event = self.hooks.accept(platform, body, headers)
@@ -139,10 +166,13 @@ def statuses(outcomes):
 def test_a_signed_shopify_update_is_read_claimed_and_serialisable(world):
     event = world.hooks.accept("shopify", *shopify_delivery(FRONT, SIDE))
     assert (event.platform, event.shop, event.topic, event.delivery_id) == ("shopify", SHOP, "products/update", "wh-1")
+    assert (event.resource_id, event.updated_at) == ("632910392", datetime(2026, 11, 22, 11, 19, 57, tzinfo=UTC))
     assert (event.product_id, event.title) == ("632910392", "Red Mug")
     assert [(image.image_id, image.url) for image in event.images] == [("850703190", FRONT["src"]), ("562641783", SIDE["src"])]
     assert ProductEvent.model_validate_json(event.model_dump_json()) == event  # what goes on the queue
-    assert world.ledger.deliveries == {("shopify", "wh-1")}
+    body, _ = shopify_delivery(FRONT, SIDE)
+    assert world.ledger.deliveries == {("shopify", SHOP, hashlib.sha256(body).hexdigest())}
+    assert world.ledger.updates == {("shopify", SHOP, "632910392"): [event.updated_at]}
 
 
 def tampered(body, headers):
@@ -198,26 +228,21 @@ def test_woocommerce_signatures_are_checked_the_same_way(world, forge, refused):
 
 
 @pytest.mark.parametrize(
-    ("triggered_at", "accepted"),
+    "unsigned",
     [
-        (None, True),
-        ("2026-11-21T19:26:00Z", True),  # 14 minutes before NOW (2026-11-21T19:40:00Z)
-        ("2026-11-21T14:26:00-05:00", True),  # the same instant in another zone
-        ("2026-11-21T19:39:59.877041743Z", True),  # Shopify's nanoseconds
-        ("2026-11-21T19:24:59Z", False),  # 15 minutes and a second before
-        ("2026-11-21T19:55:01Z", False),  # as far in the future
-        ("yesterday", False),
+        {"X-Shopify-Triggered-At": "2026-11-22T11:19:58Z"},  # a second after the update
+        {"X-Shopify-Triggered-At": "2020-01-01T00:00:00Z"},  # outside any window
+        {"X-Shopify-Triggered-At": "2030-01-01T00:00:00Z"},
+        {"X-Shopify-Triggered-At": "yesterday"},
+        {"X-Shopify-Webhook-Id": ""},
+        {"X-Shopify-Webhook-Id": "x" * 300},
     ],
+    ids=["recent", "long-ago", "future", "garbage", "no-webhook-id", "long-webhook-id"],
 )
-def test_shopify_replay_window_when_the_trigger_time_is_sent(world, triggered_at, accepted):
-    extra = {} if triggered_at is None else {"X-Shopify-Triggered-At": triggered_at}
-    delivery = shopify_delivery(FRONT, **extra)
-    if accepted:
-        assert world.hooks.accept("shopify", *delivery) is not None
-    else:
-        with pytest.raises(SignatureInvalid):
-            world.hooks.accept("shopify", *delivery)
-        assert world.ledger.deliveries == set()
+def test_unsigned_delivery_headers_decide_nothing(world, unsigned):
+    """Anyone replaying a captured body can set, change or drop them: they are logged, never trusted."""
+    event = world.hooks.accept("shopify", *shopify_delivery(FRONT, **unsigned))
+    assert event is not None and len(event.delivery_id or "") <= 256
 
 
 def test_a_duplicate_delivery_is_taken_once_and_a_released_one_again(world):
@@ -261,7 +286,12 @@ def test_a_verified_topic_we_do_not_act_on_is_acknowledged_without_a_claim(world
 
 @pytest.mark.parametrize(
     ("body", "drop_header"),
-    [(b"[1, 2]", None), (b'{"title": "no id"}', None), (b'{"id": "12; DROP"}', None), (b'{"id": 1}', "X-Shopify-Webhook-Id")],
+    [
+        (b"[1, 2]", None),
+        (b'{"title": "no id", "updated_at": "2026-11-22T06:19:57-05:00"}', None),
+        (b'{"id": "12; DROP", "updated_at": "2026-11-22T06:19:57-05:00"}', None),
+        (b'{"id": 1}', None),  # no updated_at
+    ],
 )
 def test_a_verified_but_unreadable_delivery_is_a_payload_error_and_not_claimed(world, body, drop_header):
     _, headers = shopify_delivery()
@@ -269,6 +299,113 @@ def test_a_verified_but_unreadable_delivery_is_a_payload_error_and_not_claimed(w
     with pytest.raises(PayloadInvalid):
         world.hooks.accept("shopify", body, headers)
     assert world.ledger.deliveries == set()
+
+
+# replays: what the signature covers decides --------------------------------------------------
+def test_a_replay_with_a_fresh_delivery_id_and_no_trigger_time_is_not_taken_again(world):
+    body, headers = shopify_delivery(FRONT, webhook_id="wh-1", **{"X-Shopify-Triggered-At": "2026-11-21T19:39:00Z"})
+    world.deliver("shopify", body, headers)
+    replay = {k: v for k, v in headers.items() if k != "X-Shopify-Triggered-At"} | {"X-Shopify-Webhook-Id": "wh-forged"}
+    assert world.deliver("shopify", body, replay) == (None, [])
+    assert len(world.intake.created) == 1
+
+
+def test_an_old_shopify_delivery_replayed_after_the_image_changed_makes_no_job(world):
+    old = shopify_delivery(FRONT, webhook_id="wh-1", updated_at=T1)
+    world.deliver("shopify", *old)
+    _, outcomes = world.deliver("shopify", *shopify_delivery(FRONT_V2, webhook_id="wh-2", updated_at=T2))
+    assert statuses(outcomes) == [("850703190", "created")]
+    body, headers = old
+    assert world.deliver("shopify", body, {**headers, "X-Shopify-Webhook-Id": "wh-forged"}) == (None, [])
+    assert [request.image.url for _, request in world.intake.created] == [FRONT["src"], FRONT_V2["src"]]
+    _, outcomes = world.deliver("shopify", *shopify_delivery(FRONT, webhook_id="wh-3", updated_at=T3))
+    assert statuses(outcomes) == [("850703190", "created")]  # a newer update back to the first photo is a real change
+
+
+def test_an_old_woocommerce_delivery_replayed_with_a_fresh_delivery_id_makes_no_job(world):
+    old = woo_delivery(woo_product(412, "https://shop.acme.example/wp-content/uploads/mug.jpg"))
+    world.deliver("woocommerce", *old)
+    newer = woo_product(412, "https://shop.acme.example/wp-content/uploads/mug-v2.jpg", date_modified_gmt="2026-11-22T11:30:00")
+    _, outcomes = world.deliver("woocommerce", *woo_delivery(newer, delivery_id="e" * 32))
+    assert statuses(outcomes) == [("415", "created")]
+    body, headers = old
+    assert world.deliver("woocommerce", body, {**headers, "X-WC-Webhook-Delivery-ID": "f" * 32}) == (None, [])
+    assert len(world.intake.created) == 2
+
+
+def test_an_update_no_newer_than_the_last_one_taken_is_not_worked(world):
+    world.deliver("shopify", *shopify_delivery(FRONT, updated_at=T2))
+    # only the platform can sign these, but an equal or older updated_at is never worked (twice)
+    assert world.hooks.accept("shopify", *shopify_delivery(SIDE, webhook_id="wh-2", updated_at=T2)) is None
+    assert world.hooks.accept("shopify", *shopify_delivery(FRONT_V2, webhook_id="wh-3", updated_at=T1)) is None
+    assert [request.image.url for _, request in world.intake.created] == [FRONT["src"]]
+
+
+def test_an_older_update_reaching_the_worker_after_a_newer_one_makes_no_job(world):
+    older = world.hooks.accept("shopify", *shopify_delivery(FRONT, updated_at=T1))
+    newer = world.hooks.accept("shopify", *shopify_delivery(FRONT_V2, webhook_id="wh-2", updated_at=T2))
+    assert statuses(world.hooks.process(newer)) == [("850703190", "created")]
+    assert world.hooks.process(older) == []  # the queue does not keep order
+    assert statuses(world.hooks.process(newer)) == [("850703190", "unchanged")]  # the worker's redelivery
+    assert [request.image.url for _, request in world.intake.created] == [FRONT_V2["src"]]
+
+
+@pytest.mark.parametrize("updated_at", [MISSING, None, "", "yesterday", 1795290000, "2026-11-22T11:19:57"])
+def test_a_shopify_product_without_a_readable_updated_at_is_malformed_and_not_claimed(world, updated_at):
+    with pytest.raises(PayloadInvalid, match="updated_at"):
+        world.hooks.accept("shopify", *shopify_delivery(FRONT, updated_at=updated_at))
+    assert world.ledger.deliveries == set()
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [{}, {"date_modified_gmt": None, "date_modified": None}, {"date_modified_gmt": "soon"}, {"date_modified": 20261122}],
+)
+def test_a_woocommerce_product_without_a_readable_modification_date_is_malformed(world, stamps):
+    product = {k: v for k, v in woo_product(412).items() if not k.startswith("date_modified")} | stamps
+    with pytest.raises(PayloadInvalid, match="date_modified"):
+        world.hooks.accept("woocommerce", *woo_delivery(product))
+    assert world.ledger.deliveries == set()
+
+
+def test_a_ledger_failure_after_the_claim_releases_it_so_the_retry_is_taken(world):
+    world.ledger.failing_updates = 1
+    with pytest.raises(RuntimeError):
+        world.hooks.accept("shopify", *shopify_delivery(FRONT))
+    assert world.ledger.deliveries == set()
+    assert world.hooks.accept("shopify", *shopify_delivery(FRONT)) is not None
+
+
+def test_a_released_update_is_taken_again_but_never_one_a_newer_update_superseded(world):
+    older = world.hooks.accept("shopify", *shopify_delivery(FRONT, updated_at=T1))
+    newer = world.hooks.accept("shopify", *shopify_delivery(FRONT_V2, webhook_id="wh-2", updated_at=T2))
+    world.hooks.release(older)  # its hand-off failed after the newer one was taken: the newer one stands
+    assert world.hooks.accept("shopify", *shopify_delivery(FRONT, updated_at=T1)) is None
+    world.hooks.release(newer)
+    assert world.hooks.accept("shopify", *shopify_delivery(FRONT_V2, webhook_id="wh-2", updated_at=T2)) == newer
+
+
+def test_a_woocommerce_variation_keeps_its_own_modification_time(world):
+    src = "https://shop.acme.example/wp-content/uploads/mug-red.jpg"
+    world.deliver("woocommerce", *woo_delivery(woo_product(412, src, date_modified_gmt="2026-11-22T11:30:00")))
+    # saved a moment before its parent, delivered after it: not an old update of the parent
+    variation = woo_product(420, src, type="variation", parent_id=412, date_modified_gmt="2026-11-22T11:29:59")
+    event = world.hooks.accept("woocommerce", *woo_delivery(variation))
+    assert (event.product_id, event.resource_id) == ("412", "420")
+
+
+@pytest.mark.parametrize(
+    ("stamps", "expected"),
+    [
+        ({"date_modified_gmt": "2026-11-22T11:19:57", "date_modified": "2026-11-22T06:19:57"}, "2026-11-22T11:19:57+00:00"),
+        ({"date_modified_gmt": None, "date_modified": "2026-11-22T06:19:57"}, "2026-11-22T06:19:57+00:00"),
+        ({"date_modified_gmt": "2026-11-22T12:19:57+01:00"}, "2026-11-22T11:19:57+00:00"),
+    ],
+    ids=["gmt-first", "local-when-no-gmt", "offset-honoured"],
+)
+def test_woocommerce_modification_time_is_read_from_the_signed_body(world, stamps, expected):
+    product = {k: v for k, v in woo_product(412).items() if not k.startswith("date_modified")} | stamps
+    assert world.hooks.accept("woocommerce", *woo_delivery(product)).updated_at.isoformat() == expected
 
 
 # process: one job per changed image -----------------------------------------------------------
@@ -292,7 +429,7 @@ def test_an_update_that_changes_no_image_makes_no_job(world):
     world.deliver("shopify", *shopify_delivery(FRONT, SIDE))
     # another delivery of the product: new title, images reordered, cache-busting ?v= bumped
     moved = [{**SIDE, "position": 1, "src": SIDE["src"].replace("v=1700000000", "v=1795288797")}, {**FRONT, "position": 2}]
-    _, outcomes = world.deliver("shopify", *shopify_delivery(*moved, webhook_id="wh-2"))
+    _, outcomes = world.deliver("shopify", *shopify_delivery(*moved, webhook_id="wh-2", updated_at=T2))
     assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
     assert len(world.intake.created) == 2
 
@@ -300,7 +437,7 @@ def test_an_update_that_changes_no_image_makes_no_job(world):
 def test_a_changed_image_makes_exactly_one_job(world):
     world.deliver("shopify", *shopify_delivery(FRONT, SIDE))
     replaced = {**SIDE, "src": f"{CDN}/mug-side-v2.png?v=1795288797"}
-    _, outcomes = world.deliver("shopify", *shopify_delivery(FRONT, replaced, webhook_id="wh-2"))
+    _, outcomes = world.deliver("shopify", *shopify_delivery(FRONT, replaced, webhook_id="wh-2", updated_at=T2))
     assert statuses(outcomes) == [("850703190", "unchanged"), ("562641783", "created")]
     assert [request.image.url for _, request in world.intake.created[2:]] == [replaced["src"]]
 
@@ -318,7 +455,7 @@ def test_a_refused_image_does_not_block_the_others_and_is_tried_again_with_the_n
     assert statuses(outcomes) == [("850703190", "rejected"), ("562641783", "created")]
     assert outcomes[0].error.code == code
     del world.intake.refuse[FRONT["src"]]  # e.g. the CDN now serves the new file
-    _, again = world.deliver("shopify", *shopify_delivery(FRONT, SIDE, webhook_id="wh-2"))
+    _, again = world.deliver("shopify", *shopify_delivery(FRONT, SIDE, webhook_id="wh-2", updated_at=T2))
     assert statuses(again) == [("850703190", "created"), ("562641783", "unchanged")]
 
 
@@ -342,7 +479,7 @@ def test_a_shop_unregistered_after_acceptance_makes_no_job(world):
 def test_requests_go_through_the_real_intake_and_a_recipe_no_vendor_serves_is_refused_per_image(world):
     jobs, fetcher = FakeJobs(), FakeFetcher()
     intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, frozenset({"creativeai"}))
-    hooks = ProductHooks(world.directory, world.ledger, intake, clock=lambda: NOW)
+    hooks = ProductHooks(world.directory, world.ledger, intake)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, SIDE))
     # two aspect ratios per job: creativeai serves one, so nothing is fetched and no image counts as seen
     assert {(o.status, o.error.code) for o in hooks.process(event)} == {("rejected", "no_capable_vendor")}
@@ -453,4 +590,5 @@ def test_the_sample_events_are_signed_with_the_documented_secrets(sample, platfo
     )
     accepted = hooks.accept(event["pathParameters"]["platform"], event["body"].encode(), event["headers"])
     assert (accepted.shop, accepted.title, len(accepted.images)) == (shop, "Red Ceramic Mug", 2)
+    assert accepted.updated_at == datetime(2026, 11, 22, 11, 19, 57, tzinfo=UTC)  # both samples: the same instant
     assert [o.status for o in hooks.process(accepted)] == ["created", "created"]

@@ -1,7 +1,8 @@
 """E-commerce platform webhooks: the platform-neutral vocabulary the platform modules share.
 
-`shopify` and `woocommerce` verify and read one delivery each (pure functions), `ports` names what the
-service needs (a shop directory, a product ledger), `dynamodb` implements those ports on the single table.
+`shopify` and `woocommerce` verify and read one delivery each (pure functions), `replays` states what
+decides that a delivery is worked (the signed body only), `ports` names what the service needs (a shop
+directory, a product ledger), `dynamodb` implements those ports on the single table.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from adforge.domain.models import Frozen
 from adforge.vendors.signatures import SignatureInvalid
 
 NumericId = Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Unsigned = Annotated[str | None, Field(max_length=256)]
 ImageUrl = Annotated[str, Field(pattern=r"^https?://", max_length=2048)]
 
 
@@ -46,15 +49,25 @@ class ProductImageRef(Frozen):
 
 
 class ProductEvent(Frozen):
-    """A verified product delivery, small enough to hand to a worker (`model_dump_json`)."""
+    """A verified product delivery, small enough to hand to a worker (`model_dump_json`).
+
+    `body_sha256`, `resource_id` and `updated_at` come from the signed body and are what the replay
+    rule (`adforge.platforms.replays`) decides on: `resource_id` is the resource the body describes (a
+    WooCommerce variation, else the product itself, `product_id`) and `updated_at` its own modification
+    time. `delivery_id` and `triggered_at` are unsigned headers, carried for the logs only.
+    """
 
     platform: str
     shop: str
     topic: str
-    delivery_id: Annotated[str, Field(min_length=1, max_length=256)]
+    body_sha256: Sha256Hex
     product_id: NumericId
+    resource_id: NumericId
+    updated_at: AwareDatetime
     title: str
     images: list[ProductImageRef]
+    delivery_id: Unsigned = None
+    triggered_at: Unsigned = None
 
 
 def verify_base64_hmac(raw_body: bytes, provided: str | None, secret: str) -> None:

@@ -1,15 +1,18 @@
 """The product-webhook ports on the single table.
 
-Items: `SHOP#<platform>#<shop>` (tenant, secret, recipe), `DELIVERY#<platform>#<delivery id>` (a claim,
-expiring after a few days), `PIMG#<platform>#<shop>#<product>#<image>` (the image's last fingerprint,
-expiring about a year after the image was last seen). Shop keys are canonical and ids numeric, so no key
-part can contain `#`. No item here has `tenant_id`/`created_at`, so none shows up in the per-tenant job
-listing (the shop's tenant is its `owner`).
+Items: `SHOP#<platform>#<shop>` (tenant, secret, recipe), `DELIVERY#<platform>#<shop>#<body sha256>` (a
+claim on a signed body, expiring after a few days), `PUPD#<platform>#<shop>#<resource>` (the latest
+accepted modification time of a product or variation, in epoch microseconds, kept for good: it is what
+refuses an old body replayed at any later time), `PIMG#<platform>#<shop>#<product>#<image>` (the image's
+last fingerprint, expiring about a year after the image was last seen). Shop keys are canonical, ids
+numeric and digests hex, so no key part can contain `#`. No item here has `tenant_id`/`created_at`, so
+none shows up in the per-tenant job listing (the shop's tenant is its `owner`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,8 +21,10 @@ from adforge.domain.errors import DomainError
 from adforge.platforms import ProductImageRef
 from adforge.platforms.ports import ShopConfig, platform_reader
 
-DELIVERY_TTL_SECONDS = 3 * 24 * 3600  # longer than the replay window and Shopify's 4-hour retries
+DELIVERY_TTL_SECONDS = 3 * 24 * 3600  # longer than Shopify's 4 hours of retries; `PUPD#` outlives it
 IMAGE_TTL_SECONDS = 400 * 24 * 3600
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NOTHING_RECORDED = 0  # `previous_us` of a first update: what undoing it goes back to
 
 
 class ShopTaken(DomainError):
@@ -36,8 +41,16 @@ def shop_item_key(platform: str, shop: str) -> dict[str, str]:
     return {"pk": f"SHOP#{platform}#{shop}"}
 
 
-def delivery_item_key(platform: str, delivery_id: str) -> dict[str, str]:
-    return {"pk": f"DELIVERY#{platform}#{delivery_id}"}
+def delivery_item_key(platform: str, shop: str, body_sha256: str) -> dict[str, str]:
+    return {"pk": f"DELIVERY#{platform}#{shop}#{body_sha256}"}
+
+
+def update_item_key(platform: str, shop: str, resource_id: str) -> dict[str, str]:
+    return {"pk": f"PUPD#{platform}#{shop}#{resource_id}"}
+
+
+def micros(stamp: datetime) -> int:
+    return (stamp - EPOCH) // timedelta(microseconds=1)
 
 
 def image_item_key(platform: str, shop: str, product_id: str, image_id: str) -> dict[str, str]:
@@ -80,11 +93,11 @@ class DynamoDBProductLedger:
         self._table = table
         self._clock = clock
 
-    def claim_delivery(self, platform: str, delivery_id: str) -> bool:
+    def claim_delivery(self, platform: str, shop: str, body_sha256: str) -> bool:
         now = int(self._clock())
         try:
             self._table.put_item(
-                Item={**delivery_item_key(platform, delivery_id), "expires_at": now + DELIVERY_TTL_SECONDS},
+                Item={**delivery_item_key(platform, shop, body_sha256), "expires_at": now + DELIVERY_TTL_SECONDS},
                 # TTL deletes lazily: an expired claim that is still there no longer counts
                 ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
                 ExpressionAttributeValues={":now": now},
@@ -95,8 +108,42 @@ class DynamoDBProductLedger:
             raise
         return True
 
-    def release_delivery(self, platform: str, delivery_id: str) -> None:
-        self._table.delete_item(Key=delivery_item_key(platform, delivery_id))
+    def release_delivery(self, platform: str, shop: str, body_sha256: str) -> None:
+        self._table.delete_item(Key=delivery_item_key(platform, shop, body_sha256))
+
+    def record_update(self, platform: str, shop: str, resource_id: str, updated_at: datetime) -> bool:
+        # one conditional write: of two concurrent writers of the same time, only the first succeeds; the
+        # time it replaces is kept (every operand is read before the update) for `undo_update`
+        try:
+            self._table.update_item(
+                Key=update_item_key(platform, shop, resource_id),
+                UpdateExpression="SET previous_us = if_not_exists(updated_us, :nothing), updated_us = :new",
+                ConditionExpression="attribute_not_exists(updated_us) OR updated_us < :new",
+                ExpressionAttributeValues={":new": micros(updated_at), ":nothing": NOTHING_RECORDED},
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def undo_update(self, platform: str, shop: str, resource_id: str, updated_at: datetime) -> None:
+        try:
+            self._table.update_item(
+                Key=update_item_key(platform, shop, resource_id),
+                UpdateExpression="SET updated_us = previous_us REMOVE previous_us",
+                ConditionExpression="updated_us = :ours AND attribute_exists(previous_us)",
+                ExpressionAttributeValues={":ours": micros(updated_at)},
+            )
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
+
+    def latest_update(self, platform: str, shop: str, resource_id: str) -> datetime | None:
+        item = self._table.get_item(Key=update_item_key(platform, shop, resource_id), ConsistentRead=True).get("Item")
+        if not item or int(item["updated_us"]) == NOTHING_RECORDED:
+            return None
+        return EPOCH + timedelta(microseconds=int(item["updated_us"]))
 
     def image_changed(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> bool:
         # one atomic write that also keeps the record alive: of two concurrent writers of the same new

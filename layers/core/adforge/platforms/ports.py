@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Protocol
 
 from pydantic import Field, model_validator
@@ -42,8 +43,9 @@ class PlatformReader(Protocol):
     def is_ping(self, raw_body: bytes, headers: Mapping[str, str]) -> bool:
         """An unsigned set-up ping that carries nothing to act on."""
 
-    def read(self, raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str, now: float) -> ProductEvent | None:
-        """Verify (`SignatureInvalid`) before parsing (`PayloadInvalid`); None for a topic not acted on."""
+    def read(self, raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str) -> ProductEvent | None:
+        """Verify (`SignatureInvalid`) before parsing (`PayloadInvalid`, also for a body without a readable
+        modification time); None for a topic not acted on."""
 
 
 PLATFORMS: Mapping[str, PlatformReader] = {shopify.PLATFORM: shopify, woocommerce.PLATFORM: woocommerce}
@@ -62,13 +64,24 @@ class ShopDirectory(Protocol):
 
 
 class ProductLedger(Protocol):
-    """What was already seen: delivery ids (for a while) and each product image's fingerprint."""
+    """What was already seen: signed bodies (for a while), each product's latest accepted modification
+    time, and each product image's fingerprint. See `adforge.platforms.replays` for the rule."""
 
-    def claim_delivery(self, platform: str, delivery_id: str) -> bool:
-        """True only the first time a delivery id is claimed (claims expire after a few days)."""
+    def claim_delivery(self, platform: str, shop: str, body_sha256: str) -> bool:
+        """True only the first time a signed body is claimed for the shop (claims expire after a few days)."""
 
-    def release_delivery(self, platform: str, delivery_id: str) -> None:
+    def release_delivery(self, platform: str, shop: str, body_sha256: str) -> None:
         """Undo a claim whose work could not be handed on, so the platform's retry is taken."""
+
+    def record_update(self, platform: str, shop: str, resource_id: str, updated_at: datetime) -> bool:
+        """Atomically move the resource's modification time forward; True only when `updated_at` is
+        strictly newer than every one recorded before (never for an older or equal one)."""
+
+    def undo_update(self, platform: str, shop: str, resource_id: str, updated_at: datetime) -> None:
+        """Undo `record_update` (only if nothing newer was recorded since), so the retry is newer again."""
+
+    def latest_update(self, platform: str, shop: str, resource_id: str) -> datetime | None:
+        """The latest modification time recorded for the resource, if any."""
 
     def image_changed(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> bool:
         """Record the image's fingerprint; True when the image is new or its fingerprint changed."""

@@ -7,14 +7,13 @@ acknowledged without any lookup, so it can neither create work nor reveal whethe
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from adforge.platforms import (
-    PayloadInvalid,
     ProductEvent,
     ProductImageRef,
     image_refs,
@@ -23,6 +22,7 @@ from adforge.platforms import (
     product_id,
     verify_base64_hmac,
 )
+from adforge.platforms.replays import body_digest, modified_at, unsigned_header
 from adforge.vendors.signatures import header
 
 PLATFORM = "woocommerce"
@@ -55,31 +55,36 @@ def is_ping(raw_body: bytes, headers: Mapping[str, str]) -> bool:
     return header(headers, "X-WC-Webhook-Signature") is None and PING_BODY.fullmatch(raw_body.strip()) is not None
 
 
-def read(raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str, now: float) -> ProductEvent | None:
+def read(raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str) -> ProductEvent | None:
     """Verify, then parse; None for a verified topic we do not act on.
 
-    WooCommerce sends no timestamp header, so `now` bounds nothing: duplicates are caught by the
-    delivery claim and replayed old bodies by the image ledger (their fingerprints are already known).
-    Its delivery id is a hash of the webhook id and the current second, shared by every delivery of
-    that webhook in the same second (bulk edits), so the body's hash is part of the id.
+    WooCommerce sends no timestamp header, and its delivery id (a hash of the webhook id and the current
+    second, shared by every delivery of that webhook in the same second) is unsigned: it is logged only.
+    What the replay rule needs is in the signed body: the resource's `date_modified_gmt` (UTC without an
+    offset), else `date_modified` (the store's wall clock, read the same way); one is required.
     """
     verify_base64_hmac(raw_body, header(headers, "X-WC-Webhook-Signature"), secret)
     topic = (header(headers, "X-WC-Webhook-Topic") or "").strip()
     if topic not in TOPICS:
         return None
-    delivery = (header(headers, "X-WC-Webhook-Delivery-ID") or "").strip()
-    if len(delivery) > 128:
-        raise PayloadInvalid("X-WC-Webhook-Delivery-ID too long")
     payload = json_object(raw_body)
     return ProductEvent(
         platform=PLATFORM,
         shop=shop,
         topic=topic,
-        delivery_id=f"{delivery}.{hashlib.sha256(raw_body).hexdigest()}",
+        body_sha256=body_digest(raw_body),
         product_id=_product_id(payload),
+        resource_id=product_id(payload),
+        updated_at=_modified_at(payload),
         title=str(payload.get("name") or ""),
         images=images(payload),
+        delivery_id=unsigned_header(headers, "X-WC-Webhook-Delivery-ID"),
     )
+
+
+def _modified_at(payload: dict[str, Any]) -> datetime:
+    field = "date_modified_gmt" if payload.get("date_modified_gmt") is not None else "date_modified"
+    return modified_at(payload.get(field), field, naive_is_utc=True)
 
 
 def images(payload: dict[str, Any]) -> list[ProductImageRef]:
@@ -91,7 +96,8 @@ def images(payload: dict[str, Any]) -> list[ProductImageRef]:
 
 def _product_id(payload: dict[str, Any]) -> str:
     """A variation (saving one fires `product.updated` too) shows one of its product's images: record it
-    under the product, so the same image is not taken once per variation."""
+    under the product, so the same image is not taken once per variation. (Its `date_modified` is its
+    own: the replay rule keeps it under the variation's id, the event's `resource_id`.)"""
     parent = numeric_id(payload.get("parent_id"))
     if payload.get("type") == "variation" and parent is not None and parent != "0":
         return parent

@@ -1,7 +1,8 @@
 """Shopify / WooCommerce product webhooks: POST /v1/hooks/{platform}. Verify, claim, queue, answer 200.
 
 The work (one job per changed product image) happens in the worker, so the platform's 5-second budget
-is kept whatever the number of images.
+is kept whatever the number of images. A replayed body, or an update no newer than one already taken,
+is answered 200 `{"accepted": false}`; a product without a readable modification time, 400.
 """
 
 from __future__ import annotations
@@ -37,5 +38,14 @@ def receive(platform: str) -> dict[str, bool]:
     except Exception as error:
         hooks.release(event)  # let the platform's retry be taken as new
         raise ApiError(503, "service_unavailable", "could not queue the product; retry") from error
-    logger.info("product webhook accepted", extra={"platform": platform, "shop": event.shop, "product_id": event.product_id})
+    logger.info(
+        "product webhook accepted",
+        extra={
+            "platform": platform,
+            "shop": event.shop,
+            "product_id": event.product_id,
+            "updated_at": event.updated_at.isoformat(),
+            "delivery_id": event.delivery_id,  # unsigned: for tracing only
+        },
+    )
     return {"accepted": True}

@@ -1,12 +1,15 @@
 """Product webhooks from e-commerce platforms, in two steps: `accept` (verify and claim, fast enough for
-Shopify's 5-second budget) and `process` (one job per changed product image, later, in a worker)."""
+Shopify's 5-second budget) and `process` (one job per changed product image, later, in a worker).
+
+Replays are refused by what the signature covers only (`adforge.platforms.replays`): a body is claimed
+once, and a product's update is worked only when its signed `updated_at` is newer than any accepted.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from adforge.adapters.http_fetch import FetchFailed
@@ -44,14 +47,18 @@ class ProductHooks:
     directory: ShopDirectory
     ledger: ProductLedger
     intake: JobCreator
-    clock: Callable[[], float] = field(default=time.time)
 
     def accept(self, platform: str, raw_body: bytes, headers: Mapping[str, str]) -> ProductEvent | None:
-        """The verified, first-seen delivery to hand to a worker; None when there is nothing to do (a
-        ping, a topic not acted on, a duplicate): answer 200 either way.
+        """The verified delivery to hand to a worker; None when there is nothing to do (a ping, a topic
+        not acted on, a body already claimed, an update no newer than one accepted): answer 200 either way.
+
+        The body's digest is claimed first, then the product's `updated_at` is recorded, only forward
+        (a conditional write); when that write fails the claim is released, so the retry is taken.
+        Unsigned headers (delivery id, trigger time) are only logged.
 
         Raises `UnknownPlatform`, `UnknownShop` (a `SignatureInvalid`: answer both alike, so that
-        nobody learns which shops exist), `SignatureInvalid`, `PayloadInvalid`.
+        nobody learns which shops exist), `SignatureInvalid`, `PayloadInvalid` (also for a product
+        without a readable `updated_at`).
         """
         reader = platform_reader(platform)
         if reader.is_ping(raw_body, headers):
@@ -61,27 +68,55 @@ class ProductHooks:
         config = self.directory.find(platform, shop) if shop else None
         if shop is None or config is None:
             raise UnknownShop("no shop is registered under this delivery's shop header")
-        event = reader.read(raw_body, headers, shop, config.secret, self.clock())
+        event = reader.read(raw_body, headers, shop, config.secret)
         if event is None:
             log.info("%s delivery for %s ignored: topic not acted on", platform, shop)
             return None
-        if not self.ledger.claim_delivery(platform, event.delivery_id):
-            log.info("%s delivery %s already taken", platform, event.delivery_id)
+        if not self.ledger.claim_delivery(platform, shop, event.body_sha256):
+            log.info("%s delivery %s: body %s already taken", platform, event.delivery_id, event.body_sha256[:12])
+            return None
+        try:
+            newer = self.ledger.record_update(platform, shop, event.resource_id, event.updated_at)
+        except Exception:
+            self.ledger.release_delivery(platform, shop, event.body_sha256)
+            raise
+        if not newer:
+            log.warning(
+                "%s delivery %s (triggered at %s): %s %s updated_at %s is not newer than the last accepted; dropped",
+                platform,
+                event.delivery_id,
+                event.triggered_at,
+                shop,
+                event.resource_id,
+                event.updated_at.isoformat(),
+            )
             return None
         return event
 
     def release(self, event: ProductEvent) -> None:
         """Call when an accepted delivery could not be handed on (then answer 5xx): the retry is taken."""
-        self.ledger.release_delivery(event.platform, event.delivery_id)
+        self.ledger.undo_update(event.platform, event.shop, event.resource_id, event.updated_at)
+        self.ledger.release_delivery(event.platform, event.shop, event.body_sha256)
 
     def process(self, event: ProductEvent) -> list[ImageOutcome]:
-        """One job per image that is new or changed. Only a created job makes an image seen: an image
-        refused for its own sake (or the recipe's) is reported without blocking the others and is tried
-        again with the product's next delivery; any other failure is raised, so that processing the same
-        event again (the worker's retry) redoes exactly what is missing."""
+        """One job per image that is new or changed, unless a newer update of the product was accepted
+        since (the queue keeps no order: the newer one is the product's state). Only a created job makes
+        an image seen: an image refused for its own sake (or the recipe's) is reported without blocking
+        the others and is tried again with the product's next delivery; any other failure is raised, so
+        that processing the same event again (the worker's retry) redoes exactly what is missing."""
         config = self.directory.find(event.platform, event.shop)
         if config is None:
             log.warning("%s shop %s is no longer registered; product %s skipped", event.platform, event.shop, event.product_id)
+            return []
+        latest = self.ledger.latest_update(event.platform, event.shop, event.resource_id)
+        if latest is not None and latest > event.updated_at:
+            log.info(
+                "%s product %s update of %s overtaken by %s; skipped",
+                event.platform,
+                event.product_id,
+                event.updated_at.isoformat(),
+                latest.isoformat(),
+            )
             return []
         return [self._take(config, event, image) for image in event.images]
 
