@@ -163,7 +163,7 @@ def test_an_unsigned_delivery_on_another_vendors_route_is_unknown_before_any_ven
 
 def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
     from adforge.services.product_hooks import ProductHooks
-    from tests.unit.test_platform_hooks import FRONT, NOW, SIDE, shopify_delivery, world
+    from tests.unit.test_platform_hooks import FRONT, SIDE, shopify_delivery, world
 
     shops = world.__wrapped__()  # the platform tests' shops and ledger
     jobs, fetcher = FakeJobs(), FakeFetcher()
@@ -172,7 +172,7 @@ def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
         shops.directory.shops[key] = config.model_copy(
             update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["4:5"]})}
         )
-    hooks = ProductHooks(shops.directory, shops.ledger, intake, clock=lambda: NOW)
+    hooks = ProductHooks(shops.directory, shops.ledger, intake)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, {**SIDE, "src": "https://0177.0.0.1/side.png"}))
     outcomes = hooks.process(event)
     assert [(o.status, o.error.code if o.error else None) for o in outcomes] == [
