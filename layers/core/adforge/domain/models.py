@@ -116,7 +116,8 @@ class VendorAttempt(Frozen):
 
     vendor: str
     vendor_job_id: str | None = None
-    outcome: Literal["submitted", "rejected", "failed", "completed"] = "submitted"
+    # "submitting": the intent, written before the request is sent; "unknown": sent, and no answer came back
+    outcome: Literal["submitting", "submitted", "unknown", "rejected", "failed", "completed"] = "submitted"
     error: JobError | None = None
     at: datetime = Field(default_factory=utcnow)
 

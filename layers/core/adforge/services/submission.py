@@ -5,6 +5,12 @@ recorded as an attempt and raised. A vendor that failed `TRIES_PER_VENDOR` times
 no retry fixes (credits, credentials), is left for the next capable vendor when the job asked for
 `auto`. A request the vendor itself rejects (validation, content policy) fails the job: another
 vendor would be paid to refuse it too.
+
+Paying twice is worse than failing: the intent to submit (an attempt `submitting`) is on the record before
+any request is sent. A request whose answer never came back (`VendorOutcomeUnknown`), or an intent an
+earlier run left unanswered (this step crashed or timed out between sending and recording), ends the job
+`vendor_outcome_unknown`: never resubmitted and never failed over, since the vendor may have accepted it.
+(Looking the generation up at the vendor and adopting it is the next step; see issue 9.)
 """
 
 from __future__ import annotations
@@ -19,11 +25,17 @@ from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
 from adforge.services.outcomes import finished, outcome
 from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorRejected
+from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorOutcomeUnknown, VendorRejected
 from adforge.vendors.registry import REGISTRY, ranked
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
+
+
+def settled(job: Job, attempt: VendorAttempt) -> list[VendorAttempt]:
+    """The attempts with `attempt` in place of the trailing intent (`submitting`), if there is one."""
+    pending = bool(job.attempts) and job.attempts[-1].outcome == "submitting"
+    return [*(job.attempts[:-1] if pending else job.attempts), attempt]
 
 
 def failed_tries(job: Job) -> dict[str, int]:
@@ -59,13 +71,20 @@ class Submitter:
             return finished(job)
         if job.vendor_job_id is not None and job.vendor is not None:
             return self._submitted(REGISTRY[job.vendor])
+        if job.attempts and job.attempts[-1].outcome == "submitting":
+            vendor_name = job.attempts[-1].vendor
+            return self._unknown(job, VendorOutcomeUnknown(vendor_name, "an earlier request's answer was never recorded"))
         while True:
             candidates = ranked(job.request, frozenset(self.gateways), self.health.recent_failures(), spent_vendors(job))
             if not candidates:
                 return self._give_up(job)
             vendor = candidates[0]
+            submission = self._submission(job, vendor)
+            job = self.jobs.amend(job, attempts=[*job.attempts, VendorAttempt(vendor=vendor.name, outcome="submitting")])
             try:
-                vendor_job_id = self.gateways[vendor.name].submit(self._submission(job, vendor))
+                vendor_job_id = self.gateways[vendor.name].submit(submission)
+            except VendorOutcomeUnknown as error:
+                return self._unknown(job, error)
             except VendorRejected as error:
                 return self._reject(job, vendor.name, error)
             except VendorError as error:
@@ -87,7 +106,7 @@ class Submitter:
         self.jobs.link_vendor_job(vendor.name, vendor_job_id, job.id)
         attempt = VendorAttempt(vendor=vendor.name, vendor_job_id=vendor_job_id)
         job = self.jobs.transition(
-            job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=[*job.attempts, attempt]
+            job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=settled(job, attempt)
         )
         self.events.publish(JobEvent.SUBMITTED, job)
         return self._submitted(vendor)
@@ -100,12 +119,20 @@ class Submitter:
 
     def _record_failure(self, job: Job, vendor: str, error: VendorError) -> Job:
         attempt = VendorAttempt(vendor=vendor, outcome="failed", error=JobError(code=error.code, message=error.message))
-        return self.jobs.amend(job, attempts=[*job.attempts, attempt])
+        return self.jobs.amend(job, attempts=settled(job, attempt))
 
     def _reject(self, job: Job, vendor: str, error: VendorError) -> dict[str, Any]:
         problem = JobError(code=error.code, message=error.message)
-        attempts = [*job.attempts, VendorAttempt(vendor=vendor, outcome="rejected", error=problem)]
-        return self._finish_failed(job, problem, attempts)
+        return self._finish_failed(job, problem, settled(job, VendorAttempt(vendor=vendor, outcome="rejected", error=problem)))
+
+    def _unknown(self, job: Job, error: VendorOutcomeUnknown) -> dict[str, Any]:
+        problem = JobError(
+            code=error.code,
+            message=f"{error.message}; not sent again, so that the merchant never pays twice",
+        )
+        return self._finish_failed(
+            job, problem, settled(job, VendorAttempt(vendor=error.vendor, outcome="unknown", error=problem))
+        )
 
     def _give_up(self, job: Job) -> dict[str, Any]:
         """No vendor left to try: a named vendor's own error, or a summary of every vendor tried."""

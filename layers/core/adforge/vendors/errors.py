@@ -55,6 +55,13 @@ class VendorUnavailable(VendorError):
     retryable = True
 
 
+class VendorOutcomeUnknown(VendorError):
+    """A creation request was sent and no answer came back (read timeout, reset, broken answer): the vendor
+    may have accepted and billed it. Never resubmitted blindly and never failed over to another vendor."""
+
+    code = "vendor_outcome_unknown"
+
+
 class VendorProtocolError(VendorError):
     """The vendor answered 2xx with a body we cannot read."""
 

@@ -7,17 +7,37 @@ from typing import Any, ClassVar, Self
 
 import httpx
 
-from adforge.vendors.errors import VendorProtocolError, VendorUnavailable, error_for_status, parse_retry_after
+from adforge.vendors.errors import (
+    VendorOutcomeUnknown,
+    VendorProtocolError,
+    VendorUnavailable,
+    error_for_status,
+    parse_retry_after,
+)
 
 ErrorReader = Callable[[Any], tuple[str | None, str | None, str | None]]
 """Reads a vendor's error body into (vendor code, message, trace id)."""
 
 
-def send(vendor: str, call: Callable[[], httpx.Response], read_error: ErrorReader) -> Any:
-    """Run one request; return its JSON body or raise the typed `VendorError`."""
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol, httpx.ProxyError)
+"""Transport errors that happen before the request reaches the vendor: nothing can have been accepted."""
+
+
+def send(vendor: str, call: Callable[[], httpx.Response], read_error: ErrorReader, creates: bool = False) -> Any:
+    """Run one request; return its JSON body or raise the typed `VendorError`.
+
+    `creates`: the request starts a (paid) generation. A transport error after it was sent is then
+    `VendorOutcomeUnknown`, not a retryable outage: the vendor may have accepted it.
+    """
     try:
         response = call()
+    except NOT_SENT as error:
+        raise VendorUnavailable(vendor, f"network error before sending: {type(error).__name__}") from error
     except httpx.TransportError as error:
+        if creates:
+            raise VendorOutcomeUnknown(
+                vendor, f"no answer after the request was sent ({type(error).__name__}); it may have been accepted"
+            ) from error
         raise VendorUnavailable(vendor, f"network error: {type(error).__name__}") from error
     if response.is_success:
         try:
@@ -64,6 +84,7 @@ class BearerJsonClient:
     def create(cls, base_url: str, api_key: str, timeout: float = 30.0) -> Self:
         return cls(httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout))
 
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _json(self, method: str, path: str, creates: bool = False, **kwargs: Any) -> Any:
+        """`creates=True` for the endpoints that start a paid generation (see `send`)."""
         reader = BearerJsonClient._readers[type(self)]
-        return send(self._vendor, lambda: self._http.request(method, f"{self._prefix}{path}", **kwargs), reader)
+        return send(self._vendor, lambda: self._http.request(method, f"{self._prefix}{path}", **kwargs), reader, creates)

@@ -82,8 +82,9 @@ class AdCreativeClient:
         headers = {**self._account.key_headers(), "Authorization": f"Bearer {token}"}
         return self._http.send(self._http.build_request(method, path, headers=headers, **kwargs), stream=stream)
 
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return send(self._vendor, lambda: self._response(method, path, **kwargs), read_error)
+    def _json(self, method: str, path: str, creates: bool = False, **kwargs: Any) -> Any:
+        """`creates=True` for the endpoints that start a paid generation (see `vendors.http.send`)."""
+        return send(self._vendor, lambda: self._response(method, path, **kwargs), read_error, creates)
 
     @contextmanager
     def _download(self, path: str, params: dict[str, str]) -> Iterator[Download]:
@@ -112,7 +113,7 @@ class AdCreativeClient:
         return self._json("GET", f"{PHOTOSHOOT}/PresetKeys")
 
     def start_photoshoot(self, fields: Mapping[str, str]) -> Any:
-        return self._json("POST", f"{PHOTOSHOOT}/AdCreative", files=multipart({**self._ids(), **fields}))
+        return self._json("POST", f"{PHOTOSHOOT}/AdCreative", creates=True, files=multipart({**self._ids(), **fields}))
 
     def photoshoot_progress(self, process_id: str) -> Any:
         params = {"userId": self._account.user_id, "imageProductGeneratorProcessId": process_id}
@@ -132,7 +133,7 @@ class AdCreativeClient:
 
     # Stock Image Generation ----------------------------------------------------------------------
     def start_stock(self, fields: Mapping[str, str], files: Mapping[str, Part]) -> Any:
-        return self._json("POST", f"{STOCK}/AdCreative", files=multipart({**self._ids(), **fields}, files))
+        return self._json("POST", f"{STOCK}/AdCreative", creates=True, files=multipart({**self._ids(), **fields}, files))
 
     def stock_progress(self, process_id: str) -> Any:
         params = {"userId": self._account.user_id, "imageStockGeneratorProcessId": process_id}

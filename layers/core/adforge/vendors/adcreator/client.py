@@ -29,7 +29,7 @@ class AdCreatorClient(BearerJsonClient, vendor=NAME, reader=read_error, prefix="
 
     def generate(self, payload: dict[str, Any]) -> Any:
         """Start an image generation: 202 `{id, status}`."""
-        return self._json("POST", "/generate", json=payload)
+        return self._json("POST", "/generate", creates=True, json=payload)
 
     def list_generations(self, limit: int = 50, offset: int = 0) -> Any:
         return self._json("GET", "/generations", params={"limit": limit, "offset": offset})
@@ -42,7 +42,7 @@ class AdCreatorClient(BearerJsonClient, vendor=NAME, reader=read_error, prefix="
 
     def create_video(self, payload: dict[str, Any]) -> Any:
         """Start a video from an image generation: 202 `{id, status}`."""
-        return self._json("POST", "/videos", json=payload)
+        return self._json("POST", "/videos", creates=True, json=payload)
 
     def get_video(self, video_id: str) -> Any:
         return self._json("GET", f"/videos/{quote(video_id, safe='')}")

@@ -1,0 +1,76 @@
+"""A creation whose answer never came back is never paid for twice: not resubmitted, not failed over."""
+
+import httpx
+import pytest
+
+from adforge.domain.models import JobRequest, VendorAttempt
+from adforge.domain.status import JobStatus
+from adforge.vendors.creativeai.client import CreativeAIClient
+from adforge.vendors.errors import VendorOutcomeUnknown, VendorUnavailable
+from tests.unit.conftest import outcomes
+
+
+def client(error: Exception) -> CreativeAIClient:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    return CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(fail)))
+
+
+@pytest.mark.parametrize(
+    "error", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("reset"), httpx.ReadError("eof"), httpx.WriteTimeout("w")]
+)
+def test_a_creation_sent_without_an_answer_is_an_unknown_outcome(error):
+    with pytest.raises(VendorOutcomeUnknown):
+        client(error).generate_image({"prompt": "a red mug"})
+
+
+@pytest.mark.parametrize("error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("no route"), httpx.PoolTimeout("busy")])
+def test_a_creation_that_never_left_is_a_retryable_outage(error):
+    with pytest.raises(VendorUnavailable):
+        client(error).generate_image({"prompt": "a red mug"})
+
+
+def test_a_status_call_without_an_answer_is_only_an_outage():
+    with pytest.raises(VendorUnavailable):
+        client(httpx.ReadTimeout("slow")).get_prediction("gen_1")  # reading twice costs nothing
+
+
+def test_an_unknown_outcome_ends_the_job_without_retry_or_failover(two_vendors):
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+    gateways["cheap"].error = VendorOutcomeUnknown("cheap", "no answer after the request was sent")
+    ended = submitter.submit(job.id)
+    stored = jobs.get(job.id)
+    assert (stored.status, stored.error.code, ended["error"]) == (
+        JobStatus.FAILED,
+        "vendor_outcome_unknown",
+        "vendor_outcome_unknown",
+    )
+    assert outcomes(stored) == [("cheap", "unknown", "vendor_outcome_unknown")]
+    assert gateways["pricey"].submissions == []  # the cheap vendor may have accepted it: no second vendor paid
+
+
+def test_the_intent_is_on_the_record_before_the_request_is_sent(two_vendors):
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+    seen: list[list[str]] = []
+    original = gateways["cheap"].submit
+
+    def submit(submission):
+        seen.append([attempt.outcome for attempt in jobs.get(job.id).attempts])
+        return original(submission)
+
+    gateways["cheap"].submit = submit
+    submitter.submit(job.id)
+    assert seen == [["submitting"]] and outcomes(jobs.get(job.id)) == [("cheap", "submitted", None)]
+
+
+def test_an_intent_left_unanswered_by_an_earlier_run_is_never_resubmitted(two_vendors):
+    """The crash window: the vendor answered, this step died before recording it; the retry must not pay again."""
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+    jobs.amend(job, attempts=[VendorAttempt(vendor="cheap", outcome="submitting")])
+    ended = submitter.submit(job.id)
+    assert ended["error"] == "vendor_outcome_unknown" and jobs.get(job.id).status is JobStatus.FAILED
+    assert gateways["cheap"].submissions == [] and gateways["pricey"].submissions == []
