@@ -135,3 +135,13 @@ def test_product_image_by_url_is_fetched_into_the_tenant_prefix(stack, acme):
     assert job["status"] == "completed"
     stored = stack.client("s3").get_object(Bucket=stack.bucket, Key=f"tenants/acme/jobs/{job_id}/input.png")["Body"].read()
     assert stored[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_named_vendors_429s_are_waited_out_as_the_vendor_says(stack, acme):
+    stack.creativeai.set_faults(rate_limit=True, rate_limit_count=3, retry_after=1)
+    job_id = submit(acme, vendor="creativeai")
+    job = finish(stack, acme, job_id)
+    assert job["status"] == "completed"
+    assert [(a["vendor"], a["outcome"]) for a in job["attempts"]] == [("creativeai", "completed")]  # no try spent
+    waits = [e for e in stack.history(job_id) if e.get("stateEnteredEventDetails", {}).get("name") == "ThrottledWait"]
+    assert len(waits) == 3

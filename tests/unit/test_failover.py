@@ -39,17 +39,32 @@ def test_an_unhealthy_vendor_goes_last(two_vendors):
     assert submitter.submit(job.id)["vendor"] == "pricey"
 
 
-def test_a_named_vendor_is_never_swapped(two_vendors):
+def test_a_named_vendor_is_never_swapped_and_its_429_waits_as_told_until_the_deadline(two_vendors):
     intake, submitter, gateways, jobs, _ = two_vendors
+    now = [1_000.0]
+    submitter.clock = lambda: now[0]
     job = intake.create("acme", JobRequest(prompt="a red mug", vendor="cheap"))
-    gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=3)
-    with pytest.raises(VendorRateLimited):
-        submitter.submit(job.id)
+    now[0] = job.created_at.timestamp()
+    gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=7)
+    for _ in range(5):  # far more than TRIES_PER_VENDOR: a 429 spends no try of a named vendor
+        assert submitter.submit(job.id) == {"state": "throttled", "vendor": "cheap", "wait": 7}
+        now[0] += 7
+    stored = jobs.get(job.id)
+    assert (stored.status, stored.attempts) == (JobStatus.QUEUED, [])
+    now[0] = job.created_at.timestamp() + submitter.deadline_seconds - 5  # the next wait would pass the deadline
     ended = submitter.submit(job.id)
     stored = jobs.get(job.id)
-    assert (stored.status, stored.error.code) == (JobStatus.FAILED, "vendor_rate_limited")
-    assert ended == {"state": "finished", "status": "failed", "error": "vendor_rate_limited", "cause": "slow down"}
+    assert (stored.status, stored.error.code, ended["error"]) == (JobStatus.FAILED, "vendor_rate_limited", "vendor_rate_limited")
     assert gateways["pricey"].submissions == []
+
+
+def test_auto_waits_what_the_vendor_said_then_moves_on(two_vendors):
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+    gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=None)
+    assert submitter.submit(job.id) == {"state": "throttled", "vendor": "cheap", "wait": 10}  # THROTTLE_SECONDS
+    assert submitter.submit(job.id)["vendor"] == "pricey"
+    assert [a.outcome for a in jobs.get(job.id).attempts] == ["failed", "failed", "submitted"]
 
 
 def test_when_every_vendor_fails_the_job_says_so(two_vendors):

@@ -214,6 +214,7 @@ def submitter() -> Submitter:
         vendor_settings().public_api_url,
         poll.webhook_wait_seconds,
         poll.poll_initial_seconds,
+        poll.job_deadline_seconds,
     )
 
 

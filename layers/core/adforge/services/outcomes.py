@@ -9,7 +9,7 @@ from adforge.domain.errors import TransitionRejected
 from adforge.domain.models import Job, JobError, VendorUpdate
 from adforge.ports import JobRepository
 
-State = Literal["pending", "processing", "completed", "failed", "finished", "deadline"]
+State = Literal["pending", "processing", "completed", "failed", "finished", "deadline", "throttled"]
 MAX_WRITE_ATTEMPTS = 3
 
 

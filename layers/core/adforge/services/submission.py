@@ -11,12 +11,18 @@ any request is sent. A request whose answer never came back (`VendorOutcomeUnkno
 earlier run left unanswered (this step crashed or timed out between sending and recording), ends the job
 `vendor_outcome_unknown`: never resubmitted and never failed over, since the vendor may have accepted it.
 (Looking the generation up at the vendor and adopting it is the next step; see issue 9.)
+
+A 429 is backpressure, not a failure of the request: the step answers `throttled` with the vendor's
+`Retry-After` (or `THROTTLE_SECONDS`), and the state machine waits that long (a Wait state, never a
+sleeping Lambda) before submitting again. A named vendor keeps its job waiting so until the job's
+deadline; `auto` counts the 429 as a try and moves on after `TRIES_PER_VENDOR`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from adforge.domain.events import JobEvent
@@ -25,17 +31,28 @@ from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
 from adforge.services.outcomes import finished, outcome
 from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorOutcomeUnknown, VendorRejected
+from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorOutcomeUnknown, VendorRateLimited, VendorRejected
 from adforge.vendors.registry import REGISTRY, ranked
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
+THROTTLE_SECONDS = 10  # the wait after a 429 that says nothing
+MAX_THROTTLE_SECONDS = 300
 
 
 def settled(job: Job, attempt: VendorAttempt) -> list[VendorAttempt]:
     """The attempts with `attempt` in place of the trailing intent (`submitting`), if there is one."""
     pending = bool(job.attempts) and job.attempts[-1].outcome == "submitting"
     return [*(job.attempts[:-1] if pending else job.attempts), attempt]
+
+
+def wait_seconds(error: VendorRateLimited) -> int:
+    return int(min(MAX_THROTTLE_SECONDS, max(1.0, error.retry_after or THROTTLE_SECONDS)))
+
+
+def throttled(error: VendorRateLimited) -> dict[str, Any]:
+    """Tells the state machine to wait `wait` seconds, then run Submit again."""
+    return outcome("throttled", vendor=error.vendor, wait=wait_seconds(error))
 
 
 def failed_tries(job: Job) -> dict[str, int]:
@@ -63,6 +80,8 @@ class Submitter:
     public_api_url: str
     webhook_wait: int
     first_poll_wait: int
+    deadline_seconds: int = 3600
+    clock: Callable[[], float] = field(default=time.time)
 
     def submit(self, job_id: str) -> dict[str, Any]:
         """Submit, or report the earlier submission when this step is run again."""
@@ -87,6 +106,13 @@ class Submitter:
                 return self._unknown(job, error)
             except VendorRejected as error:
                 return self._reject(job, vendor.name, error)
+            except VendorRateLimited as error:
+                if job.request.vendor != "auto":
+                    return self._wait_for(job, vendor.name, error)
+                job = self._record_failure(job, vendor.name, error)
+                if failed_tries(job)[vendor.name] < TRIES_PER_VENDOR:
+                    return throttled(error)
+                continue
             except VendorError as error:
                 self.health.record_failure(vendor.name)
                 job = self._record_failure(job, vendor.name, error)
@@ -124,6 +150,14 @@ class Submitter:
     def _reject(self, job: Job, vendor: str, error: VendorError) -> dict[str, Any]:
         problem = JobError(code=error.code, message=error.message)
         return self._finish_failed(job, problem, settled(job, VendorAttempt(vendor=vendor, outcome="rejected", error=problem)))
+
+    def _wait_for(self, job: Job, vendor: str, error: VendorRateLimited) -> dict[str, Any]:
+        """A named vendor said 429: wait as told (no attempt is spent) until the job's deadline."""
+        if self.clock() - job.created_at.timestamp() + wait_seconds(error) >= self.deadline_seconds:
+            problem = JobError(code=error.code, message=f"{error.message} (until the job's deadline)")
+            return self._finish_failed(job, problem, settled(job, VendorAttempt(vendor=vendor, outcome="failed", error=problem)))
+        self.jobs.amend(job, attempts=job.attempts[:-1])  # the intent was not acted on
+        return throttled(error)
 
     def _unknown(self, job: Job, error: VendorOutcomeUnknown) -> dict[str, Any]:
         problem = JobError(
