@@ -113,9 +113,12 @@ def test_rate_limited_submission_is_retried_by_the_state_machine(stack, acme):
 
 def test_a_job_the_vendor_never_finishes_times_out_at_the_deadline(stack, acme):
     stack.creativeai.set_faults(never_finish=True)
+    stack.drain_events()
     job_id = submit(acme)
     job = finish(stack, acme, job_id, timeout=40)
     assert (job["status"], job["error"]["code"]) == ("timed_out", "deadline_exceeded")
+    endings = [e for e in job_events(stack, job_id) if e[0] in {"Job Completed", "Job Failed", "Job Timed Out", "Job Cancelled"}]
+    assert endings == [("Job Timed Out", "timed_out")]  # exactly one terminal event
     entered = states_entered(stack, job_id)
     assert entered.count("Poll") >= 2 and "DeadlinePassed" in entered
 

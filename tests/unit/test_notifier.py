@@ -296,3 +296,15 @@ def test_end_to_end_a_redirect_is_not_followed(receiver):
     report = loopback_notifier([]).notify(event(webhook_url=url))
     assert (report.outcome, report.status) == ("rejected", 307)
     assert [path for path, _, _ in receiver.received] == ["/hooks/adforge"]
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "status", "kind"),
+    [("Job Cancelled", "cancelled", "job.cancelled"), ("Job Timed Out", "timed_out", "job.timed_out")],
+)
+def test_cancelled_and_timed_out_jobs_are_delivered_too(detail_type, status, kind):
+    script = Script(200)
+    ended = event(status=status, assets=[], error={"code": status, "message": "ended"})
+    ended["detail-type"] = detail_type
+    assert notifier(script, []).notify(ended).outcome == "delivered"
+    assert verified(script.requests[0])["type"] == kind

@@ -16,7 +16,12 @@ class JobEvent(StrEnum):
     PROCESSING = "Job Processing"
     COMPLETED = "Job Completed"
     FAILED = "Job Failed"
+    TIMED_OUT = "Job Timed Out"
     CANCELLED = "Job Cancelled"
+
+
+TERMINAL_EVENTS = (JobEvent.COMPLETED, JobEvent.FAILED, JobEvent.TIMED_OUT, JobEvent.CANCELLED)
+"""Every job ends with exactly one of these."""
 
 
 def event_detail(job: Job) -> dict[str, Any]:

@@ -56,7 +56,7 @@ class Completer:
             attempts = [*attempts[:-1], attempts[-1].model_copy(update={"outcome": "failed", "error": problem})]
         target = JobStatus.TIMED_OUT if timed_out else JobStatus.FAILED
         job = self.jobs.transition(job, target, error=problem, attempts=attempts)
-        self.events.publish(JobEvent.FAILED, job)
+        self.events.publish(JobEvent.TIMED_OUT if timed_out else JobEvent.FAILED, job)
         return finished(job)
 
     def vendor_failed(self, job_id: str) -> dict[str, Any]:

@@ -18,7 +18,12 @@ from standardwebhooks import Webhook
 from adforge.adapters.webhook_sender import PostResult
 from adforge.domain.events import JobEvent
 
-EVENT_TYPES = {JobEvent.COMPLETED.value: "job.completed", JobEvent.FAILED.value: "job.failed"}
+EVENT_TYPES = {
+    JobEvent.COMPLETED.value: "job.completed",
+    JobEvent.FAILED.value: "job.failed",
+    JobEvent.TIMED_OUT.value: "job.timed_out",
+    JobEvent.CANCELLED.value: "job.cancelled",
+}  # merchants' automations hear of every ending
 MAX_ATTEMPTS = 4
 BASE_DELAY = 1.0  # seconds; full jitter over 1, 2, 4 s
 MAX_DELAY = 10.0  # longest in-process wait, for backoff and for a receiver's Retry-After
