@@ -225,6 +225,25 @@ def test_collect_is_all_or_nothing(world):
     assert world.jobs.get(job.id).status is JobStatus.PROCESSING
 
 
+def test_a_cancel_during_collect_leaves_no_objects_behind(world):
+    job = submitted(world)
+    update = VendorUpdate(
+        vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=["https://cdn/a.png", "https://cdn/b.png"]
+    )
+    world.recorder().record(job.id, "creativeai", update)
+    before = set(world.assets.objects)
+
+    def cancel(jobs):  # the merchant's cancel lands between the last output stored and the completion
+        current = jobs.items[job.id]
+        jobs.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
+
+    world.jobs.interfere.append(cancel)
+    ended = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
+    assert (ended["state"], ended["status"]) == ("finished", "cancelled")
+    assert set(world.assets.objects) == before and world.jobs.get(job.id).status is JobStatus.CANCELLED
+    assert "Job Completed" not in world.events.names()
+
+
 def test_fail_is_idempotent_and_marks_the_attempt(world):
     job = submitted(world)
     completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway})

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adforge.domain.errors import TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Asset, Job, JobError
 from adforge.domain.status import JobStatus
@@ -41,7 +42,15 @@ class Completer:
                 self.assets.delete(asset.key)
             raise
         attempts = [*job.attempts[:-1], job.attempts[-1].model_copy(update={"outcome": "completed"})] if job.attempts else []
-        job = self.jobs.transition(job, JobStatus.COMPLETED, assets=stored, attempts=attempts)
+        try:
+            job = self.jobs.transition(job, JobStatus.COMPLETED, assets=stored, attempts=attempts)
+        except TransitionRejected:
+            current = self.jobs.get(job_id)
+            if not current.is_finished:
+                raise  # another writer, not an ending: the step's retry collects again
+            for asset in stored:  # cancelled (or ended) while we collected: keep nothing it did not get
+                self.assets.delete(asset.key)
+            return finished(current)
         self.events.publish(JobEvent.COMPLETED, job)
         return {**finished(job), "assets": len(stored)}
 
