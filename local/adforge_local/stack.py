@@ -59,6 +59,7 @@ class Options:
     job_deadline_seconds: int = 120
     processing_seconds: float = 1.0
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 0.5, 2.0])
+    vendor_timeout_seconds: int = 10
     function_concurrency: int = 4  # execution environments per function at most
     template: Path | None = None
 
@@ -245,6 +246,7 @@ class LocalStack:
             "PollInitialSeconds": str(o.poll_initial_seconds),
             "PollMaxSeconds": str(o.poll_max_seconds),
             "JobDeadlineSeconds": str(o.job_deadline_seconds),
+            "VendorTimeoutSeconds": str(o.vendor_timeout_seconds),
         }
 
     def vendor_secret(self) -> dict[str, dict[str, str]]:

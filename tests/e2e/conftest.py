@@ -19,7 +19,7 @@ def stack():
     # Margins for a loaded 2-core machine: a webhook (through a possibly cold VendorWebhook environment) has
     # 5 s before the poll fallback starts, and a healthy job finishes far inside the 20 s deadline.
     options = Options(webhook_wait_seconds=5, poll_initial_seconds=1, poll_max_seconds=2, job_deadline_seconds=20,
-                      processing_seconds=0.4, webhook_retry_delays=[0.0, 0.3, 1.0])  # fmt: skip
+                      processing_seconds=0.4, webhook_retry_delays=[0.0, 0.3, 1.0], vendor_timeout_seconds=5)  # fmt: skip
     with LocalStack(options) as running:
         yield running
 

@@ -148,3 +148,13 @@ def test_a_named_vendors_429s_are_waited_out_as_the_vendor_says(stack, acme):
     assert [(a["vendor"], a["outcome"]) for a in job["attempts"]] == [("creativeai", "completed")]  # no try spent
     waits = [e for e in stack.history(job_id) if e.get("stateEnteredEventDetails", {}).get("name") == "ThrottledWait"]
     assert len(waits) == 3
+
+
+def test_a_creation_answered_after_the_timeout_is_never_paid_twice(stack, acme):
+    """The vendor accepts, then answers after our client gave up: no retry, no failover, one generation."""
+    stack.creativeai.set_faults(answer_late_seconds=8, answer_late_count=1)  # the stack's vendor timeout is 5 s
+    job_id = submit(acme)
+    job = finish(stack, acme, job_id)
+    assert (job["status"], job["error"]["code"]) == ("failed", "vendor_outcome_unknown")
+    assert [(a["vendor"], a["outcome"]) for a in job["attempts"]] == [("creativeai", "unknown")]
+    assert stack.creativeai.stats["generate_image"] == 1  # exactly one paid generation

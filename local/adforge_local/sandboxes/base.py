@@ -13,6 +13,9 @@ Admin endpoints (no auth, loopback only), the same on every sandbox:
 held job's normal pace (`processing_seconds`) starts from that moment. Time comes from the `clock` given to the
 constructor (clock.py; the wall clock by default): job progress, the webhook retry schedule (`webhook_retry_delays`,
 seconds between attempts), `latency_ms` (slept outside the sandbox lock) and timestamps.
+
+`{"answer_late_seconds": s, "answer_late_count": n}`: the next n POST API calls (0: all) are carried out,
+then answered s seconds later: the vendor accepted, and a client with a shorter timeout cannot know it.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class Faults:
     never_finish: bool = False
     fail_generation: bool = False  # jobs end in the vendor's 'failed' state
     hold: bool = False  # new jobs stay in progress until the hold ends
+    answer_late_seconds: float = 0  # POST API calls are carried out, then answered this much later
+    answer_late_count: int = 0
     processing_seconds: float = 1.0
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 5.0, 30.0])
 
@@ -203,6 +208,18 @@ class Sandbox:
                 return self.fault_reply(faults.error_status, None)
         return None
 
+    def _answer_late(self) -> None:
+        """Accept then answer late: the call was carried out (and billed); its answer comes after the
+        client has given up, so the client cannot know it was accepted."""
+        with self.lock:
+            late = (
+                self.faults.answer_late_seconds
+                if self.faults.answer_late_seconds and self._take("late", self.faults.answer_late_count)
+                else 0.0
+            )
+        if late:
+            self.clock.sleep(late)
+
     def _take(self, kind: str, limit: int) -> bool:
         if limit == 0:
             return True
@@ -224,7 +241,10 @@ class Sandbox:
                     refusal = self.authorized(request) or self._injected()
                     if refusal is not None:
                         return refusal
-                return handler(request)
+                reply = handler(request)
+                if api and request.method == "POST":
+                    self._answer_late()
+                return reply
         return Reply.json(404, {"error": {"code": "not_found", "message": f"no route {request.method} {request.path}"}})
 
     def _admin(self, request: Request) -> Reply:
