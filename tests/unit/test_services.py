@@ -8,7 +8,7 @@ from adforge.services.intake import JobIntake, ServiceUnavailable
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
-from adforge.vendors.errors import VendorContentPolicy, VendorUnavailable
+from adforge.vendors.errors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
 UPLOAD = "tenants/acme/uploads/p.png"
@@ -200,6 +200,18 @@ def test_poll_waits_grow_then_cap(world):
     )
     waits = [poller(world, start).poll(job.id, last)["wait"] for last in (None, 2, 4, 8, 10)]
     assert waits == [2, 4, 8, 10, 10]
+
+
+def test_a_rate_limited_poll_waits_what_the_vendor_said_and_changes_nothing(world):
+    job = submitted(world)
+
+    def limited():
+        raise VendorRateLimited("creativeai", "slow down", retry_after=9)
+        yield
+
+    world.gateway.updates = limited()
+    assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "processing", "wait": 9}
+    assert world.jobs.get(job.id) == job
 
 
 def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(world):

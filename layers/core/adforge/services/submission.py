@@ -29,6 +29,7 @@ from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
+from adforge.services.backpressure import wait_seconds
 from adforge.services.outcomes import finished, outcome
 from adforge.vendors.capabilities import Capabilities
 from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorOutcomeUnknown, VendorRateLimited, VendorRejected
@@ -36,18 +37,12 @@ from adforge.vendors.registry import REGISTRY, ranked
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
-THROTTLE_SECONDS = 10  # the wait after a 429 that says nothing
-MAX_THROTTLE_SECONDS = 300
 
 
 def settled(job: Job, attempt: VendorAttempt) -> list[VendorAttempt]:
     """The attempts with `attempt` in place of the trailing intent (`submitting`), if there is one."""
     pending = bool(job.attempts) and job.attempts[-1].outcome == "submitting"
     return [*(job.attempts[:-1] if pending else job.attempts), attempt]
-
-
-def wait_seconds(error: VendorRateLimited) -> int:
-    return int(min(MAX_THROTTLE_SECONDS, max(1.0, error.retry_after or THROTTLE_SECONDS)))
 
 
 def throttled(error: VendorRateLimited) -> dict[str, Any]:
