@@ -11,7 +11,7 @@ from adforge.adapters.dynamodb_jobs import JobAlreadyExists
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Asset, Job, JobKind, VendorSubmission, VendorUpdate, utcnow
+from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate, settled, utcnow
 from adforge.domain.status import JobStatus, can_transition
 
 
@@ -50,6 +50,10 @@ class FakeJobs:
         if not can_transition(job.status, target):
             raise TransitionRejected(job.id, job.status, target, "job already finished" if job.is_finished else "illegal")
         return self._write(job, target, changes)
+
+    def settle_attempt(self, job_id: str, attempt: VendorAttempt) -> Job:
+        job = self.items[job_id]
+        return self._write(job, job.status, {"attempts": settled(job, attempt)})
 
     def amend(self, job: Job, **changes: Any) -> Job:
         if job.is_finished:

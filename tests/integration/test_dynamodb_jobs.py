@@ -2,7 +2,7 @@ import pytest
 
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository, JobAlreadyExists
 from adforge.domain.errors import JobNotFound, TransitionRejected
-from adforge.domain.models import Job, JobRequest
+from adforge.domain.models import Job, JobRequest, VendorAttempt
 from adforge.domain.status import JobStatus
 
 
@@ -51,3 +51,16 @@ def test_a_finished_job_refuses_late_and_duplicate_messages(table):
         with pytest.raises(TransitionRejected, match="already finished"):
             late()
     assert jobs.get("job_1") == finished
+
+
+def test_a_paid_generation_is_settled_on_its_job_even_after_the_job_ended(table):
+    jobs = DynamoDBJobRepository(table)
+    jobs.create(new_job())
+    job = jobs.amend(jobs.get("job_1"), attempts=[VendorAttempt(vendor="creativeai", outcome="submitting")])
+    cancelled = jobs.transition(job, JobStatus.CANCELLED)
+    settled = jobs.settle_attempt("job_1", VendorAttempt(vendor="creativeai", vendor_job_id="g1", outcome="abandoned"))
+    stored = jobs.get("job_1")
+    assert stored == settled and (stored.status, stored.version) == (JobStatus.CANCELLED, cancelled.version + 1)
+    assert [(a.vendor_job_id, a.outcome) for a in stored.attempts] == [("g1", "abandoned")]  # the intent was replaced
+    with pytest.raises(TransitionRejected, match="already finished"):
+        jobs.amend(stored, task_token="x")  # nothing else may change

@@ -74,3 +74,18 @@ def test_an_intent_left_unanswered_by_an_earlier_run_is_never_resubmitted(two_ve
     ended = submitter.submit(job.id)
     assert ended["error"] == "vendor_outcome_unknown" and jobs.get(job.id).status is JobStatus.FAILED
     assert gateways["cheap"].submissions == [] and gateways["pricey"].submissions == []
+
+
+def test_a_generation_accepted_while_the_job_was_cancelled_stays_on_the_job_as_abandoned(two_vendors):
+    intake, submitter, _, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+
+    def cancel(store):  # the merchant's cancel lands while the vendor is accepting
+        current = store.items[job.id]
+        store.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
+
+    jobs.interfere.extend([lambda store: None, cancel])  # after the intent is written, before "submitted"
+    ended = submitter.submit(job.id)
+    stored = jobs.get(job.id)
+    assert (ended["status"], stored.status) == ("cancelled", JobStatus.CANCELLED)
+    assert [(a.vendor, a.vendor_job_id, a.outcome) for a in stored.attempts] == [("cheap", "cheap_1", "abandoned")]

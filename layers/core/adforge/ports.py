@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Asset, Job, JobKind, VendorSubmission, VendorUpdate
+from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
 from adforge.domain.status import JobStatus
 
 
@@ -25,6 +25,10 @@ class JobRepository(Protocol):
 
     def amend(self, job: Job, **changes: Any) -> Job:
         """Change fields without changing status; refused on finished jobs and stale versions."""
+
+    def settle_attempt(self, job_id: str, attempt: VendorAttempt) -> Job:
+        """Put `attempt` in place of the trailing intent (or after the last attempt), even on a finished job:
+        what a vendor accepted is always on its job. Nothing else changes."""
 
     def list_for_tenant(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
         """A tenant's jobs, newest first; the cursor continues where the last page stopped."""

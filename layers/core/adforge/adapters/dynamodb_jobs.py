@@ -10,10 +10,11 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from adforge.domain.errors import DomainError, JobNotFound, TransitionRejected
-from adforge.domain.models import Job, utcnow
+from adforge.domain.models import Job, VendorAttempt, settled, utcnow
 from adforge.domain.status import JobStatus, can_transition
 
 RETENTION_SECONDS = 90 * 24 * 3600
+MAX_SETTLE_TRIES = 5
 
 
 class JobAlreadyExists(DomainError):
@@ -76,6 +77,15 @@ class DynamoDBJobRepository:
         if job.is_finished:
             raise TransitionRejected(job.id, job.status, job.status, "job already finished")
         return self._write(job, job.status, changes)
+
+    def settle_attempt(self, job_id: str, attempt: VendorAttempt) -> Job:
+        for _ in range(MAX_SETTLE_TRIES):
+            job = self.get(job_id)
+            try:
+                return self._write(job, job.status, {"attempts": settled(job, attempt)})
+            except TransitionRejected:
+                continue  # another writer got in first: read again
+        raise TransitionRejected(job_id, job.status, job.status, f"attempt not recorded after {MAX_SETTLE_TRIES} tries")
 
     def _write(self, job: Job, target: JobStatus, changes: dict[str, Any]) -> Job:
         data = {**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()}

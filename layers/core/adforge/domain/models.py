@@ -116,10 +116,17 @@ class VendorAttempt(Frozen):
 
     vendor: str
     vendor_job_id: str | None = None
-    # "submitting": the intent, written before the request is sent; "unknown": sent, and no answer came back
-    outcome: Literal["submitting", "submitted", "unknown", "rejected", "failed", "completed"] = "submitted"
+    # "submitting": the intent, written before the request is sent; "unknown": sent, and no answer came back;
+    # "abandoned": the vendor accepted (and billed) it, but the job had ended meanwhile (a cancel)
+    outcome: Literal["submitting", "submitted", "unknown", "abandoned", "rejected", "failed", "completed"] = "submitted"
     error: JobError | None = None
     at: datetime = Field(default_factory=utcnow)
+
+
+def settled(job: Job, attempt: VendorAttempt) -> list[VendorAttempt]:
+    """The attempts with `attempt` in place of the trailing intent (`submitting`), if there is one."""
+    pending = bool(job.attempts) and job.attempts[-1].outcome == "submitting"
+    return [*(job.attempts[:-1] if pending else job.attempts), attempt]
 
 
 class Asset(Frozen):

@@ -25,8 +25,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adforge.domain.errors import TransitionRejected
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission
+from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
 from adforge.services.backpressure import wait_seconds
@@ -37,12 +38,6 @@ from adforge.vendors.registry import REGISTRY, ranked
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
-
-
-def settled(job: Job, attempt: VendorAttempt) -> list[VendorAttempt]:
-    """The attempts with `attempt` in place of the trailing intent (`submitting`), if there is one."""
-    pending = bool(job.attempts) and job.attempts[-1].outcome == "submitting"
-    return [*(job.attempts[:-1] if pending else job.attempts), attempt]
 
 
 def throttled(error: VendorRateLimited) -> dict[str, Any]:
@@ -126,9 +121,16 @@ class Submitter:
     def _accepted(self, job: Job, vendor: Capabilities, vendor_job_id: str) -> dict[str, Any]:
         self.jobs.link_vendor_job(vendor.name, vendor_job_id, job.id)
         attempt = VendorAttempt(vendor=vendor.name, vendor_job_id=vendor_job_id)
-        job = self.jobs.transition(
-            job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=settled(job, attempt)
-        )
+        try:
+            job = self.jobs.transition(
+                job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=settled(job, attempt)
+            )
+        except TransitionRejected:
+            if not self.jobs.get(job.id).is_finished:
+                raise
+            # cancelled while the vendor was accepting: the paid generation stays on the job, marked abandoned
+            ended = self.jobs.settle_attempt(job.id, attempt.model_copy(update={"outcome": "abandoned"}))
+            return finished(ended)
         self.events.publish(JobEvent.SUBMITTED, job)
         return self._submitted(vendor)
 
