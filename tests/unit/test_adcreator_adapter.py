@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
+from adforge.ports import DiscardingGateway
 from adforge.vendors import errors
 from adforge.vendors.adcreator import CAPABILITIES
 from adforge.vendors.adcreator.client import AdCreatorClient
@@ -453,3 +454,11 @@ def test_status_reads_every_generation_and_outputs_open_through_the_fetcher():
     with gateway.open_output(update.outputs[0]) as output:
         assert b"".join(output.chunks()) == b"https://cdn.test/g1.png"
     assert fetcher.opened == ["https://cdn.test/g1.png"]
+
+
+def test_an_abandoned_job_is_deleted_generation_by_generation():
+    vendor = Vendor()
+    gateway = gateway_for(vendor)
+    assert isinstance(gateway, DiscardingGateway)
+    gateway.discard("g1,g2")
+    assert vendor.calls == [("DELETE", "/generations/g1"), ("DELETE", "/generations/g2")]

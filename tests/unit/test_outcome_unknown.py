@@ -7,6 +7,7 @@ from adforge.domain.models import JobRequest, VendorAttempt
 from adforge.domain.status import JobStatus
 from adforge.vendors.creativeai.client import CreativeAIClient
 from adforge.vendors.errors import VendorOutcomeUnknown, VendorUnavailable
+from tests.fakes import FakeGateway
 from tests.unit.conftest import outcomes
 
 
@@ -89,3 +90,24 @@ def test_a_generation_accepted_while_the_job_was_cancelled_stays_on_the_job_as_a
     stored = jobs.get(job.id)
     assert (ended["status"], stored.status) == ("cancelled", JobStatus.CANCELLED)
     assert [(a.vendor, a.vendor_job_id, a.outcome) for a in stored.attempts] == [("cheap", "cheap_1", "abandoned")]
+
+
+def test_an_abandoned_generation_is_deleted_where_the_vendor_documents_how(two_vendors):
+    intake, submitter, gateways, jobs, _ = two_vendors
+    discarded: list[str] = []
+
+    class Deleting(FakeGateway):
+        def discard(self, vendor_job_id: str) -> None:
+            discarded.append(vendor_job_id)
+
+    gateways["cheap"] = Deleting(name="cheap")
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+
+    def cancel(store):
+        current = store.items[job.id]
+        store.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
+
+    jobs.interfere.extend([lambda store: None, cancel])
+    submitter.submit(job.id)
+    attempt = jobs.get(job.id).attempts[-1]
+    assert discarded == ["cheap_1"] and attempt.outcome == "abandoned" and "deleted at the vendor" in attempt.error.message

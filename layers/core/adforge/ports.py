@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
@@ -126,6 +126,14 @@ class VendorGateway(Protocol):
 
     def open_output(self, ref: str) -> AbstractContextManager[Download]:
         """Stream one output named in a completed update (a URL, or a vendor reference needing auth)."""
+
+
+@runtime_checkable
+class DiscardingGateway(VendorGateway, Protocol):
+    """A vendor that documents a way to delete or cancel a generation we will not use."""
+
+    def discard(self, vendor_job_id: str) -> None:
+        """Delete or cancel it at the vendor (best effort: raises only `VendorError`)."""
 
 
 class WebhookReader(Protocol):

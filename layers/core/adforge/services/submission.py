@@ -29,7 +29,7 @@ from adforge.domain.errors import TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, VendorHealth
+from adforge.ports import AssetStore, DiscardingGateway, EventPublisher, JobRepository, VendorGateway, VendorHealth
 from adforge.services.backpressure import wait_seconds
 from adforge.services.outcomes import finished, outcome
 from adforge.vendors.capabilities import Capabilities
@@ -128,11 +128,23 @@ class Submitter:
         except TransitionRejected:
             if not self.jobs.get(job.id).is_finished:
                 raise
-            # cancelled while the vendor was accepting: the paid generation stays on the job, marked abandoned
-            ended = self.jobs.settle_attempt(job.id, attempt.model_copy(update={"outcome": "abandoned"}))
-            return finished(ended)
+            # cancelled while the vendor was accepting: the paid generation stays on the job, marked abandoned,
+            # and is deleted at the vendor where its API documents a way
+            note = self._discard(vendor.name, vendor_job_id)
+            abandoned = attempt.model_copy(update={"outcome": "abandoned", "error": JobError(code="abandoned", message=note)})
+            return finished(self.jobs.settle_attempt(job.id, abandoned))
         self.events.publish(JobEvent.SUBMITTED, job)
         return self._submitted(vendor)
+
+    def _discard(self, vendor: str, vendor_job_id: str) -> str:
+        gateway = self.gateways[vendor]
+        if not isinstance(gateway, DiscardingGateway):
+            return "the job was cancelled while the vendor accepted it; the vendor documents no way to cancel it"
+        try:
+            gateway.discard(vendor_job_id)
+        except VendorError as error:
+            return f"the job was cancelled while the vendor accepted it; deleting it at the vendor failed: {error.message}"
+        return "the job was cancelled while the vendor accepted it; deleted at the vendor"
 
     def _submitted(self, vendor: Capabilities) -> dict[str, Any]:
         """Tells the state machine how to wait: for a webhook (with a timeout) or by polling."""

@@ -57,6 +57,10 @@ class AdCreatorGateway:
         filename, content_type = transform.upload_file(content)
         return transform.uploaded_path(self._client.upload(content, filename, content_type))
 
+    def discard(self, vendor_job_id: str) -> None:
+        """DELETE /generations/{id} for each generation of the job (the doc's one way to drop one)."""
+        self._discard(transform.generation_ids(vendor_job_id))
+
     def _discard(self, generation_ids: list[str]) -> None:
         """Best-effort delete of generations a failed submission had already started."""
         for generation_id in generation_ids:
