@@ -57,6 +57,17 @@ def image_item_key(platform: str, shop: str, product_id: str, image_id: str) -> 
     return {"pk": f"PIMG#{platform}#{shop}#{product_id}#{image_id}"}
 
 
+def _conditionally(write: Callable[[], object]) -> bool:
+    """Run one conditional write; False when its condition did not hold (any other error is raised)."""
+    try:
+        write()
+    except ClientError as error:
+        if _is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
 class DynamoDBShopDirectory:
     """`ShopDirectory` over a boto3 Table resource, plus the admin path's `register_shop`."""
 
@@ -95,18 +106,14 @@ class DynamoDBProductLedger:
 
     def claim_delivery(self, platform: str, shop: str, body_sha256: str) -> bool:
         now = int(self._clock())
-        try:
-            self._table.put_item(
+        return _conditionally(
+            lambda: self._table.put_item(
                 Item={**delivery_item_key(platform, shop, body_sha256), "expires_at": now + DELIVERY_TTL_SECONDS},
                 # TTL deletes lazily: an expired claim that is still there no longer counts
                 ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
                 ExpressionAttributeValues={":now": now},
             )
-        except ClientError as error:
-            if _is_conditional_failure(error):
-                return False
-            raise
-        return True
+        )
 
     def release_delivery(self, platform: str, shop: str, body_sha256: str) -> None:
         self._table.delete_item(Key=delivery_item_key(platform, shop, body_sha256))
@@ -114,30 +121,24 @@ class DynamoDBProductLedger:
     def record_update(self, platform: str, shop: str, resource_id: str, updated_at: datetime) -> bool:
         # one conditional write: of two concurrent writers of the same time, only the first succeeds; the
         # time it replaces is kept (every operand is read before the update) for `undo_update`
-        try:
-            self._table.update_item(
+        return _conditionally(
+            lambda: self._table.update_item(
                 Key=update_item_key(platform, shop, resource_id),
                 UpdateExpression="SET previous_us = if_not_exists(updated_us, :nothing), updated_us = :new",
                 ConditionExpression="attribute_not_exists(updated_us) OR updated_us < :new",
                 ExpressionAttributeValues={":new": micros(updated_at), ":nothing": NOTHING_RECORDED},
             )
-        except ClientError as error:
-            if _is_conditional_failure(error):
-                return False
-            raise
-        return True
+        )
 
     def undo_update(self, platform: str, shop: str, resource_id: str, updated_at: datetime) -> None:
-        try:
-            self._table.update_item(
+        _conditionally(  # a newer time recorded meanwhile is never undone
+            lambda: self._table.update_item(
                 Key=update_item_key(platform, shop, resource_id),
                 UpdateExpression="SET updated_us = previous_us REMOVE previous_us",
                 ConditionExpression="updated_us = :ours AND attribute_exists(previous_us)",
                 ExpressionAttributeValues={":ours": micros(updated_at)},
             )
-        except ClientError as error:
-            if not _is_conditional_failure(error):
-                raise
+        )
 
     def latest_update(self, platform: str, shop: str, resource_id: str) -> datetime | None:
         item = self._table.get_item(Key=update_item_key(platform, shop, resource_id), ConsistentRead=True).get("Item")
@@ -157,12 +158,10 @@ class DynamoDBProductLedger:
         return bool(previous.get("fingerprint") != image.fingerprint)
 
     def forget_image(self, platform: str, shop: str, product_id: str, image: ProductImageRef) -> None:
-        try:
-            self._table.delete_item(
+        _conditionally(
+            lambda: self._table.delete_item(
                 Key=image_item_key(platform, shop, product_id, image.image_id),
                 ConditionExpression="fingerprint = :fingerprint",
                 ExpressionAttributeValues={":fingerprint": image.fingerprint},
             )
-        except ClientError as error:
-            if not _is_conditional_failure(error):
-                raise
+        )
