@@ -85,9 +85,7 @@ class TenantKeys:
         """A new key for `tenant_id`; the plain key exists only in the return value."""
         api_key = KEY_PREFIX + secrets.token_urlsafe(32)
         hashed = key_hash(api_key)
-        self._table.update_item(
-            Key=tenant_key(tenant_id), UpdateExpression="ADD api_keys :h", ExpressionAttributeValues={":h": {hashed}}
-        )
+        self._list(tenant_id, hashed)
         item = {"tenant_id": tenant_id, "kind": "api_key", "prefix": api_key[:SHOWN_CHARS], "issued_at": int(self._clock())}
         self._table.put_item(Item={**hash_item_key(hashed), **item}, ConditionExpression="attribute_not_exists(pk)")
         return api_key
@@ -126,11 +124,7 @@ class TenantKeys:
             page = self._table.scan(**scan)
             for item in page["Items"]:
                 record = KeyRecord.from_item(item)
-                self._table.update_item(
-                    Key=tenant_key(record.tenant_id),
-                    UpdateExpression="ADD api_keys :h",
-                    ExpressionAttributeValues={":h": {record.key_hash}},
-                )
+                self._list(record.tenant_id, record.key_hash)
                 adopted += 1
             if "LastEvaluatedKey" not in page:
                 return adopted
@@ -142,10 +136,11 @@ class TenantKeys:
         if overlap_seconds < 0:
             raise ValueError("the overlap cannot be negative")
         new_key = self.issue(tenant_id)
-        until = int(self._clock()) + overlap_seconds
+        new_hash, now = key_hash(new_key), self._clock()
+        until = int(now) + overlap_seconds
         retiring = []
         for record in self.keys_of(tenant_id):
-            if record.key_hash != key_hash(new_key) and record.live(self._clock()):
+            if record.key_hash != new_hash and record.live(now):
                 retiring.append(self._retire(record, min(until, record.expires_at or until), revoked=False))
         return new_key, retiring
 
@@ -157,6 +152,12 @@ class TenantKeys:
         if key_prefix is not None and len(chosen) != 1:
             raise KeySelectionError(f"{key_prefix!r} matches {len(chosen)} live keys of tenant {tenant_id}")
         return [self._retire(record, int(now), revoked=True) for record in chosen]
+
+    def _list(self, tenant_id: str, hashed: str) -> None:
+        """Add a key's hash to its tenant's list (what rotation and revocation read)."""
+        self._table.update_item(
+            Key=tenant_key(tenant_id), UpdateExpression="ADD api_keys :h", ExpressionAttributeValues={":h": {hashed}}
+        )
 
     def _retire(self, record: KeyRecord, expires_at: int, *, revoked: bool) -> KeyRecord:
         """Set the expiry (TTL removes the item some time after it); a revocation also records when."""
