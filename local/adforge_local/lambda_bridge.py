@@ -138,7 +138,8 @@ class FunctionPool:
             raise
         try:
             yield current
-        except EnvironmentFailed:
+        except BaseException:  # timed out, exited, or left in an unknown state: never reused
+            current.kill()
             self._discard()
             raise
         with self._free:
