@@ -17,6 +17,7 @@ import httpx
 
 from adforge.adapters.media import CREATIVE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
+from adforge_local import bench_scale
 from adforge_local.lambda_bridge import Invocation
 from adforge_local.stack import LocalStack, Options, _free_port
 
@@ -145,6 +146,16 @@ def cold_and_warm(invocations: list[Invocation]) -> None:
         print(line)
 
 
-if __name__ == "__main__":
+def main(argv: list[str]) -> None:
+    """No arguments: every figure (`make bench`). `scale ...` or `faults ...`: that scenario alone (see --help)."""
+    if argv:
+        bench_scale.main(argv)
+        return
     ingest_memory()
     job_paths()
+    bench_scale.main(["scale"])
+    bench_scale.main(["faults"])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
