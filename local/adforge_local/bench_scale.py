@@ -97,6 +97,7 @@ DYNAMODB_WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "Tra
 DYNAMODB_READS = ("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems")
 CREATION = re.compile(r"(?i)(/images/[a-z-]+|/generate|/videos|/generateImage|/images/generations|/images/edits|"
                       r"/video/generat\w*|/AdCreative)$")  # fmt: skip
+DOWNLOAD = re.compile(r"(?i)(^/output/|/Download$)")  # a vendor's output file or download call
 SANDBOX_OF = {"creativeai": "creativeai", "adcreator": "adcreator", "adsumo": "adsumo",
               "adcreative_photoshoot": "adcreative", "adcreative_stock": "adcreative"}  # fmt: skip
 Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
@@ -617,6 +618,7 @@ class ScaleSettings:
     seed: int = 1
     senders: int = 4  # threads delivering the catalog's webhooks
     processing_seconds: float = 2.0
+    control: int = 60  # products of a first run with no vendor limit (0: none)
 
     @property
     def minimum_seconds(self) -> float:
@@ -632,13 +634,29 @@ def quiet_moto() -> None:
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 
 
-def scale(settings: ScaleSettings) -> None:
-    """A Shopify catalog of `jobs` products to one named vendor limited at `limit_per_minute`; prints figures."""
-    quiet_moto()
-    if settings.vendor not in ("adsumo", "adcreator", "creativeai", "adcreative_photoshoot", "adcreative_stock"):
-        raise SystemExit(f"unknown vendor {settings.vendor}")
-    deadline = settings.deadline_seconds
-    options = Options(job_deadline_seconds=int(deadline), processing_seconds=settings.processing_seconds,
+@dataclass
+class CatalogRun:
+    jobs: dict[str, dict[str, Any]]
+    events: list[dict[str, Any]]
+    meter: Meter
+    book: dict[str, Any]
+    started: float
+    delivered: float  # seconds to send every delivery
+    ended: float
+    refused: Counter[str]
+    cost: Cost | None = None
+
+    @property
+    def drain(self) -> float:
+        """First delivery to the last job's terminal write (the record's own time)."""
+        finished = [job for job in self.jobs.values() if job["status"] in FINISHED]
+        return (max(map(_finished_at, finished)) - self.started) if finished else float("nan")
+
+
+def catalog_run(settings: ScaleSettings, products: int, limited: bool, counted: bool) -> CatalogRun:
+    """`products` signed Shopify updates through the public hook on a stack of its own; the vendor's sandbox
+    limited per key when `limited`; histories read and usage priced when `counted`."""
+    options = Options(job_deadline_seconds=int(settings.deadline_seconds), processing_seconds=settings.processing_seconds,
                       webhook_wait_seconds=10, poll_initial_seconds=2, poll_max_seconds=8)  # fmt: skip
     rng = random.Random(settings.seed)  # noqa: S311 - seeded figures, not secrets
     with LocalStack(options) as stack, CatalogImages(SAMPLE.read_bytes()) as cdn:
@@ -648,14 +666,15 @@ def scale(settings: ScaleSettings) -> None:
                   "aspect_ratios": ["1:1"], "count": 1}  # fmt: skip
         stack.register_shop("shopify", SHOP, tenant, SHOP_SECRET, recipe)
         sandbox = stack.sandboxes[SANDBOX_OF[settings.vendor]]
-        sandbox_faults(sandbox, rate_limit_per_minute=settings.limit_per_minute)
+        if limited:
+            sandbox_faults(sandbox, rate_limit_per_minute=settings.limit_per_minute)
         stack.drain_events()
-        meter = Meter()
         base = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
         bodies = [
-            json.dumps(product(n, cdn.url, base + timedelta(seconds=rng.randrange(3600)))).encode() for n in range(settings.jobs)
+            json.dumps(product(n, cdn.url, base + timedelta(seconds=rng.randrange(3600)))).encode() for n in range(products)
         ]
         refused: Counter[str] = Counter()
+        meter = Meter()
         with meter.installed(stack):
             started = time.time()
 
@@ -669,15 +688,25 @@ def scale(settings: ScaleSettings) -> None:
             with ThreadPoolExecutor(settings.senders, thread_name_prefix="shopify") as senders:
                 list(senders.map(deliver, bodies))
             delivered = time.time() - started
-            jobs = _wait_until_finished(stack, tenant, settings.jobs, started + deadline)
+            jobs = _wait_until_finished(stack, tenant, products, started + settings.deadline_seconds)
             events = collect_events(stack)
-        ended = time.time()
-        book = ledger(sandbox)
-        transitions = sum(transitions_of(stack.history(job_id)) for job_id in jobs)
-        cost = aws_cost(stack, meter, transitions)
-        billing = attribute({SANDBOX_OF[settings.vendor]: book}, jobs)
-    _print_scale(settings, jobs, events, meter, book, billing, started, delivered, ended, refused)
-    print_cost(cost, len(jobs), outputs_spend(jobs))
+        run = CatalogRun(jobs, events, meter, ledger(sandbox), started, delivered, time.time(), refused)
+        if counted:
+            transitions = sum(transitions_of(stack.history(job_id)) for job_id in jobs)
+            run.cost = aws_cost(stack, meter, transitions)
+    return run
+
+
+def scale(settings: ScaleSettings) -> None:
+    """A Shopify catalog of `jobs` products to one named vendor limited at `limit_per_minute`; prints figures.
+    First a control: `control` products of the same shape with no vendor limit, the local stack's own pace."""
+    quiet_moto()
+    control = catalog_run(settings, settings.control, limited=False, counted=False) if settings.control else None
+    run = catalog_run(settings, settings.jobs, limited=True, counted=True)
+    billing = attribute({SANDBOX_OF[settings.vendor]: run.book}, run.jobs)
+    _print_scale(settings, run, billing, control)
+    assert run.cost is not None
+    print_cost(run.cost, len(run.jobs), outputs_spend(run.jobs))
 
 
 def _wait_until_finished(stack: LocalStack, tenant: str, expected: int, deadline: float) -> dict[str, dict[str, Any]]:
@@ -692,7 +721,7 @@ def _wait_until_finished(stack: LocalStack, tenant: str, expected: int, deadline
         if time.time() - last_report > 60:
             print(f"  ... {len(jobs)} jobs, {done} finished", flush=True)
             last_report = time.time()
-        time.sleep(3)
+        time.sleep(10)  # a scan of every record costs the stack's process too
     return jobs_of(stack, tenant)
 
 
@@ -707,37 +736,37 @@ def _finished_at(job: dict[str, Any]) -> float:
     return datetime.fromisoformat(job["updated_at"]).timestamp()
 
 
-def _print_scale(settings: ScaleSettings, jobs: dict[str, dict[str, Any]], events: list[dict[str, Any]], meter: Meter,
-                 book: dict[str, Any], billing: Billing, started: float, delivered: float, ended: float,
-                 refused: Counter[str]) -> None:  # fmt: skip
-    sandbox = SANDBOX_OF[settings.vendor]
-    calls = [call for call in meter.vendor if call.sandbox == sandbox]
+def _print_scale(settings: ScaleSettings, run: CatalogRun, billing: Billing, control: CatalogRun | None) -> None:
+    sandbox, jobs, book = SANDBOX_OF[settings.vendor], run.jobs, run.book
+    calls = [call for call in run.meter.vendor if call.sandbox == sandbox]
     creations = [call for call in calls if call.creates]
     accepted = [epoch(g["created_at"]) for g in book.get("generations", [])]
     counters = book.get("creations", {})
-    finished = [job for job in jobs.values() if job["status"] in FINISHED]
-    drain = (max(map(_finished_at, finished)) - started) if finished else float("nan")
-    unfinished = len(jobs) - len(finished)
+    unfinished = sum(1 for job in jobs.values() if job["status"] not in FINISHED)
     print(
         f"scale: {settings.jobs} Shopify products -> {settings.vendor}, sandbox limited to {settings.limit_per_minute} "
         f"creations/minute per key (seed {settings.seed}, {settings.senders} senders, render {settings.processing_seconds} s)"
     )
-    print(f"  deliveries: {settings.jobs} sent in {delivered:5.1f} s, refused {sum(refused.values())} {dict(refused) or ''}")
-    print(
-        f"  jobs: {len(jobs)} created | {outcome_line(jobs)}"
-        + (f" | unfinished at the deadline {unfinished}" if unfinished else "")
-    )
+    pace = float("nan")
+    if control is not None:
+        pace = len(control.jobs) / control.drain * 60
+        print(f"  control, no vendor limit: {len(control.jobs)} products drained in {control.drain:5.1f} s = "
+              f"{pace:4.1f} jobs/minute (the local stack's own pace here) | {outcome_line(control.jobs)}")  # fmt: skip
+    refused = f"refused {sum(run.refused.values())} {dict(run.refused) or ''}"
+    print(f"  deliveries: {settings.jobs} sent in {run.delivered:5.1f} s, {refused}")
+    tail = f" | unfinished at the deadline {unfinished}" if unfinished else ""
+    print(f"  jobs: {len(jobs)} created | {outcome_line(jobs)}{tail}")
     print(f"  vendor 429s: {sum(1 for c in calls if c.status == 429)} answers ({sum(1 for c in creations if c.status == 429)} on "
           f"creations; ledger rejected_429 {counters.get('rejected_429', '?')}) | creation requests {len(creations)} "
           f"(ledger received {counters.get('received', '?')}) | generations billed {len(accepted)}")  # fmt: skip
     print(f"  vendor peak: {peak_per_window([c.at for c in creations])} creation requests and "
           f"{peak_per_window(accepted)} accepted generations in any 60 s (ledger peak_per_minute "
           f"{counters.get('peak_per_minute', '?')}; limit {settings.limit_per_minute})")  # fmt: skip
-    minimum = settings.minimum_seconds
+    minimum, drain = settings.minimum_seconds, run.drain
+    floor = f" | at the local pace the floor is {settings.jobs / pace * 60:5.1f} s" if control is not None else ""
     print(f"  drain: {drain:6.1f} s first delivery -> last terminal | theoretical minimum {minimum:5.1f} s "
-          f"({settings.jobs}/{settings.limit_per_minute} min) | drain/minimum = {drain / minimum:4.2f}x "
-          f"(bench wall {ended - started:5.1f} s)")  # fmt: skip
-    line, _ = terminal_line(jobs, events)
+          f"({settings.jobs}/{settings.limit_per_minute} min) | drain/minimum = {drain / minimum:4.2f}x{floor}")  # fmt: skip
+    line, _ = terminal_line(jobs, run.events)
     print(f"  {line}")
     if not book.get("available", True):
         print("  billing figures n/a: the sandbox has no ledger (GET /_sandbox/ledger)")
@@ -879,12 +908,13 @@ class FaultRun:
         self.lock, self.stop = threading.Lock(), threading.Event()
         self.started = 0.0
         self.records = Records(stack)
+        self.collecting: dict[str, list[str]] = {}  # watched for Collect: job -> its generation ids, once known
 
     def run(self, deadline_seconds: float) -> FaultReport:
         meter = Meter()
         self.stack.drain_events()
         self.started = time.time()
-        with meter.installed(self.stack):
+        with meter.installed(self.stack), self._cancel_on_download():
             helpers = [
                 threading.Thread(target=self._apply_faults, daemon=True),
                 threading.Thread(target=self._watch, daemon=True),
@@ -940,6 +970,40 @@ class FaultRun:
         if job.cancel_at == "queued":
             self._cancel(job_id, "queued")
 
+    @contextmanager
+    def _cancel_on_download(self) -> Iterator[None]:
+        """A job to cancel during Collect is cancelled when Collect asks the vendor for its first output; that
+        download is answered a second late, so the cancel lands while Collect works (polling the record alone
+        mostly misses the window)."""
+        originals = {name: sandbox.dispatch for name, sandbox in self.stack.sandboxes.items()}
+
+        def tap(original: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
+            def dispatch(request: Request) -> Reply:
+                if request.method == "GET" and DOWNLOAD.search(request.path):
+                    seen = request.path + json.dumps(request.query)
+                    with self.lock:
+                        job_id = next((job for job, ids in self.collecting.items() if any(i in seen for i in ids)), None)
+                    if job_id is not None and self._take(job_id):
+                        threading.Thread(target=self._cancel, args=(job_id, "collecting"), daemon=True).start()
+                        time.sleep(1.0)
+                return original(request)
+
+            return dispatch
+
+        for name, sandbox in self.stack.sandboxes.items():
+            sandbox.dispatch = tap(originals[name])  # type: ignore[method-assign, assignment]
+        try:
+            yield
+        finally:
+            for name, sandbox in self.stack.sandboxes.items():
+                sandbox.dispatch = originals[name]  # type: ignore[method-assign]
+
+    def _take(self, job_id: str) -> bool:
+        """Stop watching the job; False when another watcher took it first."""
+        with self.lock:
+            self.collecting.pop(job_id, None)
+            return self.watch.pop(job_id, None) is not None
+
     def _apply_faults(self) -> None:
         for event in self.faults:
             if self.stop.wait(max(0.0, self.started + event.at - time.time())):
@@ -953,15 +1017,19 @@ class FaultRun:
             with self.lock:
                 pending = dict(self.watch)
             for job_id, wanted in pending.items():
-                seen = stage_of(self.records.get(job_id))
-                if seen == wanted:
+                record = self.records.get(job_id)
+                seen = stage_of(record)
+                if wanted == "collecting" and record and record.get("vendor_job_id") and job_id not in self.collecting:
                     with self.lock:
-                        self.watch.pop(job_id, None)
-                    self._cancel(job_id, wanted)
-                elif seen is None or STAGES.index(seen) > STAGES.index(wanted):
-                    with self.lock:
-                        self.watch.pop(job_id, None)
-                        self.cancels[job_id] = (wanted, seen, 0)  # missed it: not cancelled
+                        if job_id in self.watch:
+                            self.collecting[job_id] = generation_ids(record["vendor_job_id"])
+                passed = seen is None or STAGES.index(seen) > STAGES.index(wanted)
+                if (seen == wanted or passed) and self._take(job_id):
+                    if seen == wanted:
+                        self._cancel(job_id, wanted)
+                    else:
+                        with self.lock:
+                            self.cancels[job_id] = (wanted, seen, 0)  # missed it: not cancelled
             self.stop.wait(0.03)
 
 
@@ -1033,6 +1101,7 @@ def main(argv: list[str]) -> None:
     one.add_argument("--vendor", default="adsumo", choices=sorted(SANDBOX_OF))
     one.add_argument("--limit", type=int, default=60, help="creations per minute per key the sandbox allows")
     one.add_argument("--render-seconds", type=float, default=2.0)
+    one.add_argument("--control", type=int, default=60, help="products of a first, unlimited run (0: none)")
     run = commands.add_parser("faults", help="a fault run's money invariants")
     run.add_argument("--jobs", type=int, default=120)
     run.add_argument("--seed", type=int, action="append", help="repeat for several runs (default: 1 and 2)")
@@ -1041,7 +1110,7 @@ def main(argv: list[str]) -> None:
     arguments = parser.parse_args(argv)
     if arguments.command == "scale":
         scale(ScaleSettings(arguments.jobs, arguments.vendor, arguments.limit, arguments.seed,
-                            processing_seconds=arguments.render_seconds))  # fmt: skip
+                            processing_seconds=arguments.render_seconds, control=arguments.control))  # fmt: skip
     else:
         for seed in arguments.seed or [1, 2]:
             faults(FaultSettings(arguments.jobs, seed, arguments.limit, arguments.arrival_seconds))
