@@ -790,6 +790,7 @@ class FaultSettings:
     burst_events: int = 3
     slow_submits_ms: int = 800  # adsumo answers this slowly throughout: a window to cancel during Submit
     senders: int = 4
+    warm_up: bool = True  # one job per vendor first (not counted)
 
 
 @dataclass
@@ -805,9 +806,10 @@ def fault_plan(settings: FaultSettings, vendor_timeout: float) -> list[FaultEven
     names = ["creativeai", "adcreator", "adsumo", "adcreative"]
     plan = [FaultEvent(0.0, name, {"rate_limit_per_minute": settings.limit_per_minute}) for name in names]
     plan.append(FaultEvent(0.0, "adsumo", {"latency_ms": settings.slow_submits_ms}))
-    for _ in range(settings.late_events):
-        late = {"answer_late_seconds": vendor_timeout + 2 + rng.random() * 2, "answer_late_count": rng.randint(1, 3)}
-        plan.append(FaultEvent(rng.uniform(0, settings.arrival_seconds), rng.choice(names), late))
+    for _ in range(settings.late_events):  # a window in which every POST is carried out, then answered late
+        at, name, window = rng.uniform(0, settings.arrival_seconds), rng.choice(names), rng.uniform(2, 5)
+        late = {"answer_late_seconds": round(vendor_timeout + 2 + rng.random() * 2, 1), "answer_late_count": 0}
+        plan += [FaultEvent(at, name, late), FaultEvent(at + window, name, {"answer_late_seconds": 0})]
     for _ in range(settings.burst_events):
         burst = {"error_status": rng.choice([500, 502, 503]), "error_count": rng.randint(2, 6)}
         plan.append(FaultEvent(rng.uniform(0, settings.arrival_seconds), rng.choice(names), burst))
@@ -895,10 +897,12 @@ class FaultRun:
     """The seeded plan on a started stack: merchants create jobs (the tenant's upload is each job's product
     photo), faults go on and off at their times, a watcher cancels jobs when they reach their stage."""
 
-    def __init__(self, stack: LocalStack, tenant_id: str, api_key: str, upload_key: str, settings: FaultSettings) -> None:
+    def __init__(self, stack: LocalStack, tenant_id: str, api_key: str, upload_key: str, settings: FaultSettings,
+                 plan: list[PlannedJob] | None = None, faults: list[FaultEvent] | None = None) -> None:  # fmt: skip
+        """`plan` and `faults` replace the seeded ones (a scripted run)."""
         self.stack, self.tenant_id, self.upload_key, self.settings = stack, tenant_id, upload_key, settings
-        self.faults = fault_plan(settings, float(stack.options.vendor_timeout_seconds))
-        self.plan = job_plan(settings)
+        self.faults = faults if faults is not None else fault_plan(settings, float(stack.options.vendor_timeout_seconds))
+        self.plan = sorted(plan, key=lambda job: job.at) if plan is not None else job_plan(settings)
         self.api = httpx.Client(base_url=stack.api.url, headers={"Authorization": f"Bearer {api_key}"}, timeout=60)
         self.tags: dict[str, str] = {}  # prompt tag -> job id
         self.created: dict[int, str] = {}
@@ -910,8 +914,19 @@ class FaultRun:
         self.records = Records(stack)
         self.collecting: dict[str, list[str]] = {}  # watched for Collect: job -> its generation ids, once known
 
+    def warm_up(self, timeout: float = 90) -> None:
+        """One job per vendor before the run, so that the plan's timings are not eaten by cold starts (a new
+        execution environment takes seconds here); then the sandboxes start afresh (ledgers included)."""
+        warm = [PlannedJob(-1 - n, 0.0, vendor, f"warm-{n}", None) for n, vendor in enumerate(VENDORS)]
+        ids = [self.api.post("/v1/jobs", json=job_request(job, self.upload_key)).json().get("id") for job in warm]
+        _wait_for_ids(self.records, [job_id for job_id in ids if job_id], time.time() + timeout)
+        self.stack.reset_sandboxes()
+        self.stack.forget_vendor_health()
+
     def run(self, deadline_seconds: float) -> FaultReport:
         meter = Meter()
+        if self.settings.warm_up:
+            self.warm_up()
         self.stack.drain_events()
         self.started = time.time()
         with meter.installed(self.stack), self._cancel_on_download():
@@ -973,9 +988,10 @@ class FaultRun:
     @contextmanager
     def _cancel_on_download(self) -> Iterator[None]:
         """A job to cancel during Collect is cancelled when Collect asks the vendor for its first output; that
-        download is answered a second late, so the cancel lands while Collect works (polling the record alone
-        mostly misses the window)."""
+        download is answered once the cancel has been (within the client's timeout), so the cancel lands while
+        Collect works (polling the record alone mostly misses the window)."""
         originals = {name: sandbox.dispatch for name, sandbox in self.stack.sandboxes.items()}
+        timeout = self.stack.options.vendor_timeout_seconds - 1.0
 
         def tap(original: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
             def dispatch(request: Request) -> Reply:
@@ -984,8 +1000,9 @@ class FaultRun:
                     with self.lock:
                         job_id = next((job for job, ids in self.collecting.items() if any(i in seen for i in ids)), None)
                     if job_id is not None and self._take(job_id):
-                        threading.Thread(target=self._cancel, args=(job_id, "collecting"), daemon=True).start()
-                        time.sleep(1.0)
+                        cancelling = threading.Thread(target=self._cancel, args=(job_id, "collecting"), daemon=True)
+                        cancelling.start()
+                        cancelling.join(timeout=min(4.0, timeout))  # under the client's timeout
                 return original(request)
 
             return dispatch
@@ -1024,8 +1041,9 @@ class FaultRun:
                         if job_id in self.watch:
                             self.collecting[job_id] = generation_ids(record["vendor_job_id"])
                 passed = seen is None or STAGES.index(seen) > STAGES.index(wanted)
-                if (seen == wanted or passed) and self._take(job_id):
-                    if seen == wanted:
+                reached = seen == wanted and wanted != "collecting"  # that one is cancelled by its first download
+                if (reached or passed) and self._take(job_id):
+                    if reached:
                         self._cancel(job_id, wanted)
                     else:
                         with self.lock:
@@ -1042,16 +1060,26 @@ def _wait_for_ids(records: Records, job_ids: list[str], deadline: float) -> dict
         time.sleep(2)
 
 
+def _fault_note(event: FaultEvent) -> str:
+    faults, where = event.faults, f"{event.sandbox}@{event.at:.0f}s"
+    if faults.get("answer_late_seconds"):
+        count = faults.get("answer_late_count") or "every"
+        return f"{where} {count} POST answered {faults['answer_late_seconds']:.0f} s late"
+    if "answer_late_seconds" in faults and len(faults) == 1:
+        return f"{where} late off"
+    if faults.get("error_status"):
+        return f"{where} next {faults['error_count'] or 'all'} calls {faults['error_status']}"
+    if faults.get("latency_ms"):
+        return f"{where} +{faults['latency_ms']} ms"
+    return ""
+
+
 def print_faults(report: FaultReport, settings: FaultSettings) -> None:
     jobs, billing = report.jobs, report.billing
     print(f"faults (seed {settings.seed}): {len(jobs)} jobs over {', '.join(VENDORS)} and auto, arriving over "
           f"{settings.arrival_seconds:.0f} s, sandboxes limited to {settings.limit_per_minute} creations/minute per key "
           f"({report.seconds:.0f} s)")  # fmt: skip
-    late = [e for e in report.applied if e.faults.get("answer_late_seconds")]
-    bursts = [e for e in report.applied if e.faults.get("error_status")]
-    print("  faults on: " + "; ".join(
-        [f"late {e.sandbox}@{e.at:.0f}s x{e.faults['answer_late_count']}" for e in late]
-        + [f"{e.faults['error_status']} {e.sandbox}@{e.at:.0f}s x{e.faults['error_count']}" for e in bursts]))  # fmt: skip
+    print("  faults on: " + "; ".join(_fault_note(event) for event in report.applied if _fault_note(event)))
     calls = report.vendor_calls
     print(f"  vendor answers: 429 {sum(1 for c in calls if c.status == 429)}, 5xx {sum(1 for c in calls if c.status >= 500)}, "
           f"creation requests {sum(1 for c in calls if c.creates)}")  # fmt: skip

@@ -1,20 +1,55 @@
 """A small fault run (issue 9): whatever the vendors do, nobody pays twice, nothing paid is lost track of,
 a cancelled job leaves nothing behind, and every job ends with exactly one terminal event.
 
-The run is `adforge_local.bench_scale.FaultRun` (the same one `make bench` prints at scale): 14 jobs over every
-vendor and `auto`, arriving over 10 s, while the sandboxes limit creations per key, accept and answer after
-the client's timeout, answer 5xx bursts, and jobs are cancelled at each stage. What the vendors billed comes
-from each sandbox's ledger (`GET /_sandbox/ledger`).
+The run is `adforge_local.bench_scale.FaultRun` (the one `make bench` prints at scale, there with seeded
+timings), here with a scripted plan so that each fault meets a job (after one warm-up job per vendor): 15 jobs
+over every vendor and `auto` within 8 s, while sandboxes limit creations per key, carry out a creation and answer
+after the client's timeout (a named vendor, a job cancelled meanwhile, an `auto` job), answer a 5xx burst (an
+`auto` job fails over), and jobs are cancelled at each stage (queued, while Submit talks to the vendor,
+processing, during Collect). What the vendors billed comes from each sandbox's ledger (`GET /_sandbox/ledger`);
+a generation no job references is traced to its job by the job's unique prompt tag.
 """
 
 import pytest
 
-from adforge_local.bench_scale import FaultRun, FaultSettings
+from adforge_local.bench_scale import STAGES, FaultEvent, FaultRun, FaultSettings, PlannedJob
 from tests.e2e.conftest import SAMPLE
 
 pytestmark = pytest.mark.e2e
-SETTINGS = FaultSettings(jobs=14, seed=3, limit_per_minute=10, arrival_seconds=10, cancel_share=0.3, late_events=2,
-                         burst_events=2, slow_submits_ms=600, senders=3)  # fmt: skip
+SETTINGS = FaultSettings(jobs=15, limit_per_minute=10, arrival_seconds=8, senders=3)
+LATE = 9  # seconds: past the stack's VendorTimeoutSeconds (5 in the e2e stack)
+
+
+def job(index: int, at: float, vendor: str, cancel_at: str | None = None) -> PlannedJob:
+    return PlannedJob(index, at, vendor, f"ref-fault-{index:02d}", cancel_at)
+
+
+PLAN = [
+    job(0, 0.3, "adsumo"),  # adsumo carries out its creation and answers late: billed, outcome unknown to us
+    job(1, 0.6, "auto"),  # creativeai answers 503 twice: fails over to the next capable vendor
+    job(2, 1.0, "creativeai"),
+    job(3, 1.6, "adsumo", cancel_at="submitting"),  # answered late too, and cancelled while Submit waits
+    job(4, 2.0, "adcreator"),
+    job(5, 2.2, "adcreator"),
+    job(6, 2.4, "adcreator"),  # adcreator allows 2 a minute: a 429, then waits
+    job(7, 2.8, "adcreative_photoshoot", cancel_at="collecting"),
+    job(8, 3.2, "adsumo", cancel_at="processing"),
+    job(9, 3.6, "auto", cancel_at="queued"),
+    job(10, 4.0, "adsumo", cancel_at="submitting"),  # answered in time (600 ms): the generation is abandoned
+    job(11, 5.0, "auto"),  # creativeai answers late: must not fail over
+    job(12, 5.5, "adcreative_stock"),
+    job(13, 6.5, "adsumo"),
+    job(14, 7.0, "creativeai"),
+]
+FAULTS = [
+    *(FaultEvent(0.0, name, {"rate_limit_per_minute": 10}) for name in ("creativeai", "adsumo", "adcreative")),
+    FaultEvent(0.0, "adcreator", {"rate_limit_per_minute": 2}),
+    FaultEvent(0.0, "adsumo", {"latency_ms": 600}),  # every adsumo answer: time to cancel while Submit waits
+    FaultEvent(0.0, "adsumo", {"answer_late_seconds": LATE, "answer_late_count": 2}),  # (setting a fault restarts counts)
+    FaultEvent(0.1, "creativeai", {"error_status": 503, "error_count": 2}),
+    FaultEvent(4.5, "creativeai", {"answer_late_seconds": LATE, "answer_late_count": 1}),
+    FaultEvent(8.0, "creativeai", {"answer_late_seconds": 0, "error_status": None}),
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +61,18 @@ def report(stack):
     stack.reset_sandboxes()
     stack.forget_vendor_health()
     deadline = SETTINGS.arrival_seconds + stack.options.job_deadline_seconds + 40
-    return FaultRun(stack, tenant, key, upload, SETTINGS).run(deadline)
+    return FaultRun(stack, tenant, key, upload, SETTINGS, plan=PLAN, faults=FAULTS).run(deadline)
 
 
 def _story(report) -> str:
     cancels = sorted(f"{wanted}<-{seen}:{status}" for wanted, seen, status in report.cancels.values())
-    statuses = sorted(f"{job['status']}/{(job.get('error') or {}).get('code', '-')}" for job in report.jobs.values())
-    return f"jobs {statuses}; cancels {cancels}; faults {[(e.at, e.sandbox, e.faults) for e in report.applied]}"
+    jobs = sorted(
+        f"{job['request']['prompt'][-2:]} {job['vendor_requested']}->{job.get('vendor')} {job['status']}"
+        f"/{(job.get('error') or {}).get('code', '-')} {[(a['vendor'], a['outcome']) for a in job['attempts']]}"
+        for job in report.jobs.values()
+    )
+    unreferenced = [(vendor, generation["id"], job) for vendor, generation, job in report.unreferenced]
+    return f"\njobs {jobs}\ncancels {cancels}\nunreferenced {unreferenced}\nbilling {report.billing.by_job}"
 
 
 def billing(report):
@@ -41,9 +81,12 @@ def billing(report):
     return report.billing
 
 
-def test_every_job_ended(report):
-    assert len(report.jobs) == SETTINGS.jobs, _story(report)  # every request is one the vendor can serve
+def test_every_job_ended_and_every_fault_met_a_job(report):
+    assert len(report.jobs) == len(PLAN), _story(report)
     assert all(job["status"] in ("completed", "failed", "cancelled", "timed_out") for job in report.jobs.values()), _story(report)
+    assert {seen for _, seen, status in report.cancels.values() if status == 200} == set(STAGES), _story(report)
+    statuses = [call.status for call in report.vendor_calls]
+    assert 429 in statuses and 503 in statuses, _story(report)
 
 
 def test_no_job_is_billed_twice_at_one_vendor(report):
