@@ -629,6 +629,14 @@ class ScaleSettings:
         return 3 * self.minimum_seconds + 120
 
 
+def fresh_moto() -> None:
+    """moto's backends live in the process: a stack started after another (a control run, `make bench`'s
+    scenarios) must not find the last one's resources (its operator user, table, bucket)."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
 def quiet_moto() -> None:
     """moto's state-machine executor logs every failed execution (a failed job) as an error with its whole state."""
     logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
@@ -659,6 +667,7 @@ def catalog_run(settings: ScaleSettings, products: int, limited: bool, counted: 
     options = Options(job_deadline_seconds=int(settings.deadline_seconds), processing_seconds=settings.processing_seconds,
                       webhook_wait_seconds=10, poll_initial_seconds=2, poll_max_seconds=8)  # fmt: skip
     rng = random.Random(settings.seed)  # noqa: S311 - seeded figures, not secrets
+    fresh_moto()
     with LocalStack(options) as stack, CatalogImages(SAMPLE.read_bytes()) as cdn:
         tenant = "bench-catalog"
         stack.create_tenant(tenant)
@@ -1109,6 +1118,7 @@ def faults(settings: FaultSettings) -> None:
     quiet_moto()
     options = Options(webhook_wait_seconds=4, poll_initial_seconds=1, poll_max_seconds=4, job_deadline_seconds=240,
                       processing_seconds=2.0, vendor_timeout_seconds=4)  # fmt: skip
+    fresh_moto()
     with LocalStack(options) as stack:
         tenant = "bench-faults"
         key = stack.create_tenant(tenant)
