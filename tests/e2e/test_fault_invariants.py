@@ -32,12 +32,12 @@ PLAN = [
     job(4, 2.0, "adcreator"),
     job(5, 2.2, "adcreator"),
     job(6, 2.4, "adcreator"),  # adcreator allows 2 a minute: a 429, then waits
-    job(7, 2.8, "adcreative_photoshoot", cancel_at="collecting"),
+    job(7, 2.8, "creativeai", cancel_at="collecting"),  # cancelled when Collect asks for its output
     job(8, 3.2, "adsumo", cancel_at="processing"),
     job(9, 3.6, "auto", cancel_at="queued"),
     job(10, 4.0, "adsumo", cancel_at="submitting"),  # answered in time (600 ms): the generation is abandoned
     job(11, 5.0, "auto"),  # creativeai answers late: must not fail over
-    job(12, 5.5, "adcreative_stock"),
+    job(12, 5.5, "adcreative_stock"),  # text only: no product photo
     job(13, 6.5, "adsumo"),
     job(14, 7.0, "creativeai"),
 ]
