@@ -29,7 +29,7 @@ from adforge.domain.models import JobRequest
 from adforge.platforms.dynamodb import DynamoDBShopDirectory
 from adforge.platforms.ports import ShopConfig
 from adforge.tenants import TenantKeys
-from adforge_local import stop_fidelity
+from adforge_local import dynamodb_atomicity, stop_fidelity
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.event_relay import EventRelay
 from adforge_local.iam_enforcement import Enforcer
@@ -113,6 +113,7 @@ class LocalStack:
         self._moto.start()
         self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
         stop_fidelity.install()
+        dynamodb_atomicity.install()
         for sandbox in self.sandboxes.values():
             sandbox.start()
         self.reset_sandboxes()
@@ -146,6 +147,7 @@ class LocalStack:
         self._write_report()
         self.enforcer.uninstall()
         stop_fidelity.uninstall()
+        dynamodb_atomicity.uninstall()
         self._moto_post("/moto-api/reset-auth", b"inf")  # the next stack in this process starts open
         self._moto.stop()
         shutil.rmtree(self._scratch, ignore_errors=True)

@@ -150,11 +150,20 @@ def test_a_named_vendors_429s_are_waited_out_as_the_vendor_says(stack, acme):
     assert len(waits) == 3
 
 
-def test_a_creation_answered_after_the_timeout_is_never_paid_twice(stack, acme):
-    """The vendor accepts, then answers after our client gave up: no retry, no failover, one generation."""
+def test_a_creation_answered_after_the_timeout_is_adopted_from_the_webhook_naming_the_job(stack, acme):
+    """The vendor accepts, then answers after our client gave up: its signed webhook (to our per-job callback)
+    names the generation, which the job adopts: no retry, no failover, one generation, and the job completes."""
     stack.creativeai.set_faults(answer_late_seconds=8, answer_late_count=1)  # the stack's vendor timeout is 5 s
     job_id = submit(acme)
     job = finish(stack, acme, job_id)
-    assert (job["status"], job["error"]["code"]) == ("failed", "vendor_outcome_unknown")
-    assert [(a["vendor"], a["outcome"]) for a in job["attempts"]] == [("creativeai", "unknown")]
-    assert stack.creativeai.stats["generate_image"] == 1  # exactly one paid generation
+    assert job["status"] == "completed" and stack.creativeai.stats["generate_image"] == 1  # exactly one paid
+    assert {a["vendor"] for a in job["attempts"]} == {"creativeai"} and job["attempts"][-1]["outcome"] == "completed"
+
+
+def test_a_lost_answer_from_a_vendor_with_a_list_is_looked_up_and_adopted(stack, acme):
+    """adcreator takes no reference, but lists generations: the one with our prompt and model is ours."""
+    stack.adcreator.set_faults(answer_late_seconds=8, answer_late_count=1)
+    job_id = submit(acme, vendor="adcreator", prompt="a lost answer, found in the list", image=None)  # POST 1: generate
+    job = finish(stack, acme, job_id)
+    assert job["status"] == "completed" and stack.adcreator.stats["generate"] == 1
+    assert stored(stack, job_id)["vendor_job_id"] == next(iter(stack.adcreator.generations))

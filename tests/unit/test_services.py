@@ -210,7 +210,7 @@ def test_a_rate_limited_poll_waits_what_the_vendor_said_and_changes_nothing(worl
         yield
 
     world.gateway.updates = limited()
-    assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "processing", "wait": 9}
+    assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "processing", "wait": 9, "slot": None}
     assert world.jobs.get(job.id) == job
 
 

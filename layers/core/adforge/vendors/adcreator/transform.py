@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from adforge.adapters.media import sniff
@@ -173,3 +174,20 @@ def read_error(body: Any) -> tuple[str | None, str | None, str | None]:
     if isinstance(detail, dict):
         return _text(detail.get("code")), _text(detail.get("message")), None
     return _text(body.get("code")), _text(detail) or _text(body.get("message")), None
+
+
+def listed(body: Any) -> list[dict[str, Any]]:
+    """`GET /generations`: "an array of generation objects" (a bare array, or `{generations: [...]}`)."""
+    items = body.get("generations") if isinstance(body, dict) else body
+    if not isinstance(items, list):
+        raise VendorProtocolError(NAME, "generation list is not an array")
+    return [item for item in items if isinstance(item, dict)]
+
+
+def created_at(item: dict[str, Any]) -> datetime | None:
+    value = item.get("created_at")
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -29,6 +29,7 @@ CAPABILITIES = Capabilities(
     video_aspect_ratios=frozenset({"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}),
     max_count=4,
     webhooks=True,
+    webhook_names_job=True,
     transparent_background=True,
     cost_per_output_usd=0.04,
 )
