@@ -286,6 +286,15 @@ def test_list_is_newest_first_and_paginated(client: httpx.Client) -> None:
     assert client.get("/generations", params={"limit": -1}).status_code == 400
 
 
+def test_list_returns_50_by_default(client: httpx.Client) -> None:
+    ids = [
+        client.post("/generate", json={**IMAGE, "modelId": "flux-schnell", "stylePreset": None}).json()["id"] for _ in range(51)
+    ]
+    listed = client.get("/generations").json()
+    assert [g["id"] for g in listed] == ids[::-1][:50]
+    assert [g["id"] for g in client.get("/generations", params={"offset": 50}).json()] == ids[:1]
+
+
 def test_delete_removes_generation_and_image(client: httpx.Client, web: httpx.Client, clock: ManualClock) -> None:
     done = finished_image(client, clock)
     assert web.get(done["image_url"]).status_code == 200

@@ -77,6 +77,11 @@ Message Types and Enums pages say something, that was followed first):
 13. Query, form and JSON field names match case-insensitively (ASP.NET model binding); the "non-empty GUID" rule
    applies to applicationId and userId of both APIs. Not simulated: RefreshJwtToken, credits (the documented
    "API Key Credits" 400), a photoshoot CheckApplicationAllProgresses (undocumented), RabbitMQ channels.
+14. Rate limits and the ledger go by the identity the sandbox authenticates: the verified token's applicationId
+   (every application shares the one key and secret, so a new token does not start a new window). Creation
+   requests are the two `AdCreative` POSTs (Recommendations starts no render); a process is one ledger entry under
+   its process id, with the photoshoot's product name (the productName field, else the asset's) or the stock
+   userPrompt as its prompt. Neither doc has a DELETE or cancel for processes.
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ class AdCreativeSandbox(PhotoshootAPI, StockAPI):
     """Both AdCreative.ai APIs on one loopback host, sharing JWT auth, processes and notification channels."""
 
     name = "adcreative"
+    creations = frozenset({"photoshoot_start", "stock_start"})
 
     def __init__(self, api_key: str = "sandbox-key", api_secret: str = "sandbox-secret", **kw: Any) -> None:  # noqa: S107
         super().__init__(api_key=api_key, api_secret=api_secret, **kw)

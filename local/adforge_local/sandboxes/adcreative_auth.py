@@ -203,6 +203,10 @@ class AdCreativeAuth(Sandbox):
             reply.headers["Retry-After"] = str(retry_after)
         return reply
 
+    def identity(self, request: Request) -> str:
+        """Rate limits and the ledger go by the token's application (one key and secret serve them all)."""
+        return self.application(request)
+
     def application(self, request: Request) -> str:
         """The applicationId claim of the (already verified) bearer token."""
         return self.token_application(request) or ""

@@ -163,4 +163,6 @@ class PhotoshootAPI(AdCreativeJobs):
         product = values.get("productname") or asset.product_name
         seeds = [f"{asset.digest}|{product}|{prompts[i % len(prompts)]}|{style}|{i}" for i in range(TASKS)]
         tasks = [Task(str(uuid.uuid4()), size, seed) for seed in seeds]
-        return Reply.json(200, self.progress(self.start_process(PHOTOSHOOT, application, user, tasks)))
+        process = self.start_process(PHOTOSHOOT, application, user, tasks)
+        self.bill(request, process.id, product)
+        return Reply.json(200, self.progress(process))

@@ -88,7 +88,9 @@ class StockAPI(AdCreativeJobs):
         seed = f"{prompt}|{style_seed}|{lora_params(values.get('loraparams', ''))}"
         sizes = [size for bit, size in RENDER_SIZES.items() if kind & bit]
         tasks = [Task(str(uuid.uuid4()), size, f"{seed}|{index}") for index, size in enumerate(sizes)]
-        return Reply.json(200, self.progress(self.start_process(STOCK, application, user, tasks)))
+        process = self.start_process(STOCK, application, user, tasks)
+        self.bill(request, process.id, prompt)
+        return Reply.json(200, self.progress(process))
 
     def _application_progresses(self, request: Request) -> Reply:
         raw = query(request).get("applicationid", "")

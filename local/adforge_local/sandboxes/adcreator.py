@@ -38,6 +38,9 @@ Assumptions (the doc is silent):
 - An upload sent raw must carry image/png, image/jpeg or image/webp matching its bytes; a multipart
   upload is judged by its bytes alone. Uploads cost nothing.
 - Deleting a generation also removes its images from `/output/`; videos made from it are kept.
+- The account's keys are `api_key` and `extra_keys`; they share one account (balance, generations, videos).
+- Creation requests (rate limits, ledger) are `POST /generate` and `POST /videos`; an upload is free. The ledger
+  prompt is the request's `prompt`; `DELETE /generations/{id}` marks the entry deleted (videos have no DELETE).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -242,10 +245,14 @@ def _public(job: Json) -> Json:
 
 class AdCreatorSandbox(Sandbox):
     name = "adcreator"
+    creations = frozenset({"generate", "generate_video"})
 
-    def __init__(self, api_key: str = "sk_live_sandbox_adcreator", credits: int = 10_000, **kw: Any) -> None:
+    def __init__(
+        self, api_key: str = "sk_live_sandbox_adcreator", credits: int = 10_000, extra_keys: Iterable[str] = (), **kw: Any
+    ) -> None:
         super().__init__(**kw)
         self.api_key = api_key
+        self.api_keys = (api_key, *extra_keys)
         self.starting_credits = credits
         self.balance = credits
         self.used = 0
@@ -275,7 +282,8 @@ class AdCreatorSandbox(Sandbox):
         self.balance, self.used = self.starting_credits, 0
 
     def authorized(self, request: Request) -> Reply | None:
-        if secrets.compare_digest(_header(request, "Authorization").encode(), f"Bearer {self.api_key}".encode()):
+        presented = _header(request, "Authorization").encode()
+        if any(secrets.compare_digest(presented, f"Bearer {key}".encode()) for key in self.api_keys):
             return None
         return _error(401, "Unauthorized: invalid or missing API key")
 
@@ -327,6 +335,7 @@ class AdCreatorSandbox(Sandbox):
         if refusal is not None:
             return refusal
         generation = self._new_generation(body, batch, cost)
+        self.bill(request, generation["id"], body["prompt"])
         return Reply.json(202, {"id": generation["id"], "status": "processing"})
 
     def _image_problem(self, body: Json) -> str | None:
@@ -402,6 +411,8 @@ class AdCreatorSandbox(Sandbox):
             generation = self.generations.pop(request.match["id"], None)
             for name in (generation or {}).get("_files", []):
                 self.files.pop(name, None)
+            if generation is not None:
+                self.ledger.delete(generation["id"])
         if generation is None:
             return _error(404, f"Generation {request.match['id']} not found")
         return Reply.json(200, {"deleted": True})
@@ -423,6 +434,7 @@ class AdCreatorSandbox(Sandbox):
         }  # fmt: skip
         with self.lock:
             self.videos[video["id"]] = video
+        self.bill(request, video["id"], body["prompt"])
         self._schedule(self._finish_video, video["id"])
         return Reply.json(202, {"id": video["id"], "status": "processing"})
 

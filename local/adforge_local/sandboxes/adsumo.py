@@ -28,6 +28,9 @@ Assumptions (the doc is silent):
 - `result_url` is the first image; `result_urls` lists all `quantity` images. `result_url` and
   `completed_at` are absent until completed; `error` is present only when failed.
 - Generation ids are UUID4s; 429 answers carry `Retry-After` (seconds); unknown JSON fields are ignored.
+- The account's keys are `api_key` and `extra_keys`; they share one balance and one set of generations.
+- Creation requests (rate limits, ledger) are the three POSTs; the ledger prompt is `prompt` (product shots:
+  `additional_prompt`, else null). No DELETE or cancel is documented.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from __future__ import annotations
 import functools
 import hmac
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,10 +81,14 @@ def nominal_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
 
 class AdsumoSandbox(Sandbox):
     name = "adsumo"
+    creations = frozenset({"text_to_image", "product_shots", "edit"})
 
-    def __init__(self, api_key: str = "adsumo_sk_sandbox", credits: int = 10_000, **kw: Any) -> None:
+    def __init__(
+        self, api_key: str = "adsumo_sk_sandbox", credits: int = 10_000, extra_keys: Iterable[str] = (), **kw: Any
+    ) -> None:
         super().__init__(**kw)
         self.api_key = api_key
+        self.api_keys = (api_key, *extra_keys)
         self.credits = credits
         self.jobs: dict[str, dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}
@@ -95,8 +103,8 @@ class AdsumoSandbox(Sandbox):
         self.files.clear()
 
     def authorized(self, request: Request) -> Reply | None:
-        presented = request.headers.get("Authorization", "")
-        if hmac.compare_digest(presented.encode(), f"Bearer {self.api_key}".encode()):
+        presented = request.headers.get("Authorization", "").encode()
+        if any(hmac.compare_digest(presented, f"Bearer {key}".encode()) for key in self.api_keys):
             return None
         return _error(401, "Missing or invalid API key.")
 
@@ -111,12 +119,12 @@ class AdsumoSandbox(Sandbox):
         if refusal is None and not _is_text(body.get("prompt")):
             refusal = _error(400, "prompt is required and must be a non-empty string.")
         refusal = refusal or self._check_common(body)
-        return refusal or self._submit("text-to-image", body, seed=str(body["prompt"]))
+        return refusal or self._submit(request, "text-to-image", body, seed=str(body["prompt"]))
 
     def _product_shots(self, request: Request) -> Reply:
         body, refusal = self._body(request)
         refusal = refusal or self._check_product_shot(body)
-        return refusal or self._submit("product-shots", body, seed=f"{body['product_id']}/{body['style_id']}")
+        return refusal or self._submit(request, "product-shots", body, seed=f"{body['product_id']}/{body['style_id']}")
 
     def _edit(self, request: Request) -> Reply:
         body, refusal = self._body(request)
@@ -126,7 +134,7 @@ class AdsumoSandbox(Sandbox):
         if refusal is None and (not isinstance(urls, list) or not urls or not all(self._is_url(url) for url in urls)):
             refusal = _error(400, "reference_image_urls must be a non-empty array of http(s) URLs.")
         refusal = refusal or self._check_common(body)
-        return refusal or self._submit("edit", body, seed="|".join([body["prompt"], *body["reference_image_urls"]]))
+        return refusal or self._submit(request, "edit", body, seed="|".join([body["prompt"], *body["reference_image_urls"]]))
 
     def _status(self, request: Request) -> Reply:
         generation_id = request.match["id"]
@@ -194,7 +202,7 @@ class AdsumoSandbox(Sandbox):
         return None
 
     # job lifecycle -----------------------------------------------------------------------------
-    def _submit(self, kind: str, body: dict[str, Any], seed: str) -> Reply:
+    def _submit(self, request: Request, kind: str, body: dict[str, Any], seed: str) -> Reply:
         """Charge a validated request, store a processing job and schedule its end."""
         model, resolution, quantity = body["model"], body.get("resolution", "1k"), body.get("quantity", 1)
         refusal = self._charge(CREDITS[model, resolution] * quantity)
@@ -207,6 +215,7 @@ class AdsumoSandbox(Sandbox):
                "seed": seed}  # fmt: skip
         with self.lock:
             self.jobs[generation_id] = job
+        self.bill(request, generation_id, body.get("additional_prompt") if kind == "product-shots" else body["prompt"])
         self.pace((self.faults.processing_seconds, functools.partial(self._finish, generation_id)))
         return Reply.json(202, {"generation_id": generation_id, "type": kind, "status": "processing"})
 

@@ -5,7 +5,9 @@ Admin endpoints (no auth, loopback only), the same on every sandbox:
 - `GET /_sandbox/faults`, `POST /_sandbox/faults` (JSON, any subset of `Faults` fields, merged),
   `DELETE /_sandbox/faults` (back to defaults)
 - `GET /_sandbox/stats`: request counts per route, status polls per vendor job, webhook attempts
-- `POST /_sandbox/reset`: forget jobs (with their pending progress and webhook retries), stats and faults
+- `GET /_sandbox/ledger`: every generation the vendor accepted (billed) and counts of creation requests (ledger.py)
+- `POST /_sandbox/reset`: forget jobs (with their pending progress and webhook retries), stats, faults, the ledger
+  and the rate-limit windows
 - `POST /_sandbox/release`: end the `hold` fault (as `{"hold": false}` or DELETE above do) and start the held
   jobs; answers `{"released": <jobs>}`
 
@@ -16,6 +18,14 @@ seconds between attempts), `latency_ms` (slept outside the sandbox lock) and tim
 
 `{"answer_late_seconds": s, "answer_late_count": n}`: the next n POST API calls (0: all) are carried out,
 then answered s seconds later: the vendor accepted, and a client with a shorter timeout cannot know it.
+
+Creation requests are the API calls that start a paid generation: each sandbox names their routes in `creations`
+and says whose they are in `identity()` (the Bearer key by default). `{"rate_limit_per_minute": n}` (null: off)
+limits them per identity to n in any sliding 60 s on the clock; one more gets the vendor's 429 (`fault_reply`)
+with Retry-After = the seconds until the oldest counted request leaves the window (ceil, at least 1). Refused
+requests are not counted (rate_window.py). Only authenticated calls count, and only while a limit is on: switching
+a limit on, off or to another value starts every window empty. A sandbox may add limits of its own
+(`rate_limits()`, switched by `documented_rate_limits`) and headers reporting them (`rate_headers()`): CreativeAI's.
 """
 
 from __future__ import annotations
@@ -29,10 +39,14 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from adforge_local.sandboxes.clock import Callback, Clock, RealClock
+from adforge_local.sandboxes.ledger import Ledger
+from adforge_local.sandboxes.rate_window import SlidingWindows, Usage
+
+LIMIT_SWITCHES = ("rate_limit_per_minute", "documented_rate_limits")  # changing one restarts every window
 
 
 @dataclass
@@ -54,8 +68,15 @@ class Faults:
     hold: bool = False  # new jobs stay in progress until the hold ends
     answer_late_seconds: float = 0  # POST API calls are carried out, then answered this much later
     answer_late_count: int = 0
+    rate_limit_per_minute: int | None = None  # creation requests per identity in any sliding 60 s (null: no limit)
+    documented_rate_limits: bool = False  # the vendor's documented limits (CreativeAI: tiers and video limits)
     processing_seconds: float = 1.0
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 5.0, 30.0])
+
+    def __post_init__(self) -> None:
+        limit = self.rate_limit_per_minute
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ValueError("rate_limit_per_minute must be a positive integer or null")
 
 
 @dataclass
@@ -88,9 +109,11 @@ Step = tuple[float, Callback]  # (seconds after the job starts, what happens the
 
 
 class Sandbox:
-    """Subclasses add routes with `route()` and implement `authorized()` and `fault_reply()`."""
+    """Subclasses add routes with `route()`, implement `authorized()` and `fault_reply()`, name their creation
+    routes in `creations` and put each accepted generation in the ledger with `bill()`."""
 
     name = "sandbox"
+    creations: frozenset[str] = frozenset()  # names of the routes that start a paid generation
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or RealClock()
@@ -102,6 +125,8 @@ class Sandbox:
         self._countdowns: Counter[str] = Counter()
         self._held: list[tuple[Step, ...]] = []
         self._epoch = 0  # bumped by reset(): callbacks scheduled before it do nothing
+        self.ledger = Ledger()
+        self.windows = SlidingWindows()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"{self.name}-sandbox", daemon=True)
@@ -112,7 +137,7 @@ class Sandbox:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def start(self) -> Sandbox:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -129,6 +154,8 @@ class Sandbox:
             self._countdowns.clear()
             self._held.clear()
             self._epoch += 1
+            self.ledger = Ledger()
+            self.windows.clear()
             self.forget_jobs()
 
     def forget_jobs(self) -> None:
@@ -140,8 +167,10 @@ class Sandbox:
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}")
         with self.lock:
-            self.faults = Faults(**{**asdict(self.faults), **changes})
+            before, self.faults = self.faults, Faults(**{**asdict(self.faults), **changes})
             self._countdowns.clear()
+            if any(getattr(before, name) != getattr(self.faults, name) for name in LIMIT_SWITCHES):
+                self.windows.clear()
             holding = self.faults.hold
         if not holding:
             self.release()
@@ -237,15 +266,52 @@ class Sandbox:
                 request.match = found.groupdict()
                 with self.lock:
                     self.stats[name] += 1
-                if api:
-                    refusal = self.authorized(request) or self._injected()
-                    if refusal is not None:
-                        return refusal
-                reply = handler(request)
-                if api and request.method == "POST":
-                    self._answer_late()
-                return reply
+                return self._api_call(name, handler, request) if api else handler(request)
         return Reply.json(404, {"error": {"code": "not_found", "message": f"no route {request.method} {request.path}"}})
+
+    def _api_call(self, name: str, handler: Handler, request: Request) -> Reply:
+        refusal = self.authorized(request)
+        if refusal is not None:
+            return refusal
+        creation = name in self.creations
+        identity = self.identity(request)
+        with self.lock:
+            now = self.clock.now()  # read under the lock: windows get their times in order
+            if creation:
+                self.ledger.receive(now)
+            usages = self.windows.admit(identity, self.rate_limits(name, identity), now)
+        waits = [usage.retry_after for usage in usages if usage.retry_after is not None]
+        reply = self.fault_reply(429, max(waits)) if waits else self._injected()
+        carried_out = reply is None
+        reply = reply or handler(request)
+        with self.lock:
+            if creation and reply.status == 429:
+                self.ledger.rejected_429 += 1
+            reply.headers.update(self.rate_headers(identity, usages, now))
+        if carried_out and request.method == "POST":
+            self._answer_late()
+        return reply
+
+    # rate limits and the ledger ------------------------------------------------------------
+    def identity(self, request: Request) -> str:
+        """Whose (authenticated) call this is, for rate limits and the ledger: the Bearer key by default."""
+        value = next((value for key, value in request.headers.items() if key.lower() == "authorization"), "")
+        return value.removeprefix("Bearer ")
+
+    def rate_limits(self, name: str, identity: str) -> dict[str, int]:
+        """The sliding windows this call counts in, {bucket: requests per 60 s}; called under the lock."""
+        per_minute = self.faults.rate_limit_per_minute
+        return {"creation": per_minute} if per_minute and name in self.creations else {}
+
+    def rate_headers(self, identity: str, usages: list[Usage], now: float) -> dict[str, str]:
+        """Headers every API answer carries about the windows (`usages`: what this call counted in); none unless the
+        vendor documents some. Called under the lock."""
+        return {}
+
+    def bill(self, request: Request, job_id: str, prompt: str | None) -> None:
+        """Put a generation the vendor accepted (and charges for) in the ledger, under the vendor's job id."""
+        with self.lock:
+            self.ledger.bill(job_id, self.identity(request), self.clock.now(), prompt, request.path)
 
     def _admin(self, request: Request) -> Reply:
         if request.path == "/_sandbox/faults":
@@ -259,6 +325,9 @@ class Sandbox:
             return Reply.json(200, asdict(self.faults))
         if request.path == "/_sandbox/stats":
             return Reply.json(200, {"requests": dict(self.stats), "polls": dict(self.polls)})
+        if request.path == "/_sandbox/ledger" and request.method == "GET":
+            with self.lock:
+                return Reply.json(200, self.ledger.public())
         if request.path == "/_sandbox/reset" and request.method == "POST":
             self.reset()
             return Reply.json(200, {"reset": True})

@@ -9,7 +9,22 @@ signed webhooks (`X-CreativeAI-Signature: sha256=<hex HMAC of the raw body, keye
 `X-CreativeAI-Event`, `X-CreativeAI-Delivery-Id`) retried at 0 s / 5 s / 30 s.
 
 Sandbox conventions: a prompt containing the word "forbidden" trips content moderation (400
-content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`.
+content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`. The account's keys are
+`api_key` and `extra_keys`; a webhook is signed with the key that created its job.
+
+Rate limits ("Rate Limits" and "Video-Specific Limits", all per API key), under `{"documented_rate_limits": true}`:
+a video creation POST counts in a 5/minute window, a video status GET in a 120/minute one, every other API call
+in the key's tier window (`tiers`: key -> free 10 / pro 100 / enterprise 1000 per minute; keys not in it are pro).
+Reading: each call counts in exactly one of these three windows ("creation is rate-limited separately from
+polling", and a 120/minute polling limit would mean nothing if polls also counted against 10 or 100). Downloads
+(`/output/`, the CDN) are not counted. While any limit is on (this or `rate_limit_per_minute`), every
+authenticated API answer carries X-RateLimit-Limit / -Remaining (after this call) / -Reset of the tightest window
+the call counted in (for a call counted in none: the key's creation window). X-RateLimit-Reset is read as the
+epoch second (rounded up) at which the oldest request in that window leaves it, i.e. when Remaining next goes up;
+now, when the window is empty. Over a limit: the documented 429 rate_limit_exceeded with Retry-After.
+
+Ledger: one entry per job id (`img_`, `vgen_`); the synchronous OpenAI-compatible endpoints return no id, so
+theirs is the `sync-<n>` stem of their output file names. The prompt is the request's `prompt`.
 """
 
 from __future__ import annotations
@@ -21,12 +36,15 @@ import hashlib
 import hmac
 import itertools
 import json
+import math
 import urllib.request
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
 from adforge_local.sandboxes.png import dimensions, mp4, png
+from adforge_local.sandboxes.rate_window import Usage
 
 IMAGE_SIZES = {"1024x1024", "1536x1024", "1024x1536", "1792x1024", "1024x1792"}
 VIDEO_RATIOS = {"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}
@@ -41,6 +59,9 @@ RATIO_SIZES = {
 IMAGE_CREDITS = 2
 VIDEO_CREDITS = 30
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+TIERS = {"free": 10, "pro": 100, "enterprise": 1000}  # requests per minute per key
+DEFAULT_TIER = "pro"
+VIDEO_LIMITS = {"generate_video": 5, "video_status": 120}  # route -> requests per minute per key
 
 
 def _stamp(moment: float) -> str:
@@ -66,10 +87,23 @@ def _form_fields(content_type: str, body: bytes) -> dict[str, bytes]:
 
 class CreativeAISandbox(Sandbox):
     name = "creativeai"
+    creations = frozenset({"generate_image", "images_sync", "images_edit", "generate_video"})
 
-    def __init__(self, api_key: str = "sk_sandbox_creativeai", credits: int = 10_000, **kw: Any) -> None:
+    def __init__(
+        self,
+        api_key: str = "sk_sandbox_creativeai",
+        credits: int = 10_000,
+        extra_keys: Iterable[str] = (),
+        tiers: Mapping[str, str] | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.api_key = api_key
+        self.api_keys = (api_key, *extra_keys)
+        unknown = set((tiers or {}).values()) - set(TIERS)
+        if unknown:
+            raise ValueError(f"unknown tiers {sorted(unknown)}: choose from {sorted(TIERS)}")
+        self.tiers: dict[str, str] = dict(tiers or {})
         self.credits = credits
         self.jobs: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
@@ -88,10 +122,32 @@ class CreativeAISandbox(Sandbox):
         self.files.clear()
 
     def authorized(self, request: Request) -> Reply | None:
-        presented = request.headers.get("Authorization", "")
-        if hmac.compare_digest(presented.encode(), f"Bearer {self.api_key}".encode()):
+        presented = request.headers.get("Authorization", "").encode()
+        if any(hmac.compare_digest(presented, f"Bearer {key}".encode()) for key in self.api_keys):
             return None
         return _error(401, "authentication_error", "Invalid or missing API key.", "authentication_error")
+
+    def rate_limits(self, name: str, identity: str) -> dict[str, int]:
+        limits = super().rate_limits(name, identity)
+        if self.faults.documented_rate_limits:
+            if name in VIDEO_LIMITS:
+                limits[name] = VIDEO_LIMITS[name]
+            else:
+                limits["tier"] = TIERS[self.tiers.get(identity, DEFAULT_TIER)]
+        return limits
+
+    def rate_headers(self, identity: str, usages: list[Usage], now: float) -> dict[str, str]:
+        per_minute = self.faults.rate_limit_per_minute
+        if not usages and per_minute:
+            usages = [self.windows.usage("creation", identity, per_minute, now)]
+        if not usages:
+            return {}
+        tightest = min(usages, key=lambda usage: usage.remaining)
+        return {
+            "X-RateLimit-Limit": str(tightest.limit),
+            "X-RateLimit-Remaining": str(tightest.remaining),
+            "X-RateLimit-Reset": str(math.ceil(tightest.reset)),
+        }
 
     def fault_reply(self, status: int, retry_after: int | None) -> Reply:
         if status == 429:
@@ -159,7 +215,7 @@ class CreativeAISandbox(Sandbox):
         refusal = refusal or bad_input or self._charge(IMAGE_CREDITS * n)
         if refusal is not None:
             return refusal
-        job = self._new_job("img", "image.generation", body, credits=IMAGE_CREDITS * n, source=source)
+        job = self._new_job(request, "img", "image.generation", body, credits=IMAGE_CREDITS * n, source=source)
         job.update(width=int(size.split("x")[0]), height=int(size.split("x")[1]), n=n, size=size)
         return Reply.json(202, self._public(job))
 
@@ -179,7 +235,7 @@ class CreativeAISandbox(Sandbox):
         refusal = refusal or bad_input or self._charge(VIDEO_CREDITS)
         if refusal is not None:
             return refusal
-        job = self._new_job("vgen", "video.generation", body, credits=VIDEO_CREDITS, source=source)
+        job = self._new_job(request, "vgen", "video.generation", body, credits=VIDEO_CREDITS, source=source)
         job.update(
             n=1, size=RATIO_SIZES[ratio], model_actual="kling-o3-pro-i2v" if source else "kling-o3-pro-t2v", failover_used=False
         )
@@ -200,7 +256,7 @@ class CreativeAISandbox(Sandbox):
         refusal = self._check_prompt(body.get("prompt")) or self._charge(IMAGE_CREDITS * int(body.get("n", 1)))
         if refusal is not None:
             return refusal
-        return self._sync_answer(body.get("prompt", ""), int(body.get("n", 1)), body.get("size", "1024x1024"))
+        return self._sync_answer(request, body["prompt"], int(body.get("n", 1)), body.get("size", "1024x1024"))
 
     def _images_edit(self, request: Request) -> Reply:
         content_type = request.headers.get("Content-Type", "")
@@ -217,10 +273,12 @@ class CreativeAISandbox(Sandbox):
         refusal = self._check_prompt(prompt) or self._charge(IMAGE_CREDITS)
         if refusal is not None:
             return refusal
-        return self._sync_answer(prompt + hashlib.sha256(data).hexdigest(), 1, size)
+        return self._sync_answer(request, prompt, 1, size, seed=prompt + hashlib.sha256(data).hexdigest())
 
-    def _sync_answer(self, prompt: str, n: int, size: str) -> Reply:
-        urls = [self._store_png(f"sync-{next(self._ids)}-{i}", prompt, size) for i in range(n)]
+    def _sync_answer(self, request: Request, prompt: str, n: int, size: str, seed: str | None = None) -> Reply:
+        stem = f"sync-{next(self._ids)}"
+        self.bill(request, stem, prompt)
+        urls = [self._store_png(f"{stem}-{i}", seed or prompt, size) for i in range(n)]
         return Reply.json(
             200, {"created": int(self.clock.now()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]}
         )
@@ -232,13 +290,17 @@ class CreativeAISandbox(Sandbox):
         return Reply(200, found[0], found[1])
 
     # job lifecycle ---------------------------------------------------------------------------
-    def _new_job(self, prefix: str, kind: str, body: dict[str, Any], credits: int, source: bytes | None) -> dict[str, Any]:
+    def _new_job(
+        self, request: Request, prefix: str, kind: str, body: dict[str, Any], credits: int, source: bytes | None
+    ) -> dict[str, Any]:
         job_id = f"{prefix}_{next(self._ids):06d}"
+        self.bill(request, job_id, body.get("prompt"))
         job = {
             "id": job_id, "object": kind, "model": body.get("model", "auto"), "status": "processing",
             "prompt": body.get("prompt"), "credits": credits, "output_url": None, "output_urls": [],
             "webhook_url": body.get("webhook_url"), "created_at": _stamp(self.clock.now()), "error": None,
             "seed": (body.get("prompt") or "") + (hashlib.sha256(source).hexdigest() if source else ""),
+            "key": self.identity(request),
         }  # fmt: skip
         with self.lock:
             self.jobs[job_id] = job
@@ -280,7 +342,7 @@ class CreativeAISandbox(Sandbox):
         return f"{self.url}/output/{name}.png"
 
     def _public(self, job: dict[str, Any]) -> dict[str, Any]:
-        public = {k: v for k, v in job.items() if k not in ("seed", "n", "size", "width", "height")}
+        public = {k: v for k, v in job.items() if k not in ("seed", "n", "size", "width", "height", "key")}
         if len(job.get("output_urls") or []) <= 1:
             public.pop("output_urls", None)
         return public
@@ -289,7 +351,7 @@ class CreativeAISandbox(Sandbox):
         public = self._public(job)
         public["error_message"] = (job.get("error") or {}).get("message")
         body = json.dumps(public).encode()
-        key = "not-the-key" if self.faults.bad_signature else self.api_key
+        key = "not-the-key" if self.faults.bad_signature else job["key"]
         signature = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
         kind = "video" if job["object"] == "video.generation" else "image"
         headers = {
