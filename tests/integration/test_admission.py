@@ -52,3 +52,19 @@ def test_the_vendors_retry_after_holds_every_later_slot(admission, clock):
     assert admission.reserve("a#k#create", per_minute=60) == pytest.approx(30, abs=0.002)
     admission.hold_off("a#k#create", 5)  # a shorter wait never pulls the queue forward
     assert admission.reserve("a#k#create", per_minute=60) == pytest.approx(30 + 60 / (60 * SAFETY), abs=0.002)
+
+
+def test_the_concurrency_cap_counts_each_holder_once_and_frees_on_leave(admission):
+    assert admission.enter("a#k#running", "job_1", cap=2) and admission.enter("a#k#running", "job_1", cap=2)
+    assert admission.enter("a#k#running", "job_2", cap=2)
+    assert not admission.enter("a#k#running", "job_3", cap=2)
+    assert admission.holders("a#k#running") == {"job_1", "job_2"}
+    admission.leave("a#k#running", "job_1")
+    admission.leave("a#k#running", "job_1")  # idempotent
+    assert admission.enter("a#k#running", "job_3", cap=2) and admission.holders("a#k#running") == {"job_2", "job_3"}
+
+
+def test_concurrent_entries_never_exceed_the_cap(admission):
+    with ThreadPoolExecutor(8) as pool:
+        entered = list(pool.map(lambda n: admission.enter("a#k#running", f"job_{n}", cap=5), range(20)))
+    assert sum(entered) == 5 and len(admission.holders("a#k#running")) == 5

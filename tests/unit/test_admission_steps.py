@@ -169,3 +169,49 @@ def test_a_cancel_reaches_the_vendor_where_it_documents_how_and_is_recorded_eith
         assert gateways["cheap"].discarded == ["cheap_1"] and "deleted at the vendor" in attempt.error.message
     else:
         assert "documents no way to cancel" in attempt.error.message
+
+
+class CappedAdmission(FakeAdmission):
+    def __init__(self, clock) -> None:
+        super().__init__(clock, interval=0)
+        self.running: set[str] = set()
+
+    def enter(self, bucket: str, holder: str, cap: int) -> bool:
+        if holder in self.running or len(self.running) < cap:
+            self.running.add(holder)
+            return True
+        return False
+
+    def leave(self, bucket: str, holder: str) -> None:
+        self.running.discard(holder)
+
+    def holders(self, bucket: str) -> frozenset[str]:
+        return frozenset(self.running)
+
+
+@pytest.fixture
+def capped(limited):
+    submitter, gateways, jobs, _, now, create = limited
+    admission = CappedAdmission(lambda: now[0])
+    submitter.admission = admission
+    submitter.limits = {"cheap": limits_for("cheap", "cheap", {"api_key": "k", "max_in_flight": "1"})}
+    return submitter, gateways, jobs, admission, now, create
+
+
+def test_a_full_concurrency_cap_keeps_the_next_job_queued_until_a_place_is_free(capped):
+    submitter, gateways, jobs, admission, _now, create = capped
+    first, second = create(), create()
+    submitter.submit(first.id)
+    assert submitter.submit(second.id)["state"] == "throttled" and len(gateways["cheap"].submissions) == 1
+    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), admission, submitter.limits)
+    recorder.record(first.id, "cheap", VendorUpdate(vendor_job_id="cheap_1", state=VendorState.COMPLETED, outputs=["u"]))
+    assert admission.running == set()
+    assert submitter.submit(second.id)["state"] == "processing" and admission.running == {second.id}
+
+
+def test_a_holder_that_ended_without_leaving_is_let_out_by_the_next_job(capped):
+    submitter, _gateways, jobs, admission, _now, create = capped
+    first, second = create(), create()
+    submitter.submit(first.id)
+    jobs.transition(jobs.get(first.id), JobStatus.CANCELLED)  # ended, and nobody let it out
+    assert submitter.submit(second.id)["state"] == "processing" and admission.running == {second.id}

@@ -225,7 +225,7 @@ def upload_trigger() -> UploadTrigger:
 
 
 def recorder() -> UpdateRecorder:
-    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")))
+    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")), admission(), LazyLimits())
 
 
 @cache

@@ -127,6 +127,16 @@ class Admission(Protocol):
         """The vendor said wait (a 429's Retry-After, or no requests left until its window resets): no slot in
         `bucket` starts sooner than `seconds` from now."""
 
+    def enter(self, bucket: str, holder: str, cap: int) -> bool:
+        """Count `holder` (a job) in the bucket's in-flight set if it holds fewer than `cap`; True if it is in.
+        Idempotent: a holder already in is in."""
+
+    def leave(self, bucket: str, holder: str) -> None:
+        """Take `holder` out of the in-flight set (idempotent)."""
+
+    def holders(self, bucket: str) -> frozenset[str]:
+        """Who the in-flight set holds now."""
+
 
 class VendorGateway(Protocol):
     """One vendor's API, reduced to what the workflow needs."""

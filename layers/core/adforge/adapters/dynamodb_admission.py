@@ -9,8 +9,13 @@ instead of racing for it. Two writes at most, both conditional, never a read-mod
 
 Slots are spaced `1 / (per_minute * SAFETY)` minutes apart: a request starts up to a second after its slot (the
 Wait state counts whole seconds, and Lambdas start when they start), so without the margin two late slots could
-put one request too many into a vendor's sliding minute. Items expire two hours after they were last written
-(longer than any job's deadline, so no queued slot outlives its item).
+put one request too many into a vendor's sliding minute.
+
+A concurrency cap is a string set of job ids on its own item (`ADD` under a `size(...) < cap` condition), so
+entering and leaving are idempotent and a holder counts once however often a step is retried.
+
+Items expire two hours after they were last written (longer than any job's deadline, so no queued slot
+outlives its item).
 """
 
 from __future__ import annotations
@@ -78,3 +83,33 @@ class DynamoDBAdmission:
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise  # a later slot is already set: the vendor's wait is covered
+
+    def enter(self, bucket: str, holder: str, cap: int) -> bool:
+        try:
+            self._table.update_item(
+                Key={"pk": f"ADMIT#{bucket}"},
+                UpdateExpression="ADD holders :holder SET expires_at = :expires",
+                ConditionExpression="attribute_not_exists(holders) OR size(holders) < :cap OR contains(holders, :id)",
+                ExpressionAttributeValues={
+                    ":holder": {holder},
+                    ":id": holder,
+                    ":cap": cap,
+                    ":expires": int(self._clock()) + EXPIRE_AFTER_SECONDS,
+                },
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def leave(self, bucket: str, holder: str) -> None:
+        self._table.update_item(
+            Key={"pk": f"ADMIT#{bucket}"},
+            UpdateExpression="DELETE holders :holder",
+            ExpressionAttributeValues={":holder": {holder}},
+        )
+
+    def holders(self, bucket: str) -> frozenset[str]:
+        item = self._table.get_item(Key={"pk": f"ADMIT#{bucket}"}, ConsistentRead=True).get("Item") or {}
+        return frozenset(str(holder) for holder in item.get("holders", ()))

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adforge.domain.errors import TransitionRejected
+from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.status import JobStatus
@@ -64,6 +64,7 @@ from adforge.vendors.registry import ranked
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
+RUNNING_WAIT_SECONDS = 10  # how long a job waits for a place under a full concurrency cap before asking again
 
 
 def throttled(vendor: str, wait: float, slot: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -84,6 +85,15 @@ def spent_vendors(job: Job) -> frozenset[str]:
     tries = failed_tries(job)
     hopeless = {a.vendor for a in job.attempts if a.outcome == "failed" and a.error and a.error.code not in RETRYABLE_CODES}
     return frozenset(name for name, count in tries.items() if count >= TRIES_PER_VENDOR) | hopeless
+
+
+def still_running(jobs: JobRepository, job_id: str) -> bool:
+    """The job may still have a generation running at its vendor."""
+    try:
+        job = jobs.get(job_id)
+    except JobNotFound:
+        return False
+    return not job.is_finished and not (job.result is not None and job.result.state.is_final)
 
 
 def unused_slot(job: Job, slot: Mapping[str, Any] | None, vendor: str) -> bool:
@@ -168,22 +178,36 @@ class Submitter:
 
     # admission ---------------------------------------------------------------------------------
     def _admit(self, job: Job, vendor: str) -> dict[str, Any] | None:
-        """Take the vendor account's next creation slot: None to send now, else the wait (or the deadline)."""
+        """A place under the account's concurrency cap, then its next creation slot: None to send now, else
+        the wait (or, past the deadline, the job failed)."""
         limits = self.limits.get(vendor)
         if self.admission is None or limits is None:
             return None
+        if limits.max_in_flight and not self._enter(job, limits):
+            return self._queue(job, vendor, RUNNING_WAIT_SECONDS, f"{vendor} runs {limits.max_in_flight} generations")
         bucket, per_minute, tokens = limits.creation(job.request)
         now = self.clock()
         wait = self.admission.reserve(bucket, per_minute, tokens)
         if wait <= 0:
             return None
-        if now - job.created_at.timestamp() + wait >= self.deadline_seconds:
-            problem = JobError(
-                code=VendorRateLimited.code,
-                message=f"{vendor}'s request rate has no free slot before the job's deadline (next in {wait:.0f} s)",
-            )
+        return self._queue(job, vendor, wait, f"{vendor}'s request rate has no free slot", {"vendor": vendor, "reserved": now})
+
+    def _queue(self, job: Job, vendor: str, wait: float, why: str, slot: dict[str, Any] | None = None) -> dict[str, Any]:
+        if self.clock() - job.created_at.timestamp() + wait >= self.deadline_seconds:
+            problem = JobError(code=VendorRateLimited.code, message=f"{why} before the job's deadline (next in {wait:.0f} s)")
             return self._finish_failed(job, problem, job.attempts)
-        return throttled(vendor, wait, {"vendor": vendor, "reserved": now})
+        return throttled(vendor, wait, slot)
+
+    def _enter(self, job: Job, limits: AccountLimits) -> bool:
+        """In under the cap; when it is full, holders that are no longer running are let out first (a step that
+        died before letting its job out cannot shrink the cap for good)."""
+        assert self.admission is not None and limits.max_in_flight
+        if self.admission.enter(limits.running, job.id, limits.max_in_flight):
+            return True
+        for holder in self.admission.holders(limits.running) - {job.id}:
+            if not still_running(self.jobs, holder):
+                self.admission.leave(limits.running, holder)
+        return self.admission.enter(limits.running, job.id, limits.max_in_flight)
 
     def _hold(self, vendor: str, job: Job, seconds: float) -> None:
         limits = self.limits.get(vendor)
@@ -303,4 +327,7 @@ class Submitter:
     def _finish_failed(self, job: Job, problem: JobError, attempts: list[VendorAttempt]) -> dict[str, Any]:
         job = self.jobs.transition(job, JobStatus.FAILED, error=problem, attempts=attempts)
         self.events.publish(JobEvent.FAILED, job)
+        for limits in self.limits.values():  # out of every cap it may hold (a failover left one behind)
+            if limits.max_in_flight and self.admission is not None:
+                self.admission.leave(limits.running, job.id)
         return finished(job)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -10,9 +11,10 @@ from adforge.domain.errors import DomainError
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorUpdate, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import EventPublisher, JobRepository, TaskResumer
+from adforge.ports import Admission, EventPublisher, JobRepository, TaskResumer
 from adforge.services.outcomes import finished, update_outcome, with_fresh_job
 from adforge.vendors import registry
+from adforge.vendors.rate_limits import AccountLimits
 
 
 class UnknownGeneration(DomainError):
@@ -38,6 +40,8 @@ class UpdateRecorder:
     jobs: JobRepository
     events: EventPublisher
     tasks: TaskResumer
+    admission: Admission | None = None  # a final update lets the job out of its account's concurrency cap
+    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
 
     def record(self, job_id: str, vendor: str, update: VendorUpdate) -> Recorded:
         """Store `update` on the job and, when it is final, resume the waiting execution."""
@@ -61,9 +65,16 @@ class UpdateRecorder:
         job = self.jobs.transition(job, JobStatus.PROCESSING, result=update)
         if first_progress:
             self.events.publish(JobEvent.PROCESSING, job)
-        if update.state.is_final and job.task_token:
-            self.tasks.resume(job.task_token, update_outcome(update))
+        if update.state.is_final:
+            self._leave_cap(vendor, job.id)
+            if job.task_token:
+                self.tasks.resume(job.task_token, update_outcome(update))
         return Recorded.ACCEPTED
+
+    def _leave_cap(self, vendor: str, job_id: str) -> None:
+        limits = self.limits.get(vendor)
+        if self.admission is not None and limits is not None and limits.max_in_flight:
+            self.admission.leave(limits.running, job_id)
 
     def _adopt(self, job: Job, vendor: str, vendor_job_id: str) -> Job:
         """The generation our unanswered request started, named by the vendor's signed webhook to our job."""

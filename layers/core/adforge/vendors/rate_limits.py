@@ -7,7 +7,9 @@ the webhook path) and let the 429s' `Retry-After` correct the rest. adcreator, A
 429 (AdSumo) or nothing: 60 creations and 120 status calls per minute, a guess to set per account.
 
 Vendor secret entry, all optional beside the credentials: `"tier": "free" | "pro" | "enterprise"` (CreativeAI,
-default pro), `"creations_per_minute"`, `"status_per_minute"` (numbers as strings or numbers).
+default pro), `"creations_per_minute"`, `"status_per_minute"` (numbers as strings or numbers), and `"max_in_flight"`:
+at most this many of the account's generations running at once (no vendor documents a figure, so none by
+default; CreativeAI mentions "concurrency caps" on enterprise keys without a number).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ CREATIVEAI_VIDEO_CREATIONS = 5.0
 CREATIVEAI_VIDEO_STATUS = 120.0
 UNDOCUMENTED_CREATIONS = 60.0
 UNDOCUMENTED_STATUS = 120.0
-LIMIT_KEYS = frozenset({"tier", "creations_per_minute", "status_per_minute"})
+LIMIT_KEYS = frozenset({"tier", "creations_per_minute", "status_per_minute", "max_in_flight"})
 PER_OUTPUT = frozenset({"adcreator"})  # one creation request per output (see vendors/adcreator)
 
 
@@ -38,6 +40,12 @@ class AccountLimits:
     status_per_minute: float
     video_creations_per_minute: float | None = None
     video_status_per_minute: float | None = None
+    max_in_flight: int | None = None
+
+    @property
+    def running(self) -> str:
+        """The bucket of the account's in-flight generations (its concurrency cap)."""
+        return f"{self.account}#running"
 
     def creation(self, request: JobRequest) -> tuple[str, float, int]:
         """(bucket, per minute, tokens) a submission of `request` takes."""
@@ -63,6 +71,9 @@ def limits_for(vendor: str, secret_key: str, secret: Mapping[str, Any]) -> Accou
     """The limits of the account `secret` (this vendor's entry in the vendor secret) names."""
     credentials = "\x00".join(f"{key}={secret[key]}" for key in sorted(secret) if key not in LIMIT_KEYS)
     account = f"{secret_key}#{hashlib.sha256(credentials.encode()).hexdigest()[:16]}"
+    cap = int(secret["max_in_flight"]) if secret.get("max_in_flight") not in (None, "") else None
+    if cap is not None and cap < 1:
+        raise ValueError(f"max_in_flight must be at least 1, not {cap}")
     if vendor == "creativeai":
         tier = CREATIVEAI_TIERS[str(secret.get("tier", "pro"))]
         return AccountLimits(
@@ -72,10 +83,12 @@ def limits_for(vendor: str, secret_key: str, secret: Mapping[str, Any]) -> Accou
             _rate(secret, "status_per_minute", tier),
             CREATIVEAI_VIDEO_CREATIONS,
             CREATIVEAI_VIDEO_STATUS,
+            cap,
         )
     return AccountLimits(
         vendor,
         account,
         _rate(secret, "creations_per_minute", UNDOCUMENTED_CREATIONS),
         _rate(secret, "status_per_minute", UNDOCUMENTED_STATUS),
+        max_in_flight=cap,
     )
