@@ -27,7 +27,7 @@ CREATIVEAI_VIDEO_STATUS = 120.0
 UNDOCUMENTED_CREATIONS = 60.0
 UNDOCUMENTED_STATUS = 120.0
 LIMIT_KEYS = frozenset({"tier", "creations_per_minute", "status_per_minute", "max_in_flight"})
-PER_OUTPUT = frozenset({"adcreator"})  # one creation request per output (see vendors/adcreator)
+PER_OUTPUT = frozenset({"adcreator", "adsumo"})  # one creation request per output (see their packages)
 
 
 @dataclass(frozen=True)
