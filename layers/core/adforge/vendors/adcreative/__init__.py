@@ -16,11 +16,19 @@ followed where they say something):
   (`imageRenderProcessId`, `progress`, `tasks` {taskId: renderState}, `requestRenderState`, `errorMessage`).
   The vendor job id is that process id; CheckUserProgress answers a JSON array and we take the item with our id.
   Photoshoot's process query parameter is `imageProductGeneratorProcessId` (its Download's name for the same id).
-- States: renderState 5 is the only documented final value. A process is final once `progress` reaches 100 and
-  either every task is 5 (completed, the doc's rule) or `requestRenderState` has left 1. Tasks not at 5 in a final
-  process failed. Partial failure: at least one task succeeded -> COMPLETED with the successful tasks' outputs and
-  `error` = `partial_failure` ("N of M tasks failed to render ..."); none succeeded -> FAILED. A process that fails
-  without reaching progress 100 stays in progress until our job deadline.
+- States: renderState 5 is the only documented final value, 1 the only other one shown (running); the "Enums and
+  Descriptions" page the stock doc points to is not among our docs, so no other `requestRenderState` or task state
+  is given a meaning. A process is final:
+  - at once on the documented failure fields: `isSuccessful` false (a JSON boolean) with a non-empty
+    `errorMessage`, at any progress. The doc does not say when `errorMessage` is set; every documented running or
+    finished object has it empty (running ones with `isSuccessful: false`), so an empty message alone is no failure,
+    and a message with `isSuccessful: true` is none either;
+  - else once `progress` reaches 100 and either every task is 5 (completed, the doc's rule) or
+    `requestRenderState` has left 1.
+  Tasks not at 5 in a final process failed. Partial failure: at least one task succeeded -> COMPLETED with the
+  successful tasks' outputs and `error` = `partial_failure` ("N of M tasks failed to render (<vendor message>)");
+  none succeeded -> FAILED with the vendor's `errorMessage` (stock has one task, so a failed stock process is
+  always FAILED). The same rule reads the Progress notifications.
 - Output refs are `<processId>/<taskId>`; `open_output` streams the authenticated Download (photoshoot: PNG,
   full resolution; stock: full resolution, the API has no format).
 - Photoshoot always renders 6 images (6 tasks; PromptObjectsString holds at most 6): `count` is not honoured and every
@@ -40,8 +48,11 @@ followed where they say something):
   loraParams after a format check (`GUID:float,GUID:float`).
 - Errors: problem+json `errors` map -> vendor code = the first key (e.g. `engine: StockGeneration/AdCreative`, or a
   field name), message = every message (prefixed with its field/source), trace id = `traceId` or
-  `extensions.traceId`. The documented "API Key Credits ... does not exist" 400 can only be told from other 400s by
-  its text, so it stays `VendorRejected`.
+  `extensions.traceId`. The documented 400 "API Key Credits for Application does not exist" (photoshoot doc, on
+  Download; the stock doc documents no credits error, the family shares the body) can only be told from other 400s
+  by its text: any error message containing that phrase (case-insensitive), on any endpoint of either API, gets
+  vendor code `insufficient_credits`, hence `VendorInsufficientCredits`, so `auto` fails over when it comes at
+  submission. The doc shows it on Download, which runs in Collect, after the vendor was chosen: there the job fails.
 - Webhooks: the NotificationChannel is per application, not per job, and is required before any generation. On the
   first submit each gateway makes sure one active WebHook channel points at our callback endpoint
   (`/v1/webhooks/<vendor>?token=<webhook_token>`, the job id removed: the receiver finds the job by the process id).
