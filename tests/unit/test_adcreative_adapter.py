@@ -2,13 +2,23 @@ import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from fractions import Fraction
+from typing import get_args
 
 import httpx
 import pytest
 
-from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
+from adforge.domain.models import AspectRatio, JobKind, JobRequest, VendorState, VendorSubmission
 from adforge.vendors import errors
-from adforge.vendors.adcreative import NAME_PHOTOSHOOT, NAME_STOCK, channels, photoshoot, progress, stock
+from adforge.vendors.adcreative import (
+    CAPABILITIES_PHOTOSHOOT,
+    NAME_PHOTOSHOOT,
+    NAME_STOCK,
+    channels,
+    photoshoot,
+    progress,
+    stock,
+)
 from adforge.vendors.adcreative.auth import RENEW_BEFORE_SECONDS, Account
 from adforge.vendors.adcreative.client import TOKEN_PATH, AdCreativeClient
 from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock
@@ -595,6 +605,32 @@ def test_disable_safe_margin_follows_the_aspect_ratio(ratio, disable):
     assert photoshoot.adcreative_fields(request, RECOMMENDATION, [])["DisableSafeMargin"] == disable
 
 
+def test_photoshoot_declares_only_ratios_its_documented_sizes_have():
+    """The doc's outputs are 1200x628 and 1674x628; every declared ratio must be exactly one of them, and no ratio
+    AdForge offers is, so none is declared (until Collect crops the nearest native size to the exact ratio)."""
+    native = {Fraction(w, h) for w, h in photoshoot.NATIVE_SIZES.values()}
+    assert native == {Fraction(1200, 628), Fraction(1674, 628)}
+
+    def exact(ratio: str) -> Fraction:
+        w, h = ratio.split(":")
+        return Fraction(int(w), int(h))
+
+    assert all(exact(ratio) in native for ratio in CAPABILITIES_PHOTOSHOOT.aspect_ratios)
+    offered = get_args(AspectRatio)
+    assert not any(exact(ratio) in native for ratio in offered)
+    assert CAPABILITIES_PHOTOSHOOT.aspect_ratios == frozenset()
+    for ratio in offered:
+        request = JobRequest(prompt="on a counter", aspect_ratios=[ratio], image={"url": "https://shop/p.png"})
+        assert CAPABILITIES_PHOTOSHOOT.why_not(request) is not None
+
+
+def test_the_nearest_native_size_of_each_ratio_is_the_closest_documented_one():
+    for ratio, margin in photoshoot.NEAREST_SIZE.items():
+        w, h = (int(x) for x in ratio.split(":"))
+        closest = min(photoshoot.NATIVE_SIZES, key=lambda m: abs(Fraction(*photoshoot.NATIVE_SIZES[m]) - Fraction(w, h)))
+        assert margin == closest
+
+
 def test_ratios_without_a_photoshoot_size_are_refused():
     with pytest.raises(errors.VendorRejected):
         photoshoot.adcreative_fields(JobRequest(prompt="on a counter", aspect_ratios=["1:1"]), RECOMMENDATION, [])
@@ -790,7 +826,56 @@ def test_an_unreadable_channel_list_is_logged_and_does_not_block_the_job(caplog)
         StockGateway(vendor.client(), "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
     )
     assert [c.method for c in vendor.api_calls()] == ["GET", "POST"] and vendor.api_calls()[1].url.path == STOCK_START
-    assert "webhook channel not checked" in caplog.text
+    assert "webhook channel not set up" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("failing", "answer"),
+    [
+        (("GET", "/api/v1/NotificationChannel"), httpx.Response(503, json=problem(503, {"business:": ["down"]}))),
+        (("GET", "/api/v1/NotificationChannel"), httpx.Response(429, json=problem(429, {"business:": ["slow"]}))),
+        (("POST", "/api/v1/NotificationChannel"), httpx.Response(500, json={"title": "Internal error"})),
+        (("POST", "/api/v1/NotificationChannel"), httpx.Response(400, json=problem(400, {"url": ["not valid"]}))),
+        (("POST", "/api/v1/NotificationChannel"), httpx.Response(403, json=problem(403, {"business:": ["no"]}))),
+    ],
+)
+@pytest.mark.parametrize("shoot_not_stock", [False, True])
+def test_a_failed_channel_set_up_is_logged_and_the_job_still_starts(failing, answer, shoot_not_stock, caplog):
+    """Webhooks are optional: the start call is made (the job is then polled), and the set-up is tried again on
+    the next submission since nothing was set up."""
+    vendor = channels_vendor()
+    vendor.on(*failing, answer)
+    if shoot_not_stock:
+        vendor.on(
+            "POST",
+            "/api/v1/Image/ProductGeneration/Recommendations",
+            httpx.Response(200, json={"backgroundRemovedImageAssetId": "a"}),
+        )
+        vendor.on("POST", "/api/v1/Image/ProductGeneration/AdCreative", httpx.Response(200, json=progress_body([1] * 6, 0)))
+        gateway: PhotoshootGateway | StockGateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+        submission = VendorSubmission(request=shoot(), product_image_url="https://s3/p.png", callback_url=CALLBACK)
+    else:
+        vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+        gateway = StockGateway(vendor.client(), "tok")
+        submission = VendorSubmission(request=stock_request(), callback_url=CALLBACK)
+    assert gateway.submit(submission) == PROCESS
+    assert vendor.api_calls()[-1].url.path.endswith("/AdCreative")
+    assert "webhook channel not set up, the job is polled instead" in caplog.text
+    before = len([c for c in vendor.api_calls() if c.url.path == "/api/v1/NotificationChannel" and c.method == "GET"])
+    assert gateway.submit(submission) == PROCESS
+    after = len([c for c in vendor.api_calls() if c.url.path == "/api/v1/NotificationChannel" and c.method == "GET"])
+    assert after == before + 1  # not remembered as set up
+
+
+def test_a_channel_update_that_fails_does_not_fail_the_job(caplog):
+    existing = [{"id": "ch0", "url": "https://api.adforge.test/v1/webhooks/adcreative_stock?token=old", "isActive": True}]
+    vendor = channels_vendor(existing)
+    vendor.on("PUT", "/api/v1/NotificationChannel/ch0", httpx.Response(404, json=problem(404, {"business:": ["gone"]})))
+    vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+    gateway = StockGateway(vendor.client(), "tok")
+    assert gateway.submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
+    assert [c.method for c in vendor.api_calls()] == ["GET", "PUT", "POST"]
+    assert "webhook channel not set up" in caplog.text
 
 
 def test_channel_url_keeps_other_parameters_and_replaces_job_and_token():

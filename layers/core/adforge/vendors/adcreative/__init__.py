@@ -36,8 +36,13 @@ followed where they say something):
   id, preview name or category, case-insensitive; `recommended` = Recommendations' recommendedPresetIds), cycled to 6;
   an unknown preset is refused before the photo is uploaded. A prompt object is either a preset or a custom prompt, so
   with a preset our prompt is not sent; without one it is the custom prompt of all 6.
-  renderKind 4 (Landscape, the doc's example); 16:9 -> DisableSafeMargin=true (1200x628, ~1.91:1) and 21:9 ->
-  false (1674x628 with safe margins, ~2.67:1, meant to be cropped): the nearest ratios, the vendor's sizes are kept.
+  renderKind 4 (Landscape, the doc's example). Aspect ratios: the doc's only outputs are 1200x628
+  (DisableSafeMargin=true, about 1.91:1) and 1674x628 (the default, with safe margins, about 2.67:1). Neither is any
+  ratio AdForge offers (16:9 is 1.78, 21:9 is 2.33), so no ratio is declared (`aspect_ratios` is empty) and routing
+  sends this vendor no job: 16:9 and 21:9 were declared and silently delivered other ratios. The transform still
+  maps 16:9 -> 1200x628 and 21:9 -> 1674x628 (`photoshoot.NEAREST_SIZE`, the nearest native size of each) so that
+  both can be declared again once Collect crops to the exact ratio (issue 10, item 1); until then a request that
+  reaches the transform anyway is rendered at that native size.
   UseSameStyleReferenceImage is true with presets. Recommendations is multipart `productImage` plus applicationId and
   userId, under the same `/api/v1/Image/ProductGeneration/` prefix as its siblings; PresetKeys answers a JSON array of
   preset objects shaped like the documented example.
@@ -58,7 +63,9 @@ followed where they say something):
   (`/v1/webhooks/<vendor>?token=<webhook_token>`, the job id removed: the receiver finds the job by the process id).
   A channel at that endpoint with another URL (a rotated token) or inactive is updated rather than a second one made.
   Channels are listed with `GET /api/v1/NotificationChannel` (a JSON array of `{id, url, isActive, ...}`); another
-  shape is logged and the check skipped, since webhooks only spare polls. Every channel gets every message of the
+  shape, or any vendor error while listing, creating or updating, is logged and the set-up skipped (tried again on
+  the next submission), never failing the job: the photoshoot doc calls webhooks optional and they only spare polls;
+  the job is then found by polling after the webhook wait. Every channel gets every message of the
   application, so one application serving both APIs delivers each message to both endpoints, and the other
   gateway's receiver answers 404 (unknown generation).
 - Deliveries are not signed: they are authenticated only by the `token` query parameter (constant-time compare). A
@@ -80,7 +87,7 @@ CAPABILITIES_PHOTOSHOOT = Capabilities(
     name=NAME_PHOTOSHOOT,
     display_name="AdCreative.ai Product Photoshoot",
     kinds=frozenset({JobKind.IMAGE}),
-    aspect_ratios=frozenset({"16:9", "21:9"}),
+    aspect_ratios=frozenset(),  # the doc's 1200x628 and 1674x628 are no AdForge ratio: see the notes above
     max_count=PHOTOSHOOT_TASKS,
     webhooks=True,
     signed_webhooks=False,
