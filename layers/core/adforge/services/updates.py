@@ -33,6 +33,7 @@ class Recorded(StrEnum):
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
     JOB_FINISHED = "job_finished"
+    UNCONFIRMED = "unconfirmed"  # an unsigned delivery claiming progress: acknowledged, not recorded (services/webhooks)
 
 
 @dataclass

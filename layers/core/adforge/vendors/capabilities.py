@@ -19,7 +19,7 @@ class Capabilities(BaseModel):
     ratios_per_job: int = 1
     webhooks: bool
     webhook_names_job: bool = False  # True: its signed delivery carries our job id (a per-job callback URL)
-    signed_webhooks: bool = True  # False: a delivery is only a hint, confirmed by one status call
+    signed_webhooks: bool = True  # False: a delivery is only a hint; a final one is confirmed by one status call
     uses_product_image: bool = True  # False: text-to-image only, the product photo is not sent
     needs_product_image: bool = False
     transparent_background: bool = False

@@ -69,7 +69,9 @@ followed where they say something):
   application, so one application serving both APIs delivers each message to both endpoints, and the other
   gateway's receiver answers 404 (unknown generation).
 - Deliveries are not signed: they are authenticated only by the `token` query parameter (constant-time compare). A
-  delivery is a hint: the receiver must confirm it with one status call before believing it (`signed_webhooks=False`).
+  delivery is a hint (`signed_webhooks=False`): one claiming a final state is confirmed with one status call before
+  it is believed; one claiming progress (TaskCompleted, Progress below 100) is acknowledged and not recorded, with no
+  status call (services/webhooks), so a job costs one status call on the webhook path instead of one per message.
   Keys are read case-insensitively (the documented messages are PascalCase). `...Progress` messages carry the progress
   object and map like a status answer; `...TaskCompleted` messages map to processing.
 - Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
