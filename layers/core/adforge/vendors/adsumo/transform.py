@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from adforge.domain.models import JobError, VendorState, VendorSubmission, VendorUpdate
+from adforge.vendors import joined_ids
 from adforge.vendors.adsumo import NAME
-from adforge.vendors.errors import VendorNotFound, VendorProtocolError
+from adforge.vendors.errors import VendorProtocolError
 
 MODEL = "pro"
 RESOLUTION = "2k"
 MAX_QUANTITY = 8
 QUANTITY = 1  # one image per generation: the documented completion carries one result_url (see the package notes)
-SEPARATOR = ","
 
 CREDITS: dict[tuple[str, str], int] = {
     ("fast", "1k"): 1,
@@ -75,22 +75,15 @@ class Generation(NamedTuple):
 
 def generation_id(body: Any) -> str:
     """The generation id from a 202 answer (one id of a job's joined vendor job id)."""
-    found = body.get("generation_id") if isinstance(body, dict) else None
-    if not isinstance(found, str) or not found or SEPARATOR in found:
-        raise VendorProtocolError(NAME, "answer has no usable generation_id")
-    return found
+    return joined_ids.generation_id(NAME, body, "generation_id")
 
 
 def job_id(generation_ids: list[str]) -> str:
-    """The vendor job id of a job: its generations' ids, in the order they were started, joined by ","."""
-    return SEPARATOR.join(generation_ids)
+    return joined_ids.job_id(generation_ids)
 
 
 def generation_ids(vendor_job_id: str) -> list[str]:
-    ids = vendor_job_id.split(SEPARATOR)
-    if not all(ids):
-        raise VendorNotFound(NAME, f"not an {NAME} job id: {vendor_job_id!r}")
-    return ids
+    return joined_ids.generation_ids(NAME, vendor_job_id)
 
 
 def _failure(raw: Any) -> JobError:
