@@ -61,7 +61,8 @@ Message Types and Enums pages say something, that was followed first):
 4. PromptObjectsString holds 1-6 objects (public page: "MAX 6"); a process always has 6 tasks, and fewer prompts
    are repeated in order. Unknown presets, empty custom prompts or a bad array give 400 in the business/engine form.
    renderKind is optional there (default 4, Landscape) but must be a RenderKind; output size comes only from
-   DisableSafeMargin. An unknown productImageAssetId gives 404 in the business/engine form.
+   DisableSafeMargin, at the doc's two sizes and no other: 1674x628 (false or omitted, "with safe zones") or 1200x628
+   (true, "exact ... no margins"), whatever the renderKind. An unknown productImageAssetId gives 404 in the business/engine form.
 5. Start responses and CheckUserProgress items use the stock progress object for both APIs. Photoshoot uses
    messageType `ImageGenerationProgress` and renderType 16 (AiProductCreative, if RenderType is the flag sequence
    that makes the documented stock renderType 32 AiImageGeneration); its process id is in `imageRenderProcessId`.
