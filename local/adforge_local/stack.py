@@ -260,8 +260,11 @@ class LocalStack:
             "user_id": "5b8f2d71-4c3a-4e9b-8f06-1a2b3c4d5e6f",
             "webhook_token": self.webhook_token,
         }
+        creativeai = {"api_key": self.creativeai.api_key}
+        if self.creativeai.signing_secret is not None:  # the signing secret configured at CreativeAI, if any
+            creativeai["webhook_secret"] = self.creativeai.signing_secret
         return {
-            "creativeai": {"api_key": self.creativeai.api_key},
+            "creativeai": creativeai,
             "adcreator": {"api_key": self.adcreator.api_key},
             "adsumo": {"api_key": self.adsumo.api_key},
             "adcreative_photoshoot": adcreative,

@@ -19,7 +19,7 @@ earlier run left unanswered (this step crashed or timed out between sending and 
 
 - a vendor with a list endpoint (`ReconcilingGateway`) is asked; the generation is adopted when it is there,
   and the job is sent again (or failed over) only when the vendor provably has none;
-- a vendor whose signed webhook names our job (`webhook_names_job`) is waited for: its delivery adopts the
+- a vendor whose signed webhook names our job (`Capabilities.adopts_by_webhook`) is waited for: its delivery adopts the
   generation (services/updates.py); none within the wait ends the job `vendor_outcome_unknown` (Poll);
 - any other vendor: the job ends `vendor_outcome_unknown`, never sent again, never failed over.
 """
@@ -141,10 +141,10 @@ class Submitter:
         if job.is_finished:
             return finished(job)
         if job.vendor_job_id is not None and job.vendor is not None:
-            return self._submitted(registry.REGISTRY[job.vendor])
+            return self._submitted(registry.REGISTRY[job.vendor], job)
         last = job.attempts[-1] if job.attempts else None
         if last is not None and last.outcome == "unknown":  # waiting for the webhook that names the job
-            return self._submitted(registry.REGISTRY[last.vendor])
+            return self._submitted(registry.REGISTRY[last.vendor], job)
         if last is not None and last.outcome == "submitting":
             return self._reconcile(job, VendorOutcomeUnknown(last.vendor, "an earlier request's answer was never recorded"))
         return job
@@ -238,7 +238,7 @@ class Submitter:
                 return self._accepted(job, capabilities, found)
             nothing = VendorUnavailable(vendor, f"{error.message}; the vendor's list shows it was not accepted")
             return self._record_failure(job, vendor, nothing)
-        if capabilities.webhook_names_job:
+        if capabilities.adopts_by_webhook(job.request):
             attempt = VendorAttempt(vendor=vendor, outcome="unknown", error=JobError(code=error.code, message=error.message))
             return with_fresh_job(self.jobs, job.id, lambda fresh: self._await_adoption(fresh, capabilities, attempt))
         return self._unknown(job, error)
@@ -252,7 +252,7 @@ class Submitter:
             assert isinstance(resumed, dict)
             return resumed
         self.jobs.amend(job, attempts=settled(job, attempt))
-        return self._submitted(vendor)
+        return self._submitted(vendor, job)
 
     def _submission(self, job: Job, vendor: Capabilities) -> VendorSubmission:
         image_url = self.assets.share(job.input_key, SHARE_SECONDS) if job.input_key and vendor.uses_product_image else None
@@ -271,7 +271,7 @@ class Submitter:
         except TransitionRejected:
             current = self.jobs.get(job.id)
             if current.vendor_job_id == vendor_job_id:  # its webhook adopted it first (services/updates.py)
-                return self._submitted(vendor)
+                return self._submitted(vendor, job)
             if not current.is_finished:
                 raise
             if any(a.vendor_job_id == vendor_job_id for a in current.attempts):  # its late webhook recorded it
@@ -281,12 +281,17 @@ class Submitter:
             why = "the job was cancelled while the vendor accepted it"
             return finished(self.jobs.settle_attempt(job.id, abandon(self.gateways, vendor.name, vendor_job_id, why)))
         self.events.publish(JobEvent.SUBMITTED, job)
-        return self._submitted(vendor)
+        return self._submitted(vendor, job)
 
-    def _submitted(self, vendor: Capabilities) -> dict[str, Any]:
-        """Tells the state machine how to wait: for a webhook (with a timeout) or by polling."""
+    def _submitted(self, vendor: Capabilities, job: Job) -> dict[str, Any]:
+        """Tells the state machine how to wait: for a webhook (with a timeout) when one delivery will carry the
+        job's result (`Capabilities.webhook_completes`), else by polling."""
         return outcome(
-            "processing", vendor=vendor.name, webhooks=vendor.webhooks, webhook_wait=self.webhook_wait, wait=self.first_poll_wait
+            "processing",
+            vendor=vendor.name,
+            webhooks=vendor.webhook_completes(job.request),
+            webhook_wait=self.webhook_wait,
+            wait=self.first_poll_wait,
         )
 
     def _record_failure(self, job: Job, vendor: str, error: VendorError) -> Job:

@@ -120,7 +120,7 @@ def awaits_adoption(job: Job, vendor: str) -> bool:
     capabilities = registry.REGISTRY.get(vendor)
     return (
         capabilities is not None
-        and capabilities.webhook_names_job
+        and capabilities.adopts_by_webhook(job.request)
         and job.vendor_job_id is None
         and last is not None
         and last.vendor == vendor

@@ -49,7 +49,8 @@ class AccountLimits:
 
     def creation(self, request: JobRequest) -> tuple[str, float, int]:
         """(bucket, per minute, tokens) a submission of `request` takes."""
-        tokens = request.count if self.vendor in PER_OUTPUT else 1
+        per_output = self.vendor in PER_OUTPUT or (self.vendor == "creativeai" and request.kind is JobKind.IMAGE)
+        tokens = request.count if per_output else 1  # CreativeAI: one request per image, one batch for videos
         if request.kind is JobKind.VIDEO and self.video_creations_per_minute:
             return f"{self.account}#create-video", self.video_creations_per_minute, tokens
         return f"{self.account}#create", self.creations_per_minute, tokens
