@@ -11,4 +11,4 @@ logger = Logger(service="poll")
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return bootstrap.poller().poll(event["job_id"], event.get("wait"))
+    return bootstrap.poller().poll(event["job_id"], event.get("wait"), event.get("slot"))

@@ -11,4 +11,4 @@ logger = Logger(service="submit")
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return bootstrap.submitter().submit(event["job_id"])
+    return bootstrap.submitter().submit(event["job_id"], event.get("slot"))

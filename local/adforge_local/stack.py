@@ -29,7 +29,7 @@ from adforge.domain.models import JobRequest
 from adforge.platforms.dynamodb import DynamoDBShopDirectory
 from adforge.platforms.ports import ShopConfig
 from adforge.tenants import TenantKeys
-from adforge_local import stop_fidelity
+from adforge_local import dynamodb_atomicity, stop_fidelity
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.event_relay import EventRelay
 from adforge_local.iam_enforcement import Enforcer
@@ -113,6 +113,7 @@ class LocalStack:
         self._moto.start()
         self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
         stop_fidelity.install()
+        dynamodb_atomicity.install()
         for sandbox in self.sandboxes.values():
             sandbox.start()
         self.reset_sandboxes()
@@ -146,6 +147,7 @@ class LocalStack:
         self._write_report()
         self.enforcer.uninstall()
         stop_fidelity.uninstall()
+        dynamodb_atomicity.uninstall()
         self._moto_post("/moto-api/reset-auth", b"inf")  # the next stack in this process starts open
         self._moto.stop()
         shutil.rmtree(self._scratch, ignore_errors=True)
@@ -258,8 +260,11 @@ class LocalStack:
             "user_id": "5b8f2d71-4c3a-4e9b-8f06-1a2b3c4d5e6f",
             "webhook_token": self.webhook_token,
         }
+        creativeai = {"api_key": self.creativeai.api_key}
+        if self.creativeai.signing_secret is not None:  # the signing secret configured at CreativeAI, if any
+            creativeai["webhook_secret"] = self.creativeai.signing_secret
         return {
-            "creativeai": {"api_key": self.creativeai.api_key},
+            "creativeai": creativeai,
             "adcreator": {"api_key": self.adcreator.api_key},
             "adsumo": {"api_key": self.adsumo.api_key},
             "adcreative_photoshoot": adcreative,

@@ -58,9 +58,9 @@ def test_a_query_is_allowed_on_the_index_it_was_granted_and_not_on_the_table(sta
 
 def test_only_functions_that_call_vendors_may_read_the_vendor_secret(stack):
     secret = stack.resources.resolver.ref("VendorSecret")
-    for logical in ("SubmitFunction", "PollFunction", "CollectFunction", "VendorWebhookFunction"):
+    for logical in ("SubmitFunction", "PollFunction", "CollectFunction", "VendorWebhookFunction", "ApiFunction"):
         as_function(stack, logical).client("secretsmanager", endpoint_url=stack.aws_endpoint).get_secret_value(SecretId=secret)
-    for logical in ("FailFunction", "ApiFunction", "AwaitWebhookFunction", "NotifierFunction"):
+    for logical in ("FailFunction", "AwaitWebhookFunction", "NotifierFunction"):
         manager = as_function(stack, logical).client("secretsmanager", endpoint_url=stack.aws_endpoint)
         assert denied(lambda manager=manager: manager.get_secret_value(SecretId=secret)), logical
 

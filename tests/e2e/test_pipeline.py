@@ -34,11 +34,11 @@ def assert_creatives_in_s3(stack, job, count):
 
 def test_webhook_path_completes_without_a_single_status_poll(stack, acme):
     stack.drain_events()
-    job_id = submit(acme, count=2)
+    job_id = submit(acme, image=None)  # text-to-image of one: one generation, one signed webhook
     job = finish(stack, acme, job_id)
     assert job["status"] == "completed" and job["_execution"]["status"] == "SUCCEEDED"
     assert (job["vendor_requested"], job["vendor"]) == ("auto", "creativeai")
-    assert_creatives_in_s3(stack, job, 2)
+    assert_creatives_in_s3(stack, job, 1)
     assert vendor_polls(stack, acme, job_id) == 0
     assert "Poll" not in states_entered(stack, job_id)
     assert job_events(stack, job_id) == [
@@ -52,7 +52,7 @@ def test_webhook_path_completes_without_a_single_status_poll(stack, acme):
 def test_dropped_webhook_completes_through_polling(stack, acme):
     stack.creativeai.set_faults(drop_webhooks=True)
     stack.drain_events()
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id)
     assert job["status"] == "completed"
     assert_creatives_in_s3(stack, job, 1)
@@ -65,7 +65,7 @@ def test_dropped_webhook_completes_through_polling(stack, acme):
 
 def test_badly_signed_webhooks_are_refused_and_polling_finishes_the_job(stack, acme):
     stack.creativeai.set_faults(bad_signature=True)
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id)
     assert job["status"] == "completed"
     assert stack.creativeai.stats["webhook_delivered"] == 0
@@ -76,7 +76,7 @@ def test_badly_signed_webhooks_are_refused_and_polling_finishes_the_job(stack, a
 def test_duplicate_and_reordered_webhooks_change_nothing(stack, acme):
     stack.creativeai.set_faults(duplicate_webhooks=True, reorder_webhooks=True)
     stack.drain_events()
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id)
     assert job["status"] == "completed"
     names = [name for name, _ in job_events(stack, job_id)]
@@ -86,7 +86,7 @@ def test_duplicate_and_reordered_webhooks_change_nothing(stack, acme):
 def test_vendor_side_failure_fails_the_job_with_the_vendor_reason(stack, acme):
     stack.creativeai.set_faults(fail_generation=True)
     stack.drain_events()
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id)
     assert (job["status"], job["error"]["code"], job["_execution"]["status"]) == ("failed", "generation_failed", "FAILED")
     assert job["assets"] == []
@@ -95,7 +95,7 @@ def test_vendor_side_failure_fails_the_job_with_the_vendor_reason(stack, acme):
 
 
 def test_content_policy_rejection_fails_fast_and_is_not_retried(stack, acme):
-    job_id = submit(acme, prompt="a forbidden product shot")
+    job_id = submit(acme, prompt="a forbidden product shot", image=None)
     job = finish(stack, acme, job_id)
     assert (job["status"], job["error"]["code"]) == ("failed", "content_policy_violation")
     assert stack.creativeai.stats["generate_image"] == 1
@@ -114,7 +114,7 @@ def test_rate_limited_submission_is_retried_by_the_state_machine(stack, acme):
 def test_a_job_the_vendor_never_finishes_times_out_at_the_deadline(stack, acme):
     stack.creativeai.set_faults(never_finish=True)
     stack.drain_events()
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id, timeout=40)
     assert (job["status"], job["error"]["code"]) == ("timed_out", "deadline_exceeded")
     endings = [e for e in job_events(stack, job_id) if e[0] in {"Job Completed", "Job Failed", "Job Timed Out", "Job Cancelled"}]
@@ -124,11 +124,23 @@ def test_a_job_the_vendor_never_finishes_times_out_at_the_deadline(stack, acme):
 
 
 def test_video_job_lands_an_mp4(stack, acme):
-    job_id = submit(acme, kind="video", aspect_ratios=["9:16"])
+    job_id = submit(acme, kind="video", aspect_ratios=["9:16"], count=2)  # one documented batch of two
     job = finish(stack, acme, job_id)
-    assert job["status"] == "completed"
-    body = stack.client("s3").get_object(Bucket=stack.bucket, Key=job["assets"][0]["key"])["Body"].read()
-    assert sniff(body) == "video/mp4" and job["assets"][0]["key"].endswith(".mp4")
+    assert job["status"] == "completed" and len(job["assets"]) == 2
+    for asset in job["assets"]:
+        body = stack.client("s3").get_object(Bucket=stack.bucket, Key=asset["key"])["Body"].read()
+        assert sniff(body) == "video/mp4" and asset["key"].endswith(".mp4")
+    assert "Poll" not in states_entered(stack, job_id)  # the batch's one webhook carried both
+
+
+def test_a_product_photo_job_is_edited_and_collected_without_waiting(stack, acme):
+    """CreativeAI edits the photo into the scene (`/v1/images/edits`): the answer carries the outputs, so the
+    job is neither waiting for a webhook nor polling the vendor."""
+    job_id = submit(acme, count=2)
+    job = finish(stack, acme, job_id)
+    assert job["status"] == "completed" and job["vendor"] == "creativeai"
+    assert_creatives_in_s3(stack, job, 2)
+    assert "AwaitWebhook" not in states_entered(stack, job_id) and sum(stack.creativeai.polls.values()) == 0
 
 
 def test_product_image_by_url_is_fetched_into_the_tenant_prefix(stack, acme):
@@ -150,11 +162,20 @@ def test_a_named_vendors_429s_are_waited_out_as_the_vendor_says(stack, acme):
     assert len(waits) == 3
 
 
-def test_a_creation_answered_after_the_timeout_is_never_paid_twice(stack, acme):
-    """The vendor accepts, then answers after our client gave up: no retry, no failover, one generation."""
+def test_a_creation_answered_after_the_timeout_is_adopted_from_the_webhook_naming_the_job(stack, acme):
+    """The vendor accepts, then answers after our client gave up: its signed webhook (to our per-job callback)
+    names the generation, which the job adopts: no retry, no failover, one generation, and the job completes."""
     stack.creativeai.set_faults(answer_late_seconds=8, answer_late_count=1)  # the stack's vendor timeout is 5 s
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id)
-    assert (job["status"], job["error"]["code"]) == ("failed", "vendor_outcome_unknown")
-    assert [(a["vendor"], a["outcome"]) for a in job["attempts"]] == [("creativeai", "unknown")]
-    assert stack.creativeai.stats["generate_image"] == 1  # exactly one paid generation
+    assert job["status"] == "completed" and stack.creativeai.stats["generate_image"] == 1  # exactly one paid
+    assert {a["vendor"] for a in job["attempts"]} == {"creativeai"} and job["attempts"][-1]["outcome"] == "completed"
+
+
+def test_a_lost_answer_from_a_vendor_with_a_list_is_looked_up_and_adopted(stack, acme):
+    """adcreator takes no reference, but lists generations: the one with our prompt and model is ours."""
+    stack.adcreator.set_faults(answer_late_seconds=8, answer_late_count=1)
+    job_id = submit(acme, vendor="adcreator", prompt="a lost answer, found in the list", image=None)  # POST 1: generate
+    job = finish(stack, acme, job_id)
+    assert job["status"] == "completed" and stack.adcreator.stats["generate"] == 1
+    assert stored(stack, job_id)["vendor_job_id"] == next(iter(stack.adcreator.generations))

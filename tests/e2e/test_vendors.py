@@ -9,12 +9,19 @@ pytestmark = pytest.mark.e2e
 
 # vendor -> (request fields, outputs expected, sandbox, has webhooks)
 CASES = {
-    "creativeai": ({"aspect_ratios": ["1:1"], "count": 2}, 2, "creativeai", True),
+    # text-to-image of one: its signed webhook (a photo is edited and answered at once, N images are polled:
+    # test_pipeline.py covers both, and N videos in one batch)
+    "creativeai": ({"aspect_ratios": ["1:1"], "image": None}, 1, "creativeai", True),
     "adcreator": ({"aspect_ratios": ["1:1"], "count": 2}, 2, "adcreator", False),
     "adsumo": ({"aspect_ratios": ["16:9"], "count": 2}, 2, "adsumo", False),
-    "adcreative_photoshoot": ({"aspect_ratios": ["16:9"]}, 6, "adcreative", True),
     "adcreative_stock": ({"aspect_ratios": ["9:16"], "image": None}, 1, "adcreative", True),
 }
+
+
+def test_photoshoot_is_offered_no_ratio_it_cannot_render_exactly(acme):
+    """Its documented outputs (1200x628, 1674x628) are no AdForge ratio: refused up front, not delivered wrong."""
+    answer = acme.api.post("/v1/jobs", json={"prompt": "a red mug", "vendor": "adcreative_photoshoot", "aspect_ratios": ["16:9"]})
+    assert (answer.status_code, answer.json()["error"]["code"]) == (422, "vendor_cannot_serve")
 
 
 def assert_real_creatives(stack, job, expected):
@@ -67,8 +74,10 @@ def test_a_request_no_vendor_can_serve_is_refused_before_anything_is_spent(stack
 def test_vendors_endpoint_lists_capabilities_and_health(stack, acme):
     vendors = acme.api.get("/v1/vendors").json()["vendors"]
     by_name = {v["name"]: v for v in vendors}
-    assert set(by_name) == set(CASES)
+    assert set(by_name) == {*CASES, "adcreative_photoshoot"} and by_name["adcreative_photoshoot"]["aspect_ratios"] == []
     assert by_name["creativeai"]["kinds"] == ["image", "video"] and by_name["creativeai"]["webhooks"] is True
+    assert by_name["creativeai"]["aspect_ratios"] == ["1:1"]  # its sizes: 1024x1024, 1536x1024, 1024x1536
+    assert (by_name["creativeai"]["cost_per_output_usd"], by_name["creativeai"]["video_cost_per_output_usd"]) == (0.04, 0.6)
     assert by_name["adcreative_stock"]["uses_product_image"] is False
     costs = [v["cost_per_output_usd"] for v in vendors]
     assert costs == sorted(costs)

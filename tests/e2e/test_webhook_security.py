@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 def deliver(stack, job_id: str, payload: dict, secret: str | None = None) -> httpx.Response:
     body = json.dumps(payload).encode()
-    signature = hmac.new((secret or stack.creativeai.api_key).encode(), body, hashlib.sha256).hexdigest()
+    signature = hmac.new((secret or stack.creativeai.signing_secret).encode(), body, hashlib.sha256).hexdigest()
     headers = {
         "X-CreativeAI-Signature": f"sha256={signature}",
         "X-CreativeAI-Delivery-Id": payload["id"],
@@ -26,7 +26,7 @@ def deliver(stack, job_id: str, payload: dict, secret: str | None = None) -> htt
 @pytest.fixture
 def completed_job(stack, acme):
     stack.creativeai.set_faults(drop_webhooks=True)
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)  # text-to-image of one: a job CreativeAI's webhooks name
     assert finish(stack, acme, job_id)["status"] == "completed"
     return stored(stack, job_id)
 
@@ -48,7 +48,7 @@ def test_a_webhook_for_a_finished_job_changes_nothing(stack, completed_job):
 
 def test_a_duplicate_delivery_changes_nothing(stack, acme):
     stack.creativeai.set_faults(never_finish=True)
-    job_id = submit(acme)
+    job_id = submit(acme, image=None)
     stack.wait_until(lambda: stored(stack, job_id)["vendor_job_id"] is not None)
     vendor_job_id = stored(stack, job_id)["vendor_job_id"]
     progress = {"id": vendor_job_id, "status": "processing", "progress": 40}
@@ -63,6 +63,13 @@ def test_a_duplicate_delivery_changes_nothing(stack, acme):
     assert (settled["status"], settled["error"]["code"]) == ("failed", "gpu_lost")
     assert deliver(stack, job_id, failed).json()["recorded"] == "job_finished"
     assert stored(stack, job_id) == settled
+
+
+def test_a_delivery_signed_with_the_api_key_is_refused_when_a_signing_secret_is_configured(stack, completed_job):
+    payload = {"id": completed_job["vendor_job_id"], "status": "failed", "error": {"code": "x", "message": "forged"}}
+    answer = deliver(stack, completed_job["id"], payload, secret=stack.creativeai.api_key)
+    assert answer.status_code == 401
+    assert stored(stack, completed_job["id"]) == completed_job
 
 
 def test_a_webhook_naming_another_generation_or_job_is_refused(stack, completed_job):

@@ -2,14 +2,20 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from adforge_local import dynamodb_atomicity
+
 
 @pytest.fixture
 def aws(monkeypatch):
     for name, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        yield
+    dynamodb_atomicity.install()  # conditional writes are atomic, as in AWS (see the module)
+    try:
+        with mock_aws():
+            yield
+    finally:
+        dynamodb_atomicity.uninstall()
 
 
 @pytest.fixture

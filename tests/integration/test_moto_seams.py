@@ -67,3 +67,30 @@ def test_events_lambda_and_states_requests_name_their_resources():
     assert resource_arns(request("stepfunctions", {"stateMachineArn": machine, "input": "{}"})) == [machine]
     assert resource_arns(request("stepfunctions", {"taskToken": "unknown"})) == []  # no owner: checked against "*"
     assert resource_arns(request("sns", {"TopicArn": "x"})) == []
+
+
+def test_the_dynamodb_seam_serves_every_action_of_moto_s_handler():
+    from moto.dynamodb.responses import DynamoHandler
+
+    from adforge_local import dynamodb_atomicity
+
+    assert "call_action" in vars(DynamoHandler)  # moto's DynamoDB handler overrides the one entry point
+    assert dynamodb_atomicity.ORIGINAL_CALL_ACTION.__qualname__ == "DynamoHandler.call_action"
+
+
+def test_concurrent_conditional_writes_let_exactly_one_through(table):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from botocore.exceptions import ClientError
+
+    def claim(n: int) -> bool:
+        try:
+            table.put_item(Item={"pk": "CLAIM", "by": n}, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError:
+            return False
+        return True
+
+    for _ in range(5):
+        table.delete_item(Key={"pk": "CLAIM"})
+        with ThreadPoolExecutor(8) as pool:
+            assert sum(pool.map(claim, range(16))) == 1

@@ -131,14 +131,15 @@ def start_stock(http: httpx.Client, **extra: Any) -> httpx.Response:
 def wait_finished(
     http: httpx.Client, clock: ManualClock, base: str, param: str, process_id: str
 ) -> tuple[dict[str, Any], list[int]]:
-    """Polls CheckUserProgress, moving the clock a task's time between polls, until every task has finished (at most
-    one step past the pace); returns the last item and the progress values seen."""
+    """Polls CheckUserProgress, moving the clock a task's time between polls, until the process has completed (every
+    task RenderState 5) or failed (a non-empty errorMessage), at most one step past the pace; returns the last item
+    and the progress values seen."""
     seen: list[int] = []
     for _ in range(STEPS + 2):
         reply = http.get(f"{base}/CheckUserProgress", params={"userId": USER, param: process_id})
         item: dict[str, Any] = reply.json()[0]
         seen.append(item["progress"])
-        if all(state != 1 for state in item["tasks"].values()):
+        if item["errorMessage"] or all(state == 5 for state in item["tasks"].values()):
             return item, seen
         clock.advance(PACE / STEPS)
     raise AssertionError(f"process {process_id} still running after its {PACE} s pace: {seen}")
@@ -354,14 +355,20 @@ def test_unknown_product_asset_is_a_404(client: httpx.Client) -> None:
     )
 
 
-def test_fail_generation_gives_a_partial_result(sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock) -> None:
+def test_fail_generation_fails_the_process_halfway(sandbox: AdCreativeSandbox, client: httpx.Client, clock: ManualClock) -> None:
+    """The failure shows only as the docs let it: isSuccessful false, a non-empty errorMessage; no undocumented
+    RenderState, and the progress stays where the failure happened."""
     sandbox.set_faults(fail_generation=True)
     process = start_photoshoot(client)["imageRenderProcessId"]
-    final, _ = wait_finished(client, clock, PS, PS_PROCESS, process)
+    final, seen = wait_finished(client, clock, PS, PS_PROCESS, process)
+    assert seen == [0, 16, 33, 50, 50]  # failed at the 4th task's time, seen at the first poll after it
     tasks = list(final["tasks"].items())
-    assert [state for _, state in tasks] == [5, 5, 5, 6, 6, 6]
-    assert (final["progress"], final["completedTaskCount"], final["requestRenderState"]) == (100, 3, 5)
+    assert [state for _, state in tasks] == [5, 5, 5, 1, 1, 1]
+    assert (final["progress"], final["completedTaskCount"], final["requestRenderState"]) == (50, 3, 1)
     assert final["isSuccessful"] is False and final["errorMessage"] == "3 of 6 tasks failed to render."
+    clock.advance(100 * PACE)
+    again = client.get(f"{PS}/CheckUserProgress", params={"userId": USER, PS_PROCESS: process}).json()[0]
+    assert again == final  # a failed process no longer changes
     assert png_size(download(client, PS, PS_PROCESS, process, tasks[0][0]).content) == (1674, 628)
     assert_problem(
         download(client, PS, PS_PROCESS, process, tasks[5][0]),
@@ -604,7 +611,8 @@ def test_photoshoot_notifications_report_each_task_then_progress(
     assert sorted(m["TaskId"] for m in completed) == sorted(started["tasks"]) and len(progress) == 1
     assert all(m["ImageContentBytes"] is None for m in completed)
     assert sorted(m["IsSuccessful"] for m in completed) == [False] * 3 + [True] * 3
-    assert (progress[0]["Progress"], progress[0]["CompletedTaskCount"], progress[0]["IsSuccessful"]) == (100, 3, False)
+    assert (progress[0]["Progress"], progress[0]["CompletedTaskCount"], progress[0]["IsSuccessful"]) == (50, 3, False)
+    assert (progress[0]["RequestRenderState"], progress[0]["ErrorMessage"]) == (1, "3 of 6 tasks failed to render.")
 
 
 # injected faults -----------------------------------------------------------------------------

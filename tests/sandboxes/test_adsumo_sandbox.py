@@ -168,18 +168,29 @@ def test_generation_goes_from_processing_to_completed_with_pngs(
     accepted = submitted.json()
     assert accepted == {"generation_id": accepted["generation_id"], "type": endpoint, "status": "processing"}
     first = client.get(f"/generations/{accepted['generation_id']}").json()
-    assert first["status"] == "processing" and "result_url" not in first
+    assert first == accepted  # the documented processing body, nothing more
 
     done = wait_for_end(client, clock, accepted["generation_id"])
     assert (done["status"], done["type"], done["generation_id"]) == ("completed", endpoint, accepted["generation_id"])
     assert (done["created_at"], done["completed_at"]) == (created, stamp(clock.now()))  # the sandbox's clock
-    assert len(done["result_urls"]) == body.get("quantity", 1) and done["result_url"] == done["result_urls"][0]
+    assert set(done) == {"generation_id", "type", "status", "result_url", "created_at", "completed_at"}
     assert sandbox.polls[accepted["generation_id"]] >= 2
-    for url in done["result_urls"]:
-        assert url.startswith(f"{sandbox.url}/output/")
-        image = httpx.get(url)
-        assert (image.status_code, image.headers["content-type"]) == (200, "image/png")
-        assert png_size(image.content) == (nominal[0] // 16, nominal[1] // 16)
+    url = done["result_url"]
+    assert url.startswith(f"{sandbox.url}/output/")
+    image = httpx.get(url)
+    assert (image.status_code, image.headers["content-type"]) == (200, "image/png")
+    assert png_size(image.content) == (nominal[0] // 16, nominal[1] // 16)
+    assert len(sandbox.files) == 1  # one result, whatever the quantity: the doc shows one result_url
+
+
+def test_a_quantity_above_one_is_charged_per_image_and_answers_one_result_url(
+    sandbox: AdsumoSandbox, client: httpx.Client, clock: ManualClock
+) -> None:
+    accepted = client.post("/images/text-to-image", json={**TEXT, "quantity": 4}).json()
+    assert sandbox.credits == 100 - 4 * 2  # pro 1k, times quantity
+    done = wait_for_end(client, clock, accepted["generation_id"])
+    assert done["status"] == "completed" and isinstance(done["result_url"], str)
+    assert "result_urls" not in done and len(sandbox.files) == 1
 
 
 # credits ---------------------------------------------------------------------------------------
@@ -250,7 +261,7 @@ def test_never_finish_keeps_processing(sandbox: AdsumoSandbox, client: httpx.Cli
     generation_id = client.post("/images/text-to-image", json=TEXT).json()["generation_id"]
     clock.advance(100 * PACE)
     body = client.get(f"/generations/{generation_id}").json()
-    assert body["status"] == "processing" and "result_url" not in body and "completed_at" not in body
+    assert body == {"generation_id": generation_id, "type": "text-to-image", "status": "processing"}
 
 
 def test_fail_generation_reports_failed_with_error(sandbox: AdsumoSandbox, client: httpx.Client, clock: ManualClock) -> None:
@@ -259,5 +270,5 @@ def test_fail_generation_reports_failed_with_error(sandbox: AdsumoSandbox, clien
     done = wait_for_end(client, clock, generation_id)
     assert (done["status"], done["type"]) == ("failed", "product-shots")
     assert isinstance(done["error"], str) and done["error"]
-    assert "result_url" not in done
+    assert set(done) == {"generation_id", "type", "status", "error"}
     assert sandbox.files == {}

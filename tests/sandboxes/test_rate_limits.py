@@ -416,7 +416,7 @@ def test_other_vendors_send_no_rate_limit_headers(case: Case) -> None:
     assert ("X-RateLimit-Limit" in reply.headers) == (case.vendor.name == "creativeai")
 
 
-def test_webhooks_are_signed_with_the_key_that_made_the_job(
+def test_webhooks_are_signed_with_the_signing_secret_whatever_key_made_the_job(
     creativeai_server: CreativeAISandbox, creativeai: dict[str, httpx.Client], clock: ManualClock
 ) -> None:
     received: list[tuple[bytes, str]] = []
@@ -438,7 +438,9 @@ def test_webhooks_are_signed_with_the_key_that_made_the_job(
         creativeai["pro"].post("/api/v1/model/generateImage", json={"prompt": "a mug", "webhook_url": url})
         clock.advance(creativeai_server.faults.processing_seconds)
         body, signature = received[0]
-        assert signature == "sha256=" + hmac.new(b"ca-pro", body, hashlib.sha256).hexdigest()
+        secret = creativeai_server.signing_secret
+        assert secret is not None and secret not in creativeai_server.api_keys
+        assert signature == "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     finally:
         hook.shutdown()
         hook.server_close()

@@ -2,13 +2,23 @@ import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from fractions import Fraction
+from typing import get_args
 
 import httpx
 import pytest
 
-from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
+from adforge.domain.models import AspectRatio, JobKind, JobRequest, VendorState, VendorSubmission
 from adforge.vendors import errors
-from adforge.vendors.adcreative import NAME_PHOTOSHOOT, NAME_STOCK, channels, photoshoot, progress, stock
+from adforge.vendors.adcreative import (
+    CAPABILITIES_PHOTOSHOOT,
+    NAME_PHOTOSHOOT,
+    NAME_STOCK,
+    channels,
+    photoshoot,
+    progress,
+    stock,
+)
 from adforge.vendors.adcreative.auth import RENEW_BEFORE_SECONDS, Account
 from adforge.vendors.adcreative.client import TOKEN_PATH, AdCreativeClient
 from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock
@@ -330,6 +340,195 @@ def test_malformed_output_refs_are_refused(ref):
         progress.parse_ref(ref, NAME_STOCK)
 
 
+# documented failure signals ----------------------------------------------------------------------
+# The stock doc's examples, verbatim: the start answer ("200 OK"), CheckUserProgress's "Success (200 OK)" and
+# CheckApplicationAllProgresses's "Success (200 OK)".
+DOC_START = {
+    "messageType": "ImageStockGenerationProgress",
+    "requestRenderState": 1,
+    "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
+    "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
+    "imageRenderProcessId": "0898d00e-4a06-4d3d-b7c5-96116286449e",
+    "totalTaskCount": 1,
+    "completedTaskCount": 0,
+    "progress": 0,
+    "tasks": {"530286a9-7adb-49e0-a66d-065cbb52fecc": 1},
+    "renderType": 32,
+    "isSuccessful": False,
+    "errorMessage": "",
+}
+DOC_USER_PROGRESS = [
+    {
+        "messageType": "ImageStockGenerationProgress",
+        "requestRenderState": 5,
+        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
+        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
+        "imageRenderProcessId": "0898d00e-4a06-4d3d-b7c5-96116286449e",
+        "totalTaskCount": 1,
+        "completedTaskCount": 1,
+        "progress": 100,
+        "tasks": {"530286a9-7adb-49e0-a66d-065cbb52fecc": 5},
+        "renderType": 32,
+        "isSuccessful": True,
+        "errorMessage": "",
+    }
+]
+DOC_ALL_PROGRESSES = [
+    {
+        "messageType": "ImageStockGenerationProgress",
+        "requestRenderState": 1,
+        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
+        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
+        "imageRenderProcessId": "63dd1bff-8396-41d0-ba89-3406a27179cc",
+        "totalTaskCount": 1,
+        "completedTaskCount": 0,
+        "progress": 0,
+        "tasks": {"54f61fb3-114a-4eb1-b4ce-263c7298efa3": 1},
+        "renderType": 32,
+        "isSuccessful": False,
+        "errorMessage": "",
+    },
+    {
+        "messageType": "ImageStockGenerationProgress",
+        "requestRenderState": 1,
+        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
+        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
+        "imageRenderProcessId": "b3a0ce72-a4cb-4651-b128-b465a4b36b17",
+        "totalTaskCount": 1,
+        "completedTaskCount": 0,
+        "progress": 0,
+        "tasks": {"0f5f6dce-09ba-4287-ac2c-799aa607cb63": 1},
+        "renderType": 32,
+        "isSuccessful": False,
+        "errorMessage": "",
+    },
+]
+# The photoshoot doc's "400 Bad Request - API Key Credits for Application does not exist", verbatim.
+DOC_NO_CREDITS = {
+    "errors": {
+        "engine: ProductGeneration/Download": [
+            "Error decreasing Api Key Credits for Application e790c565-d56a-4e32-b00a-66be90cfcd43. "
+            "ErrorMessage: API Key Credits for Application does not exist."
+        ],
+        "business: ProductGeneration/Download": ["Bad request error occurred while getting image content stream"],
+    },
+    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+    "title": "One or more errors occurred.",
+    "status": 400,
+    "detail": None,
+    "instance": None,
+    "extensions": {"traceId": "00-5593df94b6415482f5d01c65f51de46f-9a0a8bfb206eae96-00"},
+}
+DOC_PROCESS = "0898d00e-4a06-4d3d-b7c5-96116286449e"
+DOC_TASK = "530286a9-7adb-49e0-a66d-065cbb52fecc"
+
+
+def test_the_doc_examples_mean_what_the_doc_says():
+    started = progress.to_update(DOC_START, NAME_STOCK)
+    assert (started.vendor_job_id, started.state, started.progress, started.error) == (
+        DOC_PROCESS,
+        VendorState.PENDING,
+        0,
+        None,
+    )
+    done = progress.to_update(progress.pick(DOC_USER_PROGRESS, NAME_STOCK, DOC_PROCESS), NAME_STOCK)
+    assert (done.state, done.outputs, done.error) == (VendorState.COMPLETED, [f"{DOC_PROCESS}/{DOC_TASK}"], None)
+    running = [progress.to_update(item, NAME_STOCK) for item in DOC_ALL_PROGRESSES]
+    assert [(u.vendor_job_id, u.state) for u in running] == [
+        ("63dd1bff-8396-41d0-ba89-3406a27179cc", VendorState.PENDING),
+        ("b3a0ce72-a4cb-4651-b128-b465a4b36b17", VendorState.PENDING),
+    ]
+
+
+@pytest.mark.parametrize("pct", [0, 40, 99])
+def test_a_failure_message_ends_the_process_at_once_with_the_vendor_message(pct):
+    """`isSuccessful: false` with a non-empty `errorMessage` is failed, whatever the progress: not left running
+    until progress 100 (which a failed process may never reach)."""
+    body = {**DOC_START, "progress": pct, "isSuccessful": False, "errorMessage": "Content policy violation"}
+    update = progress.to_update(body, NAME_STOCK)
+    assert (update.state, update.error.code, update.error.message) == (
+        VendorState.FAILED,
+        "generation_failed",
+        "Content policy violation",
+    )
+    assert update.outputs == []
+
+
+@pytest.mark.parametrize(
+    ("successful", "message"), [(False, ""), (False, "   "), (False, None), (True, "warning only"), ("false", "x")]
+)
+def test_without_both_failure_fields_a_running_process_goes_on(successful, message):
+    update = progress.to_update({**DOC_START, "progress": 40, "isSuccessful": successful, "errorMessage": message}, NAME_STOCK)
+    assert (update.state, update.error) == (VendorState.PROCESSING, None)
+
+
+def test_a_photoshoot_failing_midway_keeps_the_rendered_tasks_with_the_vendor_message():
+    body = progress_body([5, 5, 1, 1, 1, 1], 33, error="Inpainting model unavailable")
+    update = progress.to_update(body, NAME_PHOTOSHOOT)
+    assert update.state is VendorState.COMPLETED
+    assert update.outputs == [f"{PROCESS}/{task}" for task in TASKS[:2]]
+    assert update.error is not None and update.error.code == "partial_failure"
+    assert update.error.message == "4 of 6 tasks failed to render (Inpainting model unavailable)"
+
+
+def test_a_failed_stock_process_fails_within_one_poll():
+    vendor = Vendor()
+    failed = {**DOC_USER_PROGRESS[0], "requestRenderState": 1, "progress": 20, "isSuccessful": False}
+    failed = {**failed, "completedTaskCount": 0, "tasks": {DOC_TASK: 1}, "errorMessage": "Render failed: GPU error"}
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[failed]))
+    update = StockGateway(vendor.client(), "tok").status(DOC_PROCESS, JobKind.IMAGE)
+    assert len(vendor.api_calls()) == 1
+    assert (update.state, update.error.message) == (VendorState.FAILED, "Render failed: GPU error")
+
+
+def test_a_failure_notification_is_read_as_failed():
+    pascal = {key[0].upper() + key[1:]: value for key, value in DOC_START.items()}
+    body = {**pascal, "Progress": 10, "IsSuccessful": False, "ErrorMessage": "Render failed"}
+    _, update = build_reader(SECRET, lambda: 0.0).read(json.dumps(body).encode(), {}, {"token": "tok"})
+    assert (update.state, update.error.message) == (VendorState.FAILED, "Render failed")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "call"),
+    [
+        ("GET", "/api/v1/Image/ProductGeneration/Download", lambda c: c.photoshoot_download(PROCESS, TASKS[0])),
+        ("GET", "/api/v1/Image/StockGeneration/Download", lambda c: c.stock_download(PROCESS, TASKS[0])),
+        ("POST", STOCK_START, lambda c: c.start_stock({"userPrompt": "x"}, {})),
+        ("POST", "/api/v1/Image/ProductGeneration/AdCreative", lambda c: c.start_photoshoot({"renderKind": "4"})),
+    ],
+)
+def test_the_documented_no_credits_400_is_insufficient_credits(method, path, call):
+    vendor = Vendor()
+    vendor.on(method, path, httpx.Response(400, json=DOC_NO_CREDITS))
+    with pytest.raises(errors.VendorError) as raised:
+        result = call(vendor.client())
+        if hasattr(result, "__enter__"):
+            with result:
+                pass
+    assert type(raised.value) is errors.VendorInsufficientCredits
+    assert raised.value.vendor_code == "insufficient_credits"
+    assert "API Key Credits for Application does not exist" in raised.value.message
+    assert raised.value.trace_id == "00-5593df94b6415482f5d01c65f51de46f-9a0a8bfb206eae96-00"
+
+
+def test_other_400s_stay_rejections():
+    body = {**DOC_NO_CREDITS, "errors": {"engine: ProductGeneration/Download": ["Image content not found."]}}
+    assert read_error(body)[0] == "engine: ProductGeneration/Download"
+
+
+def test_the_no_credits_error_fails_over_under_auto(two_vendors):
+    """The adapter's error for the documented body, raised at submission, moves an `auto` job to the next vendor."""
+    vendor = Vendor()
+    vendor.on("POST", STOCK_START, httpx.Response(400, json=DOC_NO_CREDITS))
+    with pytest.raises(errors.VendorError) as raised:
+        vendor.client().start_stock({"userPrompt": "x"}, {})
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+    gateways["cheap"].error = raised.value
+    assert submitter.submit(job.id)["vendor"] == "pricey"
+    assert [(a.vendor, a.outcome) for a in jobs.get(job.id).attempts] == [("cheap", "failed"), ("pricey", "submitted")]
+
+
 # photoshoot mapping -----------------------------------------------------------------------------
 RECOMMENDATION = photoshoot.Recommendation(
     asset_id="ecc767e4-c107-4492-9826-89756e925425",
@@ -404,6 +603,32 @@ def test_an_unknown_preset_is_refused():
 def test_disable_safe_margin_follows_the_aspect_ratio(ratio, disable):
     request = JobRequest(prompt="on a counter", aspect_ratios=[ratio])
     assert photoshoot.adcreative_fields(request, RECOMMENDATION, [])["DisableSafeMargin"] == disable
+
+
+def test_photoshoot_declares_only_ratios_its_documented_sizes_have():
+    """The doc's outputs are 1200x628 and 1674x628; every declared ratio must be exactly one of them, and no ratio
+    AdForge offers is, so none is declared (until Collect crops the nearest native size to the exact ratio)."""
+    native = {Fraction(w, h) for w, h in photoshoot.NATIVE_SIZES.values()}
+    assert native == {Fraction(1200, 628), Fraction(1674, 628)}
+
+    def exact(ratio: str) -> Fraction:
+        w, h = ratio.split(":")
+        return Fraction(int(w), int(h))
+
+    assert all(exact(ratio) in native for ratio in CAPABILITIES_PHOTOSHOOT.aspect_ratios)
+    offered = get_args(AspectRatio)
+    assert not any(exact(ratio) in native for ratio in offered)
+    assert CAPABILITIES_PHOTOSHOOT.aspect_ratios == frozenset()
+    for ratio in offered:
+        request = JobRequest(prompt="on a counter", aspect_ratios=[ratio], image={"url": "https://shop/p.png"})
+        assert CAPABILITIES_PHOTOSHOOT.why_not(request) is not None
+
+
+def test_the_nearest_native_size_of_each_ratio_is_the_closest_documented_one():
+    for ratio, margin in photoshoot.NEAREST_SIZE.items():
+        w, h = (int(x) for x in ratio.split(":"))
+        closest = min(photoshoot.NATIVE_SIZES, key=lambda m: abs(Fraction(*photoshoot.NATIVE_SIZES[m]) - Fraction(w, h)))
+        assert margin == closest
 
 
 def test_ratios_without_a_photoshoot_size_are_refused():
@@ -601,7 +826,56 @@ def test_an_unreadable_channel_list_is_logged_and_does_not_block_the_job(caplog)
         StockGateway(vendor.client(), "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
     )
     assert [c.method for c in vendor.api_calls()] == ["GET", "POST"] and vendor.api_calls()[1].url.path == STOCK_START
-    assert "webhook channel not checked" in caplog.text
+    assert "webhook channel not set up" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("failing", "answer"),
+    [
+        (("GET", "/api/v1/NotificationChannel"), httpx.Response(503, json=problem(503, {"business:": ["down"]}))),
+        (("GET", "/api/v1/NotificationChannel"), httpx.Response(429, json=problem(429, {"business:": ["slow"]}))),
+        (("POST", "/api/v1/NotificationChannel"), httpx.Response(500, json={"title": "Internal error"})),
+        (("POST", "/api/v1/NotificationChannel"), httpx.Response(400, json=problem(400, {"url": ["not valid"]}))),
+        (("POST", "/api/v1/NotificationChannel"), httpx.Response(403, json=problem(403, {"business:": ["no"]}))),
+    ],
+)
+@pytest.mark.parametrize("shoot_not_stock", [False, True])
+def test_a_failed_channel_set_up_is_logged_and_the_job_still_starts(failing, answer, shoot_not_stock, caplog):
+    """Webhooks are optional: the start call is made (the job is then polled), and the set-up is tried again on
+    the next submission since nothing was set up."""
+    vendor = channels_vendor()
+    vendor.on(*failing, answer)
+    if shoot_not_stock:
+        vendor.on(
+            "POST",
+            "/api/v1/Image/ProductGeneration/Recommendations",
+            httpx.Response(200, json={"backgroundRemovedImageAssetId": "a"}),
+        )
+        vendor.on("POST", "/api/v1/Image/ProductGeneration/AdCreative", httpx.Response(200, json=progress_body([1] * 6, 0)))
+        gateway: PhotoshootGateway | StockGateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+        submission = VendorSubmission(request=shoot(), product_image_url="https://s3/p.png", callback_url=CALLBACK)
+    else:
+        vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+        gateway = StockGateway(vendor.client(), "tok")
+        submission = VendorSubmission(request=stock_request(), callback_url=CALLBACK)
+    assert gateway.submit(submission) == PROCESS
+    assert vendor.api_calls()[-1].url.path.endswith("/AdCreative")
+    assert "webhook channel not set up, the job is polled instead" in caplog.text
+    before = len([c for c in vendor.api_calls() if c.url.path == "/api/v1/NotificationChannel" and c.method == "GET"])
+    assert gateway.submit(submission) == PROCESS
+    after = len([c for c in vendor.api_calls() if c.url.path == "/api/v1/NotificationChannel" and c.method == "GET"])
+    assert after == before + 1  # not remembered as set up
+
+
+def test_a_channel_update_that_fails_does_not_fail_the_job(caplog):
+    existing = [{"id": "ch0", "url": "https://api.adforge.test/v1/webhooks/adcreative_stock?token=old", "isActive": True}]
+    vendor = channels_vendor(existing)
+    vendor.on("PUT", "/api/v1/NotificationChannel/ch0", httpx.Response(404, json=problem(404, {"business:": ["gone"]})))
+    vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
+    gateway = StockGateway(vendor.client(), "tok")
+    assert gateway.submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
+    assert [c.method for c in vendor.api_calls()] == ["GET", "PUT", "POST"]
+    assert "webhook channel not set up" in caplog.text
 
 
 def test_channel_url_keeps_other_parameters_and_replaces_job_and_token():

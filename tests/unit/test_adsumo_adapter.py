@@ -14,6 +14,8 @@ from adforge.vendors.adsumo.transform import (
     RESOLUTION,
     edit_payload,
     estimate_credits,
+    generation_ids,
+    job_id,
     text_to_image_payload,
     to_update,
 )
@@ -21,9 +23,30 @@ from tests.fakes import FakeFetcher
 
 GEN = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
 
+# The doc's examples, verbatim ("Response Format" and "Polling for Results").
+DOC_ACCEPTED = {"generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479", "type": "text-to-image", "status": "processing"}
+DOC_COMPLETED = {
+    "generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+    "type": "text-to-image",
+    "status": "completed",
+    "result_url": "https://cdn.adsumo.ai/generations/f47ac10b.png",
+    "created_at": "2026-03-17T12:00:00Z",
+    "completed_at": "2026-03-17T12:00:12Z",
+}
+
 
 def submission(image: str | None = "https://assets/p.png", **request) -> VendorSubmission:
     return VendorSubmission(request=JobRequest(prompt="red mug", **request), product_image_url=image)
+
+
+def client_for(handler) -> AdsumoClient:
+    return AdsumoClient(
+        httpx.Client(
+            base_url="https://www.adsumo.test",
+            transport=httpx.MockTransport(handler),
+            headers={"Authorization": "Bearer adsumo_sk_test"},
+        )
+    )
 
 
 def recording(seen: list[httpx.Request], status: int = 202, body: object | None = None, headers=None):
@@ -32,13 +55,35 @@ def recording(seen: list[httpx.Request], status: int = 202, body: object | None 
         answer = body if body is not None else {"generation_id": GEN, "type": "edit", "status": "processing"}
         return httpx.Response(status, json=answer, headers=headers)
 
-    return AdsumoClient(
-        httpx.Client(
-            base_url="https://www.adsumo.test",
-            transport=httpx.MockTransport(handler),
-            headers={"Authorization": "Bearer adsumo_sk_test"},
-        )
-    )
+    return client_for(handler)
+
+
+def numbered(seen: list[httpx.Request], fail_at: int | None = None, status: int = 402):
+    """Accepts each creation with the doc's 202 body under a new id (gen-1, gen-2, ...); the `fail_at`-th
+    creation answers `status` instead."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == fail_at:
+            return httpx.Response(status, json={"error": "Insufficient credits"})
+        return httpx.Response(202, json={**DOC_ACCEPTED, "generation_id": f"gen-{len(seen)}"})
+
+    return client_for(handler)
+
+
+def polled(answers: dict[str, dict[str, object]], seen: list[httpx.Request] | None = None):
+    """Answers `GET /generations/{id}` from `answers`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        return httpx.Response(200, json=answers[request.url.path.rsplit("/", 1)[1]])
+
+    return client_for(handler)
+
+
+def completed(generation: str, url: str) -> dict[str, object]:
+    return {**DOC_COMPLETED, "generation_id": generation, "result_url": url}
 
 
 # credits ----------------------------------------------------------------------------------------
@@ -81,7 +126,7 @@ def test_text_to_image_payload():
         "prompt": "red mug (style: lifestyle)",
         "model": "pro",
         "aspect_ratio": "9:16",
-        "quantity": 3,
+        "quantity": 1,  # a count of 3 is three generations of one image each
         "resolution": "2k",
     }
 
@@ -107,12 +152,40 @@ def test_edit_payload_sends_the_product_photo_as_the_reference():
 def test_gateway_routes_by_product_image(image, path, extra):
     seen: list[httpx.Request] = []
     gateway = AdsumoGateway(recording(seen), FakeFetcher())
-    assert gateway.submit(submission(image=image, count=2)) == GEN
+    assert gateway.submit(submission(image=image)) == GEN
     (request,) = seen
     assert (request.method, request.url.path) == ("POST", path)
     assert request.headers["Authorization"] == "Bearer adsumo_sk_test"
     body = json.loads(request.content)
-    assert body == {"prompt": "red mug", "model": "pro", "aspect_ratio": "1:1", "quantity": 2, "resolution": "2k", **extra}
+    assert body == {"prompt": "red mug", "model": "pro", "aspect_ratio": "1:1", "quantity": 1, "resolution": "2k", **extra}
+
+
+@pytest.mark.parametrize("image", ["https://assets/p.png", None])
+@pytest.mark.parametrize("count", [1, 2, 4])
+def test_a_count_of_n_starts_n_generations_of_one_image_joined_in_the_job_id(image, count):
+    seen: list[httpx.Request] = []
+    vendor_job_id = AdsumoGateway(numbered(seen), FakeFetcher()).submit(submission(image=image, count=count))
+    assert vendor_job_id == ",".join(f"gen-{n}" for n in range(1, count + 1))
+    assert len(seen) == count
+    assert all(json.loads(request.content)["quantity"] == 1 for request in seen)
+    assert generation_ids(vendor_job_id) == [f"gen-{n}" for n in range(1, count + 1)]
+
+
+def test_a_later_generation_refused_raises_its_error_and_logs_the_paid_ones(caplog):
+    seen: list[httpx.Request] = []
+    gateway = AdsumoGateway(numbered(seen, fail_at=3), FakeFetcher())
+    at_warning = caplog.at_level(logging.WARNING, logger="adforge.vendors.adsumo.gateway")
+    with at_warning, pytest.raises(errors.VendorInsufficientCredits):  # a 402 keeps its type: `auto` fails over
+        gateway.submit(submission(count=4))
+    assert len(seen) == 3  # nothing is started after the refusal
+    assert "gen-1,gen-2 already started, paid and unused" in caplog.text
+
+
+def test_a_first_generation_refused_logs_nothing_paid(caplog):
+    at_warning = caplog.at_level(logging.WARNING, logger="adforge.vendors.adsumo.gateway")
+    with at_warning, pytest.raises(errors.VendorInsufficientCredits):
+        AdsumoGateway(numbered([], fail_at=1), FakeFetcher()).submit(submission(count=2))
+    assert "paid" not in caplog.text
 
 
 def test_gateway_logs_the_credit_estimate_before_submitting(caplog):
@@ -130,10 +203,31 @@ def test_product_shots_posts_to_its_endpoint():
 
 def test_status_is_one_poll_of_the_generation():
     seen: list[httpx.Request] = []
-    client = recording(seen, 200, {"generation_id": GEN, "type": "edit", "status": "processing"})
+    client = recording(seen, 200, DOC_ACCEPTED)
     update = AdsumoGateway(client, FakeFetcher()).status(GEN, JobKind.IMAGE)
     assert (update.vendor_job_id, update.state) == (GEN, VendorState.PROCESSING)
     assert [(r.method, r.url.path) for r in seen] == [("GET", f"/api/v1/generations/{GEN}")]
+
+
+def test_status_polls_each_generation_once_and_collects_every_result_url():
+    seen: list[httpx.Request] = []
+    answers = {"g1": completed("g1", "https://cdn/1.png"), "g2": completed("g2", "https://cdn/2.png")}
+    update = AdsumoGateway(polled(answers, seen), FakeFetcher()).status("g1,g2", JobKind.IMAGE)
+    assert [(r.method, r.url.path) for r in seen] == [("GET", "/api/v1/generations/g1"), ("GET", "/api/v1/generations/g2")]
+    assert (update.vendor_job_id, update.state, update.outputs) == (
+        "g1,g2",
+        VendorState.COMPLETED,
+        ["https://cdn/1.png", "https://cdn/2.png"],
+    )
+
+
+def test_a_count_of_n_yields_n_outputs_end_to_end():
+    seen: list[httpx.Request] = []
+    gateway = AdsumoGateway(numbered(seen), FakeFetcher())
+    vendor_job_id = gateway.submit(submission(count=3))
+    answers = {g: completed(g, f"https://cdn/{g}.png") for g in generation_ids(vendor_job_id)}
+    update = AdsumoGateway(polled(answers), FakeFetcher()).status(vendor_job_id, JobKind.IMAGE)
+    assert update.outputs == ["https://cdn/gen-1.png", "https://cdn/gen-2.png", "https://cdn/gen-3.png"]
 
 
 def test_generation_ids_are_escaped_in_the_path():
@@ -142,9 +236,24 @@ def test_generation_ids_are_escaped_in_the_path():
     assert seen[0].url.raw_path == b"/api/v1/generations/a%2Fb"
 
 
-def test_submit_answer_without_generation_id_is_a_protocol_error():
+@pytest.mark.parametrize("body", [{"status": "processing"}, {**DOC_ACCEPTED, "generation_id": "a,b"}, {"generation_id": ""}])
+def test_submit_answer_without_a_usable_generation_id_is_a_protocol_error(body):
     with pytest.raises(errors.VendorProtocolError):
-        AdsumoGateway(recording([], 202, {"status": "processing"}), FakeFetcher()).submit(submission())
+        AdsumoGateway(recording([], 202, body), FakeFetcher()).submit(submission())
+
+
+def test_the_doc_accepted_answer_is_the_job_id():
+    assert AdsumoGateway(recording([], 202, DOC_ACCEPTED), FakeFetcher()).submit(submission()) == GEN
+
+
+@pytest.mark.parametrize("vendor_job_id", ["", "a,,b", ",a"])
+def test_a_malformed_job_id_is_not_found(vendor_job_id):
+    with pytest.raises(errors.VendorNotFound):
+        generation_ids(vendor_job_id)
+
+
+def test_job_id_joins_in_order():
+    assert job_id(["a", "b", "c"]) == "a,b,c"
 
 
 def test_outputs_are_opened_through_the_fetcher():
@@ -155,27 +264,56 @@ def test_outputs_are_opened_through_the_fetcher():
 
 
 # status mapping ---------------------------------------------------------------------------------
-def test_completed_reads_the_documented_result_url():
-    update = to_update(
-        {
-            "generation_id": GEN,
-            "type": "text-to-image",
-            "status": "completed",
-            "result_url": "https://cdn.adsumo.ai/generations/f47ac10b.png",
-            "created_at": "2026-03-17T12:00:00Z",
-            "completed_at": "2026-03-17T12:00:12Z",
-        }
-    )
-    assert (update.state, update.outputs, update.error) == (
+def test_the_doc_completed_example_reads_its_result_url():
+    update = to_update(GEN, [DOC_COMPLETED])
+    assert (update.vendor_job_id, update.state, update.outputs, update.error) == (
+        GEN,
         VendorState.COMPLETED,
         ["https://cdn.adsumo.ai/generations/f47ac10b.png"],
         None,
     )
 
 
-def test_completed_prefers_result_urls_when_listed():
-    update = to_update({"generation_id": GEN, "status": "completed", "result_url": "u0", "result_urls": ["u0", "u1"]})
-    assert update.outputs == ["u0", "u1"]
+def test_the_doc_accepted_example_is_processing():
+    assert to_update(GEN, [DOC_ACCEPTED]).state is VendorState.PROCESSING
+
+
+def test_result_urls_is_not_read():
+    """Only the documented `result_url`: a `result_urls` list (shown by no doc example) neither adds outputs
+    nor stands in for a missing `result_url`."""
+    assert to_update(GEN, [{**DOC_COMPLETED, "result_urls": ["u0", "u1"]}]).outputs == [DOC_COMPLETED["result_url"]]
+    body = {k: v for k, v in DOC_COMPLETED.items() if k != "result_url"}
+    with pytest.raises(errors.VendorProtocolError):
+        to_update(GEN, [{**body, "result_urls": ["u0", "u1"]}])
+
+
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        (["completed", "processing"], VendorState.PROCESSING),
+        (["processing", "processing"], VendorState.PROCESSING),
+        (["pending", "processing"], VendorState.PROCESSING),
+        (["pending", "queued"], VendorState.PENDING),
+        (["completed", "completed"], VendorState.COMPLETED),
+        (["completed", "failed"], VendorState.FAILED),
+        (["failed", "processing"], VendorState.FAILED),  # seen at once, not when the others finish
+    ],
+)
+def test_generations_combine(states, expected):
+    bodies = [
+        completed(f"g{n}", f"https://cdn/{n}.png") if state == "completed" else {**DOC_ACCEPTED, "status": state}
+        for n, state in enumerate(states)
+    ]
+    update = to_update("g0,g1", bodies)
+    assert (update.vendor_job_id, update.state) == ("g0,g1", expected)
+    assert update.outputs == (["https://cdn/0.png", "https://cdn/1.png"] if expected is VendorState.COMPLETED else [])
+
+
+def test_a_failed_generation_fails_the_job_with_its_error():
+    bodies = [completed("g0", "https://cdn/0.png"), {"generation_id": "g1", "status": "failed", "error": "Model overloaded"}]
+    update = to_update("g0,g1", bodies)
+    assert update.state is VendorState.FAILED and update.outputs == []
+    assert (update.error.code, update.error.message) == ("generation_failed", "Model overloaded")
 
 
 @pytest.mark.parametrize(
@@ -183,7 +321,7 @@ def test_completed_prefers_result_urls_when_listed():
     [("processing", "processing"), ("PROCESSING", "processing"), ("pending", "pending"), ("queued", "pending")],
 )
 def test_in_progress_states(status, state):
-    update = to_update({"generation_id": GEN, "status": status, "result_url": "ignored-until-completed"})
+    update = to_update(GEN, [{"generation_id": GEN, "status": status, "result_url": "ignored-until-completed"}])
     assert (update.state, update.outputs) == (VendorState(state), [])
 
 
@@ -196,7 +334,7 @@ def test_in_progress_states(status, state):
     ],
 )
 def test_failed_carries_the_error(error, code, message):
-    update = to_update({"generation_id": GEN, "status": "failed", "error": error})
+    update = to_update(GEN, [{"generation_id": GEN, "status": "failed", "error": error}])
     assert update.state is VendorState.FAILED
     assert (update.error.code, update.error.message) == (code, message)
 
@@ -205,14 +343,15 @@ def test_failed_carries_the_error(error, code, message):
     "body",
     [
         {"generation_id": GEN, "status": "completed"},
+        {"generation_id": GEN, "status": "completed", "result_url": ""},
         {"generation_id": GEN, "status": "exploded"},
-        {"status": "processing"},
+        {"generation_id": GEN},
         ["not", "an", "object"],
     ],
 )
 def test_unreadable_status_bodies_are_protocol_errors(body):
     with pytest.raises(errors.VendorProtocolError):
-        to_update(body)
+        to_update(GEN, [body])
 
 
 # errors -----------------------------------------------------------------------------------------
@@ -259,3 +398,10 @@ def test_network_failure_is_unavailable():
     client = AdsumoClient(httpx.Client(base_url="https://www.adsumo.test", transport=httpx.MockTransport(handler)))
     with pytest.raises(errors.VendorUnavailable):
         client.generation(GEN)
+
+
+def test_admission_counts_one_creation_per_output():
+    """N outputs are N creation requests: the account's creation bucket is charged N tokens."""
+    from adforge.vendors.rate_limits import limits_for
+
+    assert limits_for("adsumo", "adsumo", {"api_key": "k"}).creation(JobRequest(prompt="a red mug", count=3))[2] == 3

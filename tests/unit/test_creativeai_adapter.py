@@ -2,18 +2,27 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import datetime
 
 import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
 from adforge.vendors import errors
+from adforge.vendors.creativeai import CAPABILITIES
 from adforge.vendors.creativeai.client import CreativeAIClient
 from adforge.vendors.creativeai.gateway import CreativeAIGateway
-from adforge.vendors.creativeai.transform import image_payload, to_update, video_payload
-from adforge.vendors.creativeai.webhook import REPLAY_WINDOW_SECONDS, CreativeAIWebhooks
+from adforge.vendors.creativeai.transform import (
+    batch_id,
+    batch_payload,
+    batch_update,
+    combined,
+    image_payload,
+    to_update,
+    video_payload,
+)
+from adforge.vendors.creativeai.webhook import REPLAY_WINDOW_SECONDS, CreativeAIWebhooks, build_reader
 from adforge.vendors.signatures import SignatureInvalid
-from tests.fakes import FakeFetcher
 
 SECRET = "sk_test_123"
 
@@ -22,30 +31,271 @@ def sign(body: bytes, secret: str = SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def submission(**request) -> VendorSubmission:
+def submission(photo: bool = True, **request) -> VendorSubmission:
     return VendorSubmission(
         request=JobRequest(prompt="red mug", **request),
-        product_image_url="https://assets/p.png",
+        product_image_url="https://assets/p.png" if photo else None,
         callback_url="https://api/v1/webhooks/creativeai?job=j1",
     )
 
 
-def test_image_payload_maps_ratio_count_and_callback():
-    payload = image_payload(submission(aspect_ratios=["9:16"], count=3, preset="lifestyle"))
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 24
+WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 16
+
+
+class Opened:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.content_type, self.declared_length = data, "application/octet-stream", len(data)
+
+    def __enter__(self) -> "Opened":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def chunks(self):
+        yield self.data[:10]
+        yield self.data[10:]
+
+
+class PhotoFetcher:
+    """Serves `data` for every URL (the product photo)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.opened = data, []
+
+    def check(self, url: str) -> None:
+        return None
+
+    def open(self, url: str) -> Opened:
+        self.opened.append(url)
+        return Opened(self.data)
+
+
+# the doc's examples, verbatim ---------------------------------------------------------------------
+VIDEO_202 = json.loads("""{
+"id": "vgen_abc123",
+"object": "video.generation",
+"model": "auto",
+"model_actual": "kling-o3-pro-t2v",
+"status": "processing",
+"prompt": "A drone shot over a coastal city at golden hour, cinematic",
+"credits": 60,
+"failover_used": false,
+"output_url": null,
+"webhook_url": "https://your-app.com/webhooks/creativeai/video",
+"created_at": "2026-03-09T16:10:00Z"
+}""")
+I2V_COMPLETED = json.loads("""{
+"id": "vgen_i2v_abc123",
+"object": "video.generation",
+"model": "auto",
+"model_actual": "kling-o3-pro-i2v",
+"status": "completed",
+"prompt": "Subtle camera push in, natural motion, cinematic lighting",
+"image_url": "https://example.com/source-image.png",
+"credits": 30,
+"output_url": "https://cdn.creativeai.run/output/i2v-abc123.mp4",
+"error": null,
+"completed_at": "2026-04-10T00:17:32Z"
+}""")
+VIDEO_FAILED = json.loads("""{
+"id": "vgen_abc123",
+"object": "video.generation",
+"model": "auto",
+"model_actual": "seedance-t2v",
+"status": "failed",
+"prompt": "A drone shot over a coastal city at golden hour, cinematic",
+"credits": 30,
+"output_url": null,
+"error": {
+"message": "Video generation timed out after 10 minutes",
+"type": "server_error",
+"code": "generation_failed"
+},
+"failover_used": true,
+"created_at": "2026-03-09T16:10:00Z",
+"completed_at": "2026-03-09T16:20:02Z"
+}""")
+BATCH_202 = json.loads("""{
+"batch_id": "video_batch_abc123",
+"total_jobs": 3,
+"jobs": [
+{"id": "vid_xyz1", "prompt": "Product showcase video...", "status": "pending", "credits": 30},
+{"id": "vid_xyz2", "prompt": "Social media clip...", "status": "pending", "credits": 30},
+{"id": "vid_xyz3", "prompt": "Aerial drone shot...", "status": "pending", "credits": 30}
+],
+"credits_charged": 90
+}""")
+BATCH_STATUS = json.loads("""{
+"batch_id": "video_batch_abc123",
+"total_jobs": 3,
+"completed": 2,
+"failed": 0,
+"pending": 0,
+"processing": 1,
+"jobs": [
+{
+"id": "vid_xyz1",
+"prompt": "Product showcase video...",
+"image_url": "https://example.com/product1.png",
+"status": "completed",
+"output_url": "https://cdn.creativeai.run/output/video-1.mp4",
+"error_message": null,
+"credits": 30
+},
+{
+"id": "vid_xyz2",
+"prompt": "Social media clip...",
+"image_url": null,
+"status": "completed",
+"output_url": "https://cdn.creativeai.run/output/video-2.mp4",
+"error_message": null,
+"credits": 30
+},
+{
+"id": "vid_xyz3",
+"prompt": "Aerial drone shot...",
+"image_url": null,
+"status": "processing",
+"output_url": null,
+"error_message": null,
+"credits": 30
+}
+]
+}""")
+BATCH_WEBHOOK = json.loads("""{
+"batch_id": "video_batch_abc123",
+"object": "video.batch",
+"status": "completed",
+"total_jobs": 3,
+"completed": 3,
+"failed": 0,
+"jobs": [
+{
+"id": "vid_xyz1",
+"prompt": "Product showcase video, rotating 360 degrees",
+"status": "completed",
+"output_url": "https://cdn.creativeai.run/output/video-1.mp4",
+"credits": 30
+},
+{
+"id": "vid_xyz2",
+"prompt": "Social media clip, dynamic transitions",
+"status": "completed",
+"output_url": "https://cdn.creativeai.run/output/video-2.mp4",
+"credits": 30
+},
+{
+"id": "vid_xyz3",
+"prompt": "Aerial drone shot over mountains at sunset",
+"status": "completed",
+"output_url": "https://cdn.creativeai.run/output/video-3.mp4",
+"credits": 30
+}
+],
+"total_credits": 90,
+"completed_at": "2026-03-09T16:15:00Z"
+}""")
+VIDEO_FAILED_WEBHOOK = json.loads("""{
+"id": "vgen_xyz789",
+"object": "video.generation",
+"status": "failed",
+"model": "auto",
+"model_actual": "kling-o3-pro-t2v",
+"prompt": "A drone shot over mountains at sunset",
+"output_url": null,
+"error": {
+"message": "Video generation timed out after 10 minutes",
+"type": "server_error",
+"code": "generation_timeout"
+},
+"error_message": "Video generation timed out after 10 minutes",
+"credits": 0,
+"credits_refunded": 60,
+"failover_used": true,
+"completed_at": "2026-03-09T16:20:02Z"
+}""")
+IMAGE_WEBHOOK = json.loads("""{
+"id": "img_abc123",
+"object": "image.generation",
+"status": "completed",
+"model": "seedream-3.0",
+"prompt": "A minimalist product photo on white background",
+"output_url": "https://cdn.creativeai.run/output/image-abc123.png",
+"revised_prompt": "A minimalist product photo on white background, professional lighting",
+"width": 1024,
+"height": 1024,
+"credits": 2,
+"completed_at": "2026-03-09T16:05:12Z"
+}""")
+EDIT_ANSWER = json.loads("""{
+"created": 1709550000,
+"data": [
+{
+"url": "https://cdn.creativeai.run/output/edited-abc123.png",
+"revised_prompt": "A natural human hand with five fingers..."
+}
+]
+}""")
+POLICY_ERROR = json.loads("""{
+"error": {
+"code": "content_policy_violation",
+"message": "Your request was rejected because it may generate content that violates our usage policy.",
+"type": "invalid_request_error",
+"param": "prompt"
+}
+}""")
+
+
+def test_capabilities_are_the_documented_ones():
+    assert CAPABILITIES.aspect_ratios == {"1:1"}  # 1024x1024; 1536x1024 / 1024x1536 are 3:2 / 2:3, no AdForge ratio
+    assert CAPABILITIES.video_aspect_ratios == {"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", aspect_ratios=["16:9"]))
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", kind="video", aspect_ratios=["16:9"])) is None
+    # 2 credits an image, 30 a video: priced apart
+    assert (CAPABILITIES.cost_per_output(JobKind.IMAGE), CAPABILITIES.cost_per_output(JobKind.VIDEO)) == (0.04, 0.60)
+
+
+@pytest.mark.parametrize(
+    ("request_fields", "completes", "adopts"),
+    [
+        ({"image": None}, True, True),  # one native image: its delivery is the job
+        ({"image": None, "count": 2}, False, False),  # two generations, two deliveries: polled
+        ({}, False, False),  # an edit: answered with its output
+        ({"kind": "video", "count": 3}, True, True),  # one batch, one delivery
+        ({"kind": "video"}, True, True),
+    ],
+)
+def test_which_requests_wait_for_and_adopt_by_webhook(request_fields, completes, adopts):
+    request = JobRequest(prompt="red mug", **{"image": {"key": "tenants/t/uploads/p.png"}, **request_fields})
+    assert (CAPABILITIES.webhook_completes(request), CAPABILITIES.adopts_by_webhook(request)) == (completes, adopts)
+
+
+def test_native_image_payload_is_one_image_with_the_callback():
+    payload = image_payload(submission(photo=False, preset="lifestyle"))
     assert payload == {
-        "model": "dall-e-3",
+        "model": "seedream-3.0",
         "prompt": "red mug (style: lifestyle)",
-        "size": "1024x1536",
-        "n": 3,
-        "image_url": "https://assets/p.png",
+        "size": "1024x1024",
         "webhook_url": "https://api/v1/webhooks/creativeai?job=j1",
     }
+    assert "webhook_url" not in image_payload(submission(photo=False, count=3))  # one delivery could not name the job
 
 
 def test_video_payload_is_image_to_video():
     payload = video_payload(submission(kind="video", aspect_ratios=["16:9"]))
     assert payload["image_url"] == "https://assets/p.png"
     assert (payload["aspect_ratio"], payload["duration"]) == ("16:9", 5)
+    assert payload["webhook_url"] == "https://api/v1/webhooks/creativeai?job=j1"
+
+
+def test_batch_payload_has_one_prompt_config_per_video():
+    payload = batch_payload(submission(kind="video", count=3, aspect_ratios=["9:16"]))
+    assert payload["prompts"] == [{"prompt": "red mug", "image_url": "https://assets/p.png"}] * 3
+    assert (payload["model"], payload["aspect_ratio"], payload["duration"]) == ("auto", "9:16", 5)
+    assert payload["webhook_url"] == "https://api/v1/webhooks/creativeai?job=j1"
 
 
 @pytest.mark.parametrize(("status", "state"), [("processing", "processing"), ("PENDING", "pending"), ("completed", "completed")])
@@ -54,16 +304,46 @@ def test_status_mapping(status, state):
     assert update.state == VendorState(state)
 
 
-def test_completed_with_many_outputs_and_failed_with_reason():
-    done = to_update({"id": "g1", "status": "completed", "output_url": "u0", "output_urls": ["u0", "u1"]})
-    assert done.outputs == ["u0", "u1"]
-    failed = to_update({"id": "g1", "status": "failed", "error": {"code": "generation_timeout", "message": "slow"}})
-    assert (failed.error.code, failed.error.message) == ("generation_timeout", "slow")
+def test_the_documented_video_bodies_mean_what_the_doc_says():
+    assert (to_update(VIDEO_202).vendor_job_id, to_update(VIDEO_202).state) == ("vgen_abc123", "processing")
+    assert to_update(I2V_COMPLETED).outputs == ["https://cdn.creativeai.run/output/i2v-abc123.mp4"]
+    failed = to_update(VIDEO_FAILED)
+    assert (failed.state, failed.error.code, failed.error.message) == (
+        "failed", "generation_failed", "Video generation timed out after 10 minutes"
+    )  # fmt: skip
+
+
+def test_the_documented_batch_bodies():
+    assert batch_id(BATCH_202) == "batch:video_batch_abc123"
+    running = batch_update(BATCH_STATUS)
+    assert (running.vendor_job_id, running.state, running.outputs, running.progress) == (
+        "batch:video_batch_abc123", "processing", [], 66
+    )  # fmt: skip
+    done = batch_update(BATCH_WEBHOOK)
+    assert done.state is VendorState.COMPLETED
+    assert done.outputs == [f"https://cdn.creativeai.run/output/video-{n}.mp4" for n in (1, 2, 3)]
+    one_failed = json.loads(json.dumps(BATCH_STATUS))
+    one_failed["jobs"][2].update(status="failed", error_message="Video generation timed out after 10 minutes")
+    failed = batch_update(one_failed)
+    assert (failed.state, failed.error.message) == ("failed", "Video generation timed out after 10 minutes")
+
+
+def test_n_generations_combine_failed_if_any_completed_when_all():
+    done = to_update(IMAGE_WEBHOOK)
+    assert done.outputs == ["https://cdn.creativeai.run/output/image-abc123.png"]
+    running = to_update({"id": "img_2", "status": "processing"})
+    failed = to_update({"id": "img_3", "status": "failed", "error_message": "nope"})
+    assert combined("img_abc123,img_2", [done, running]).state is VendorState.PROCESSING
+    assert combined("img_abc123,img_2", [done, done]).outputs == [done.outputs[0]] * 2
+    both = combined("img_abc123,img_3", [done, failed])
+    assert (both.vendor_job_id, both.state, both.error.message) == ("img_abc123,img_3", "failed", "nope")
 
 
 def test_completed_without_output_is_a_protocol_error():
     with pytest.raises(errors.VendorProtocolError):
         to_update({"id": "g1", "status": "completed"})
+    with pytest.raises(errors.VendorProtocolError):  # output_urls is no documented field
+        to_update({"id": "g1", "status": "completed", "output_urls": ["u0", "u1"]})
 
 
 def client_answering(status: int, body: object, headers: dict[str, str] | None = None) -> CreativeAIClient:
@@ -114,32 +394,93 @@ def test_network_failure_is_unavailable():
         client.get_prediction("g1")
 
 
-def test_gateway_routes_kinds_to_their_endpoints():
-    seen: list[tuple[str, str]] = []
+def recording_client(answers: dict[tuple[str, str], object], seen: list[httpx.Request]) -> CreativeAIClient:
+    """Answers each (method, path) with its doc example; keeps every request."""
+    ids = iter(range(1, 100))
 
     def handler(request: httpx.Request) -> httpx.Response:
-        seen.append((request.method, request.url.path))
-        if request.method == "POST":
-            return httpx.Response(202, json={"id": "gen_9", "status": "processing"})
-        return httpx.Response(200, json={"id": "gen_9", "status": "processing"})
+        seen.append(request)
+        body = answers[(request.method, request.url.path)]
+        if body == "fresh-id":
+            body = {"id": f"img_{next(ids)}", "object": "image.generation", "status": "processing"}
+        return httpx.Response(202 if request.method == "POST" else 200, json=body)
 
-    client = CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
-    gateway = CreativeAIGateway(client, FakeFetcher())
-    assert gateway.submit(submission(kind="video")) == "gen_9"
-    assert gateway.status("gen_9", JobKind.IMAGE).state is VendorState.PROCESSING
-    assert seen == [("POST", "/v1/video/generations"), ("GET", "/api/v1/model/prediction/gen_9")]
-    with gateway.open_output("https://cdn.test/o.png") as output:
-        assert b"".join(output.chunks()) == b"https://cdn.test/o.png"
+    return CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
 
 
-def test_edit_image_is_multipart_with_the_image_bytes():
-    def handler(request: httpx.Request) -> httpx.Response:
+def test_one_video_goes_to_the_generations_endpoint_with_the_photo_checked_first():
+    seen: list[httpx.Request] = []
+    answers = {("POST", "/v1/video/generations"): VIDEO_202, ("GET", "/v1/video/generations/vgen_abc123"): VIDEO_FAILED}
+    fetcher = PhotoFetcher(JPEG)
+    gateway = CreativeAIGateway(recording_client(answers, seen), fetcher)
+    vendor_job_id = gateway.submit(submission(kind="video", aspect_ratios=["16:9"]))
+    assert vendor_job_id == "vgen_abc123" and fetcher.opened == ["https://assets/p.png"]
+    assert gateway.status(vendor_job_id, JobKind.VIDEO).state is VendorState.FAILED
+    assert json.loads(seen[0].content)["image_url"] == "https://assets/p.png"
+
+
+@pytest.mark.parametrize("photo", [WEBP, b"GIF89a" + b"\x00" * 20])
+def test_image_to_video_refuses_a_photo_that_is_not_jpeg_or_png(photo):
+    seen: list[httpx.Request] = []
+    gateway = CreativeAIGateway(recording_client({}, seen), PhotoFetcher(photo))
+    with pytest.raises(errors.VendorRejected, match="JPEG or PNG"):
+        gateway.submit(submission(kind="video"))
+    assert seen == []  # nothing sent, nothing paid
+
+
+def test_n_videos_are_one_batch():
+    seen: list[httpx.Request] = []
+    answers = {
+        ("POST", "/v1/video/generations/batch"): BATCH_202,
+        ("GET", "/v1/video/generations/batch/video_batch_abc123"): BATCH_STATUS,
+    }
+    gateway = CreativeAIGateway(recording_client(answers, seen), PhotoFetcher(PNG))
+    vendor_job_id = gateway.submit(submission(kind="video", count=3))
+    assert vendor_job_id == "batch:video_batch_abc123"
+    assert len(json.loads(seen[0].content)["prompts"]) == 3
+    assert gateway.status(vendor_job_id, JobKind.VIDEO).state is VendorState.PROCESSING
+    assert [r.url.path for r in seen] == ["/v1/video/generations/batch", "/v1/video/generations/batch/video_batch_abc123"]
+
+
+def test_n_text_to_images_are_n_native_generations_polled_together():
+    seen: list[httpx.Request] = []
+    answers = {
+        ("POST", "/api/v1/model/generateImage"): "fresh-id",
+        ("GET", "/api/v1/model/prediction/img_1"): {**IMAGE_WEBHOOK, "id": "img_1"},
+        ("GET", "/api/v1/model/prediction/img_2"): {**IMAGE_WEBHOOK, "id": "img_2"},
+    }
+    fetcher = PhotoFetcher(PNG)
+    gateway = CreativeAIGateway(recording_client(answers, seen), fetcher)
+    vendor_job_id = gateway.submit(submission(photo=False, count=2))
+    assert vendor_job_id == "img_1,img_2" and fetcher.opened == []
+    update = gateway.status(vendor_job_id, JobKind.IMAGE)
+    assert (update.vendor_job_id, update.state, len(update.outputs)) == ("img_1,img_2", "completed", 2)
+    assert all("image_url" not in json.loads(r.content) for r in seen if r.method == "POST")
+
+
+def test_a_product_photo_is_edited_into_the_scene_once_per_output():
+    seen: list[httpx.Request] = []
+    fetcher = PhotoFetcher(WEBP)  # the doc names no formats for /v1/images/edits: sent as it is
+    gateway = CreativeAIGateway(recording_client({("POST", "/v1/images/edits"): EDIT_ANSWER}, seen), fetcher)
+    vendor_job_id = gateway.submit(submission(count=2, preset="studio"))
+    assert len(seen) == 2
+    for request in seen:
         assert request.headers["content-type"].startswith("multipart/form-data")
-        assert b"\x89PNG" in request.content and b"swap background" in request.content
-        return httpx.Response(200, json={"created": 1, "data": [{"url": "https://cdn/e.png"}]})
+        content = request.content
+        assert b'name="image"; filename="product.webp"' in content and b"Content-Type: image/webp" in content
+        assert WEBP in content
+        for field, value in (("model", b"seedream-v4.5-edit"), ("prompt", b"red mug (style: studio)"), ("size", b"1024x1024")):
+            assert f'name="{field}"'.encode() + b"\r\n\r\n" + value in content
+    update = gateway.status(vendor_job_id, JobKind.IMAGE)  # answered already: no call
+    assert len(seen) == 2
+    assert (update.state, update.outputs) == ("completed", ["https://cdn.creativeai.run/output/edited-abc123.png"] * 2)
 
-    client = CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
-    assert client.edit_image(b"\x89PNG....", {"prompt": "swap background"})["data"][0]["url"] == "https://cdn/e.png"
+
+def test_the_documented_error_is_a_content_policy_rejection():
+    client = client_answering(400, POLICY_ERROR)
+    with pytest.raises(errors.VendorContentPolicy) as raised:
+        client.generate_image({"prompt": "x"})
+    assert raised.value.message.startswith("Your request was rejected")
 
 
 # webhooks -------------------------------------------------------------------------------------
@@ -197,3 +538,32 @@ def test_replay_window_on_completed_at():
         else:
             with pytest.raises(SignatureInvalid):
                 reader(now).read(body, {"X-CreativeAI-Signature": sign(body)})
+
+
+@pytest.mark.parametrize(
+    ("payload", "vendor_job_id", "state"),
+    [
+        (BATCH_WEBHOOK, "batch:video_batch_abc123", "completed"),
+        (VIDEO_FAILED_WEBHOOK, "vgen_xyz789", "failed"),
+        (IMAGE_WEBHOOK, "img_abc123", "completed"),
+    ],
+)
+def test_the_documented_deliveries_are_read(payload, vendor_job_id, state):
+    body = json.dumps(payload).encode()
+    at = datetime.fromisoformat(payload["completed_at"].replace("Z", "+00:00")).timestamp()
+    headers = {"X-CreativeAI-Signature": sign(body), "X-CreativeAI-Delivery-Id": payload.get("id") or payload["batch_id"]}
+    _, update = reader(at + 5).read(body, headers)
+    assert (update.vendor_job_id, update.state) == (vendor_job_id, state)
+    if state == "failed":
+        assert update.error.code == "generation_timeout"
+
+
+def test_the_signing_secret_is_the_configured_one_else_the_api_key():
+    body = delivery()
+    signed = {"X-CreativeAI-Signature": sign(body, "whsec_configured")}
+    assert build_reader({"api_key": "sk", "webhook_secret": "whsec_configured"}, time.time).read(body, signed)
+    with pytest.raises(SignatureInvalid):
+        build_reader({"api_key": "sk", "webhook_secret": "whsec_configured"}, time.time).read(
+            body, {"X-CreativeAI-Signature": sign(body, "sk")}
+        )
+    assert build_reader({"api_key": "sk"}, time.time).read(body, {"X-CreativeAI-Signature": sign(body, "sk")})

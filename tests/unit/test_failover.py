@@ -47,7 +47,7 @@ def test_a_named_vendor_is_never_swapped_and_its_429_waits_as_told_until_the_dea
     now[0] = job.created_at.timestamp()
     gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=7)
     for _ in range(5):  # far more than TRIES_PER_VENDOR: a 429 spends no try of a named vendor
-        assert submitter.submit(job.id) == {"state": "throttled", "vendor": "cheap", "wait": 7}
+        assert submitter.submit(job.id) == {"state": "throttled", "vendor": "cheap", "wait": 7, "slot": None}
         now[0] += 7
     stored = jobs.get(job.id)
     assert (stored.status, stored.attempts) == (JobStatus.QUEUED, [])
@@ -62,7 +62,7 @@ def test_auto_waits_what_the_vendor_said_then_moves_on(two_vendors):
     intake, submitter, gateways, jobs, _ = two_vendors
     job = intake.create("acme", JobRequest(prompt="a red mug"))
     gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=None)
-    assert submitter.submit(job.id) == {"state": "throttled", "vendor": "cheap", "wait": 10}  # THROTTLE_SECONDS
+    assert submitter.submit(job.id) == {"state": "throttled", "vendor": "cheap", "wait": 10, "slot": None}  # THROTTLE_SECONDS
     assert submitter.submit(job.id)["vendor"] == "pricey"
     assert [a.outcome for a in jobs.get(job.id).attempts] == ["failed", "failed", "submitted"]
 

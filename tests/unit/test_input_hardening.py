@@ -170,7 +170,7 @@ def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
     intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, frozenset({"creativeai"}))
     for key, config in list(shops.directory.shops.items()):  # a recipe creativeai serves
         shops.directory.shops[key] = config.model_copy(
-            update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["4:5"]})}
+            update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["1:1"]})}
         )
     hooks = ProductHooks(shops.directory, shops.ledger, intake)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, {**SIDE, "src": "https://0177.0.0.1/side.png"}))

@@ -484,7 +484,7 @@ def test_requests_go_through_the_real_intake_and_a_recipe_no_vendor_serves_is_re
     # two aspect ratios per job: creativeai serves one, so nothing is fetched and no image counts as seen
     assert {(o.status, o.error.code) for o in hooks.process(event)} == {("rejected", "no_capable_vendor")}
     assert (fetcher.opened, world.ledger.fingerprints) == ([], {})
-    fixed = ShopConfig(tenant_id="acme", secret=SHOPIFY_SECRET, recipe=RECIPE.model_copy(update={"aspect_ratios": ["4:5"]}))
+    fixed = ShopConfig(tenant_id="acme", secret=SHOPIFY_SECRET, recipe=RECIPE.model_copy(update={"aspect_ratios": ["1:1"]}))
     world.directory.shops[("shopify", SHOP)] = fixed
     outcomes = hooks.process(event)
     assert [o.status for o in outcomes] == ["created", "created"]

@@ -98,7 +98,8 @@ def test_submit_once_even_when_the_step_runs_again(world):
     first = world.submitter().submit(job.id)
     again = world.submitter().submit(job.id)
     assert len(world.gateway.submissions) == 1
-    assert first == again == {"state": "processing", "vendor": "creativeai", "webhooks": True, "webhook_wait": 60, "wait": 5}
+    # the job has a product photo: CreativeAI edits it into the scene and answers with the outputs (no webhook to wait for)
+    assert first == again == {"state": "processing", "vendor": "creativeai", "webhooks": False, "webhook_wait": 60, "wait": 5}
     sent = world.gateway.submissions[0]
     assert sent.callback_url == f"https://api.test/v1/webhooks/creativeai?job={job.id}"
     assert sent.product_image_url.startswith(f"https://assets.example/{UPLOAD}")
@@ -210,7 +211,7 @@ def test_a_rate_limited_poll_waits_what_the_vendor_said_and_changes_nothing(worl
         yield
 
     world.gateway.updates = limited()
-    assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "processing", "wait": 9}
+    assert poller(world, job.created_at.timestamp()).poll(job.id, 2) == {"state": "processing", "wait": 9, "slot": None}
     assert world.jobs.get(job.id) == job
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
+from adforge.domain.status import JobStatus
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder
@@ -62,3 +63,69 @@ def test_an_unsigned_vendors_delivery_is_confirmed_by_a_status_call(world, monke
     assert gateway.status_calls == 1
     stored = jobs.get("job_1").result
     assert (stored.state, stored.progress) == (VendorState.PROCESSING, 50)  # the vendor's word, not the delivery's
+
+
+@pytest.fixture
+def unsigned(world, monkeypatch):
+    monkeypatch.setitem(registry.REGISTRY, "creativeai", CAPABILITIES.model_copy(update={"signed_webhooks": False}))
+    return world
+
+
+@pytest.mark.parametrize("state", ["pending", "processing"])
+def test_an_unsigned_progress_delivery_is_acknowledged_without_a_status_call(unsigned, state):
+    jobs, gateway, webhooks = unsigned
+    before = jobs.get("job_1")
+    body = f"ok:creativeai_1,{state}".encode()
+    assert webhooks.receive("creativeai", body, {}, {"job": "job_1"}) == ("creativeai_1", Recorded.UNCONFIRMED)
+    assert gateway.status_calls == 0
+    assert jobs.get("job_1") == before  # an unproven claim records nothing
+
+
+def test_an_unsigned_delivery_for_another_generation_is_refused_without_a_status_call(unsigned):
+    _, gateway, webhooks = unsigned
+    with pytest.raises(UnknownGeneration):
+        webhooks.receive("creativeai", b"ok:creativeai_999,completed", {}, {"job": "job_1"})
+    assert gateway.status_calls == 0
+
+
+def test_unsigned_deliveries_cost_one_status_call_per_job_on_the_final_one(unsigned):
+    """AdCreative-like: task and progress messages, then the final one (twice, as retried deliveries are)."""
+    jobs, gateway, webhooks = unsigned
+    done = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=["https://cdn/o.png"])
+    gateway.updates = iter([done])
+    for _ in range(8):
+        assert webhooks.receive("creativeai", b"ok:creativeai_1,processing", {}, {})[1] is Recorded.UNCONFIRMED
+    assert webhooks.receive("creativeai", b"ok:creativeai_1,completed", {}, {})[1] is Recorded.ACCEPTED
+    assert webhooks.receive("creativeai", b"ok:creativeai_1,completed", {}, {})[1] is Recorded.DUPLICATE
+    assert webhooks.receive("creativeai", b"ok:creativeai_1,processing", {}, {})[1] is Recorded.DUPLICATE
+    assert gateway.status_calls == 1
+    assert jobs.get("job_1").result == done
+
+
+@pytest.mark.parametrize("claim", ["completed", "failed"])
+def test_a_final_claim_is_confirmed_and_the_vendor_answer_recorded(unsigned, claim):
+    jobs, gateway, webhooks = unsigned
+    failed = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.FAILED)
+    gateway.updates = iter([failed])
+    body = f"ok:creativeai_1,{claim}".encode()
+    assert webhooks.receive("creativeai", body, {}, {"job": "job_1"})[1] is Recorded.ACCEPTED
+    assert gateway.status_calls == 1 and jobs.get("job_1").result == failed  # the vendor's word, not the delivery's
+
+
+def test_a_contradicted_final_claim_is_confirmed_again_on_the_next_one(unsigned):
+    jobs, gateway, webhooks = unsigned
+    running = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.PROCESSING, progress=90)
+    done = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=["https://cdn/o.png"])
+    gateway.updates = iter([running, done])
+    webhooks.receive("creativeai", b"ok:creativeai_1,completed", {}, {})
+    assert jobs.get("job_1").result == running
+    webhooks.receive("creativeai", b"ok:creativeai_1,completed", {}, {})
+    assert (gateway.status_calls, jobs.get("job_1").result) == (2, done)
+
+
+def test_an_unsigned_delivery_for_a_finished_job_needs_no_status_call(unsigned):
+    jobs, gateway, webhooks = unsigned
+    job = jobs.get("job_1")
+    jobs.items["job_1"] = job.model_copy(update={"status": JobStatus.FAILED})
+    assert webhooks.receive("creativeai", b"ok:creativeai_1,completed", {}, {})[1] is Recorded.JOB_FINISHED
+    assert gateway.status_calls == 0

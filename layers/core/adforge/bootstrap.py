@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from adforge.adapters.dynamodb_admission import DynamoDBAdmission
 from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
@@ -36,6 +37,7 @@ from adforge.services.upload_trigger import UploadTrigger
 from adforge.services.webhooks import WebhookIntake
 from adforge.settings import PollSettings, QueueSettings, StoreSettings, VendorSettings, WorkflowSettings
 from adforge.vendors.catalog import CATALOG
+from adforge.vendors.rate_limits import AccountLimits, limits_for
 
 
 @cache
@@ -121,6 +123,34 @@ class DeferredIntake:
 
 
 @cache
+def admission() -> DynamoDBAdmission:
+    return DynamoDBAdmission(boto3.resource("dynamodb").Table(store().table_name), time.time)
+
+
+class LazyLimits(Mapping[str, AccountLimits]):
+    """Each vendor account's rates (rate_limits.py), read from the vendor secret on first use, like the gateways."""
+
+    def __getitem__(self, name: str) -> AccountLimits:
+        return limits()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(limits())
+
+    def __len__(self) -> int:
+        return len(limits())
+
+
+@cache
+def limits() -> dict[str, AccountLimits]:
+    secrets = vendor_secrets()
+    return {
+        name: limits_for(name, vendor.secret_key, secrets[vendor.secret_key])
+        for name, vendor in CATALOG.items()
+        if vendor.secret_key in secrets
+    }
+
+
+@cache
 def gateways() -> dict[str, VendorGateway]:
     secrets, settings = vendor_secrets(), vendor_settings()
     return {
@@ -151,7 +181,7 @@ def webhook_intake() -> WebhookIntake:
 
 
 def tenant_jobs() -> TenantJobs:
-    return TenantJobs(jobs(), input_assets(), events(), workflow())
+    return TenantJobs(jobs(), input_assets(), events(), workflow(), LazyGateways())
 
 
 @cache
@@ -195,7 +225,7 @@ def upload_trigger() -> UploadTrigger:
 
 
 def recorder() -> UpdateRecorder:
-    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")))
+    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")), admission(), LazyLimits())
 
 
 @cache
@@ -215,13 +245,24 @@ def submitter() -> Submitter:
         poll.webhook_wait_seconds,
         poll.poll_initial_seconds,
         poll.job_deadline_seconds,
+        time.time,
+        admission(),
+        LazyLimits(),
     )
 
 
 def poller() -> Poller:
     poll = PollSettings.from_env()
     return Poller(
-        jobs(), recorder(), LazyGateways(), time.time, poll.poll_initial_seconds, poll.poll_max_seconds, poll.job_deadline_seconds
+        jobs(),
+        recorder(),
+        LazyGateways(),
+        time.time,
+        poll.poll_initial_seconds,
+        poll.poll_max_seconds,
+        poll.job_deadline_seconds,
+        admission(),
+        LazyLimits(),
     )
 
 

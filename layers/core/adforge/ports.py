@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from adforge.domain.events import JobEvent
@@ -113,6 +114,30 @@ class VendorHealth(Protocol):
         """Failures per vendor over the last few minutes."""
 
 
+class Admission(Protocol):
+    """Per-vendor-account admission, shared by every execution: the next free slot in a bucket's request rate."""
+
+    def reserve(self, bucket: str, per_minute: float, tokens: int = 1) -> float:
+        """Take the bucket's next free slot (for `tokens` requests); seconds from now until it starts, 0 = now.
+
+        The slot is the caller's: it waits that long (in the state machine) and then sends without asking again.
+        """
+
+    def hold_off(self, bucket: str, seconds: float) -> None:
+        """The vendor said wait (a 429's Retry-After, or no requests left until its window resets): no slot in
+        `bucket` starts sooner than `seconds` from now."""
+
+    def enter(self, bucket: str, holder: str, cap: int) -> bool:
+        """Count `holder` (a job) in the bucket's in-flight set if it holds fewer than `cap`; True if it is in.
+        Idempotent: a holder already in is in."""
+
+    def leave(self, bucket: str, holder: str) -> None:
+        """Take `holder` out of the in-flight set (idempotent)."""
+
+    def holders(self, bucket: str) -> frozenset[str]:
+        """Who the in-flight set holds now."""
+
+
 class VendorGateway(Protocol):
     """One vendor's API, reduced to what the workflow needs."""
 
@@ -134,6 +159,15 @@ class DiscardingGateway(VendorGateway, Protocol):
 
     def discard(self, vendor_job_id: str) -> None:
         """Delete or cancel it at the vendor (best effort: raises only `VendorError`)."""
+
+
+@runtime_checkable
+class ReconcilingGateway(VendorGateway, Protocol):
+    """A vendor whose API lets us find a generation we asked for and got no answer about (a list endpoint)."""
+
+    def reconcile(self, submission: VendorSubmission, since: datetime, claimed: Callable[[str], bool]) -> str | None:
+        """The vendor job `submission` started at or after `since` and not `claimed` by another job, if the vendor
+        has one; None when the vendor provably has none. Raises `VendorError` when it cannot tell."""
 
 
 class WebhookReader(Protocol):

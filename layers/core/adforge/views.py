@@ -91,6 +91,7 @@ class VendorView(BaseModel):
     needs_product_image: bool
     transparent_background: bool
     cost_per_output_usd: float
+    video_cost_per_output_usd: float | None = None  # a video output's price, where it differs
     recent_failures: int
     healthy: bool
 
@@ -107,7 +108,16 @@ def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> Vendo
         failures = recent_failures.get(name, 0)
         views.append(
             VendorView(
-                **c.model_dump(exclude={"kinds", "aspect_ratios", "video_aspect_ratios", "signed_webhooks"}),
+                **c.model_dump(
+                    exclude={
+                        "kinds",
+                        "aspect_ratios",
+                        "video_aspect_ratios",
+                        "signed_webhooks",
+                        "photo_answered_at_once",
+                        "output_per_generation",
+                    }
+                ),
                 kinds=sorted(k.value for k in c.kinds),
                 aspect_ratios=sorted(c.aspect_ratios),
                 recent_failures=failures,

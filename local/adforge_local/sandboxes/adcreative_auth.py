@@ -78,6 +78,16 @@ def validation(name: str, *messages: str) -> Reply:
     return Reply(400, json.dumps(body).encode(), PROBLEM_JSON)
 
 
+def with_reference_ids(reply: Reply) -> Reply:
+    """A model-validation body with the `$id` references of the stock Download's documented example
+    (`{"$id": "1", ..., "errors": {"$id": "2", ...}, ...}`); any other reply unchanged."""
+    body = json.loads(reply.body or b"null")
+    if reply.status != 400 or not isinstance(body, dict) or "traceId" not in body:
+        return reply
+    ided = {"$id": "1", **body, "errors": {"$id": "2", **body["errors"]}}
+    return Reply(400, json.dumps(ided).encode(), reply.content_type, reply.headers)
+
+
 def unauthorized() -> Reply:
     return problem(401, {"business:": [UNAUTHORIZED]})
 

@@ -25,7 +25,7 @@ from adforge_local.sandboxes.adcreative_auth import (
 from adforge_local.sandboxes.adcreative_media import CONTENT_TYPES, JPEG, PDF, PNG, render
 from adforge_local.sandboxes.base import Reply, Request
 
-QUEUED, COMPLETED, FAILED = 1, 5, 6  # RenderState: 1 and 5 are documented, 6 (failed) is assumed
+QUEUED, COMPLETED = 1, 5  # the only RenderState values the docs show; no failed value is documented (none is sent)
 CHANNELS = "/api/v1/NotificationChannel"
 RENDER_KINDS = {
     "unset": 0,
@@ -77,6 +77,7 @@ class Flavor:
     render_type: int
     process_param: str
     download_missing: str
+    no_credits: str  # the business message of the credits 400 on Download
 
 
 PHOTOSHOOT = Flavor(
@@ -86,6 +87,7 @@ PHOTOSHOOT = Flavor(
     16,
     "imageProductGeneratorProcessId",
     "Not found error occurred while getting image content stream",
+    "Bad request error occurred while getting image content stream",  # documented
 )
 STOCK = Flavor(
     "StockGeneration",
@@ -94,6 +96,7 @@ STOCK = Flavor(
     32,
     "imageStockGeneratorProcessId",
     "Not found error occurred while getting original image content stream",
+    "Bad request error occurred while getting original image content stream",  # assumed: the stock 404's wording
 )
 
 
@@ -102,7 +105,8 @@ class Task:
     id: str
     size: tuple[int, int]
     seed: str
-    state: int = QUEUED
+    state: int = QUEUED  # a failed task keeps QUEUED: the docs show no failed RenderState
+    failed: bool = False
 
 
 @dataclass
@@ -113,10 +117,17 @@ class Process:
     user_id: str
     tasks: list[Task]
     started: dict[str, Any] = field(default_factory=dict)  # first progress snapshot, replayed by reorder_webhooks
+    error: str = ""  # the errorMessage of a failed process
 
     @property
     def finished(self) -> bool:
-        return all(task.state != QUEUED for task in self.tasks)
+        """Completed: every task rendered (the documented completion: progress 100, every task RenderState 5)."""
+        return all(task.state == COMPLETED for task in self.tasks)
+
+    @property
+    def ended(self) -> bool:
+        """Completed or failed: nothing about it changes any more."""
+        return self.finished or bool(self.error)
 
 
 @dataclass
@@ -191,38 +202,47 @@ class AdCreativeJobs(AdCreativeAuth):
         return process
 
     def progress(self, process: Process) -> dict[str, Any]:
-        """The documented progress object (CheckUserProgress items, start responses, Progress notifications)."""
+        """The documented progress object (CheckUserProgress items, start responses, Progress notifications): exactly
+        the fields of the stock doc's examples. Only documented values: RenderState 1 until the process completes, then
+        5; a failed process keeps 1 and shows the failure by `isSuccessful: false` with a non-empty `errorMessage`."""
         total = len(process.tasks)
         succeeded = sum(task.state == COMPLETED for task in process.tasks)
-        failed = sum(task.state == FAILED for task in process.tasks)
-        state = (COMPLETED if succeeded else FAILED) if process.finished else QUEUED
         return {
             "messageType": f"{process.flavor.message_prefix}Progress",
-            "requestRenderState": state,
+            "requestRenderState": COMPLETED if process.finished else QUEUED,
             "applicationId": process.application_id,
             "userId": process.user_id,
             "imageRenderProcessId": process.id,
             "totalTaskCount": total,
             "completedTaskCount": succeeded,
-            "progress": (succeeded + failed) * 100 // total,
+            "progress": succeeded * 100 // total,
             "tasks": {task.id: task.state for task in process.tasks},
             "renderType": process.flavor.render_type,
-            "isSuccessful": process.finished and not failed,
-            "errorMessage": f"{failed} of {total} tasks failed to render." if failed else "",
+            "isSuccessful": process.finished,
+            "errorMessage": process.error,
         }
 
     def _finish_task(self, process_id: str, index: int) -> None:
+        """The task's render ends: it completes, or (`fail_generation`, from the second half of the tasks on) the
+        process fails there, with this and every task not yet rendered."""
         with self.lock:
             process = self.processes.get(process_id)
-            if process is None or self.faults.never_finish:
+            if process is None or process.ended or self.faults.never_finish:
                 return
             task = process.tasks[index]
-            task.state = FAILED if self.faults.fail_generation and index >= len(process.tasks) // 2 else COMPLETED
-            snapshot, finished = self.progress(process), process.finished  # only the last task to finish sees True
+            if self.faults.fail_generation and index >= len(process.tasks) // 2:
+                ended = [pending for pending in process.tasks if pending.state == QUEUED]
+                for pending in ended:
+                    pending.failed = True
+                process.error = f"{len(ended)} of {len(process.tasks)} tasks failed to render."
+            else:
+                task.state, ended = COMPLETED, [task]
+            snapshot, last = self.progress(process), process.ended  # only the call that ends the process sees True
             channels = [c for c in self.channels.values() if c.application_id == process.application_id and c.is_active]
         for channel in channels:
-            self._notify(channel, self._task_completed(process, task, channel.include_image_data))
-            if finished:
+            for done in ended:
+                self._notify(channel, self._task_completed(process, done, channel.include_image_data))
+            if last:
                 self._notify(channel, pascal(snapshot))
                 if self.faults.reorder_webhooks:
                     self._notify(channel, pascal(process.started))
@@ -296,6 +316,15 @@ class AdCreativeJobs(AdCreativeAuth):
                     },
                 )
             )
+        with self.lock:
+            no_credits = self.faults.no_credits
+        if no_credits:  # the documented 400: Download is where credits are decreased
+            engine = (
+                f"Error decreasing Api Key Credits for Application {application}. "
+                "ErrorMessage: API Key Credits for Application does not exist."
+            )
+            errors = {f"engine: {flavor.api}/Download": [engine], f"business: {flavor.api}/Download": [flavor.no_credits]}
+            raise RequestError(problem(400, errors))
         content_type, extension = CONTENT_TYPES[kind]
         disposition = f'attachment; filename="{task_id}.{extension}"'
         return Reply(200, render(kind, tasks[0].size, tasks[0].seed, low), content_type, {"Content-Disposition": disposition})

@@ -7,7 +7,18 @@ import re
 import uuid
 from typing import Any
 
-from adforge_local.sandboxes.adcreative_auth import Field, RequestError, form, guid, need_guid, problem, query, texts, validation
+from adforge_local.sandboxes.adcreative_auth import (
+    Field,
+    RequestError,
+    form,
+    guid,
+    need_guid,
+    problem,
+    query,
+    texts,
+    validation,
+    with_reference_ids,
+)
 from adforge_local.sandboxes.adcreative_jobs import RENDER_SIZES, STOCK, AdCreativeJobs, Task, render_kind
 from adforge_local.sandboxes.base import Reply, Request
 
@@ -70,7 +81,7 @@ class StockAPI(AdCreativeJobs):
         self.api("POST", f"{BASE}/AdCreative", "stock_start", self._start_stock)
         self.api("GET", f"{BASE}/CheckUserProgress", "stock_progress", lambda request: self.check_user_progress(request, STOCK))
         self.api("GET", f"{BASE}/CheckApplicationAllProgresses", "stock_application_progresses", self._application_progresses)
-        self.api("GET", f"{BASE}/Download", "stock_download", lambda request: self.download(request, STOCK, with_format=False))
+        self.api("GET", f"{BASE}/Download", "stock_download", self._download)
 
     def _start_stock(self, request: Request) -> Reply:
         fields = form(request)
@@ -91,6 +102,13 @@ class StockAPI(AdCreativeJobs):
         process = self.start_process(STOCK, application, user, tasks)
         self.bill(request, process.id, prompt)
         return Reply.json(200, self.progress(process))
+
+    def _download(self, request: Request) -> Reply:
+        """The shared Download; its validation errors carry the `$id` references the stock doc's example shows."""
+        try:
+            return self.download(request, STOCK, with_format=False)
+        except RequestError as rejection:
+            raise RequestError(with_reference_ids(rejection.reply)) from None
 
     def _application_progresses(self, request: Request) -> Reply:
         raw = query(request).get("applicationid", "")

@@ -2,11 +2,25 @@
 
 Implements, under the documented base path `/api/v1`: `POST /images/text-to-image`,
 `POST /images/product-shots`, `POST /images/edit` (all answer 202
-`{"generation_id", "type", "status": "processing"}`) and `GET /generations/{generation_id}`
-(`processing` -> `completed` with `result_url`, `created_at`, `completed_at`, or `failed` with
-`error`). Bearer auth; 400/401/402/404/429/500 as documented; credits charged per image by the
+`{"generation_id", "type", "status": "processing"}`) and `GET /generations/{generation_id}`.
+Bearer auth; 400/401/402/404/429/500 as documented; credits charged per image by the
 documented table (fast 1/2/2, pro 2/2/4 credits for 1k/2k/4k), multiplied by quantity. No webhooks:
 the doc documents polling only.
+
+Status bodies, exactly the fields the doc shows (nothing more):
+
+- processing: `{"generation_id", "type", "status": "processing"}`, the documented 202 body (the doc shows no
+  processing poll body; this is the only processing body it shows);
+- completed: `{"generation_id", "type", "status": "completed", "result_url", "created_at", "completed_at"}`,
+  the doc's example;
+- failed: `{"generation_id", "type", "status": "failed", "error"}` (the doc: `status will be "failed" and an error field
+  will describe the issue`; it shows no example, so no other field is added).
+
+One `result_url`, whatever the `quantity`: the doc documents `quantity` 1-8 and charges per image times
+`quantity`, but its completion carries a single `result_url` and shows no way to read more than one result. The
+sandbox accepts and charges `quantity` > 1 as documented and answers exactly the documented shape: one
+`result_url`, one image rendered and served. It adds no list field: a client that asks for N images in one
+generation pays for N and can collect one, as it would from the real vendor.
 
 Sandbox conventions: outputs are real PNG bytes served under `/output/`, at 1/16 of the nominal pixel
 size; `credits` is the account balance, readable and settable on the instance. Seeded catalogue:
@@ -25,8 +39,6 @@ Assumptions (the doc is silent):
 - Any `product_id` / `style_id` outside the seeded catalogue is 404; checks run in the order
   400, 404, 402, and credits are charged at submission and not refunded when a generation fails.
 - Nominal output size: the long side is 1024/2048/4096 px for 1k/2k/4k, the short side follows the ratio.
-- `result_url` is the first image; `result_urls` lists all `quantity` images. `result_url` and
-  `completed_at` are absent until completed; `error` is present only when failed.
 - Generation ids are UUID4s; 429 answers carry `Retry-After` (seconds); unknown JSON fields are ignored.
 - The account's keys are `api_key` and `extra_keys`; they share one balance and one set of generations.
 - Creation requests (rate limits, ledger) are the three POSTs; the ledger prompt is `prompt` (product shots:
@@ -56,6 +68,11 @@ PRODUCTS = (
 )
 STYLES = ("lifestyle-outdoor", "studio-white", "flat-lay")
 OUTPUT_SCALE = 16
+STATUS_FIELDS = {  # the fields of each status body, as the doc shows them
+    "processing": ("generation_id", "type", "status"),
+    "completed": ("generation_id", "type", "status", "result_url", "created_at", "completed_at"),
+    "failed": ("generation_id", "type", "status", "error"),
+}
 
 
 def _stamp(moment: float) -> str:
@@ -211,8 +228,7 @@ class AdsumoSandbox(Sandbox):
         generation_id = str(uuid.uuid4())
         width, height = dimensions("x".join(map(str, nominal_size(body["aspect_ratio"], resolution))), scale=OUTPUT_SCALE)
         job = {"generation_id": generation_id, "type": kind, "status": "processing",
-               "created_at": _stamp(self.clock.now()), "quantity": quantity, "width": width, "height": height,
-               "seed": seed}  # fmt: skip
+               "created_at": _stamp(self.clock.now()), "width": width, "height": height, "seed": seed}  # fmt: skip
         with self.lock:
             self.jobs[generation_id] = job
         self.bill(request, generation_id, body.get("additional_prompt") if kind == "product-shots" else body["prompt"])
@@ -227,14 +243,15 @@ class AdsumoSandbox(Sandbox):
             if self.faults.fail_generation:
                 job.update(status="failed", error="Image generation failed. Please try again.")
                 return
-            urls = [self._render(job, index) for index in range(job["quantity"])]
-            job.update(status="completed", result_url=urls[0], result_urls=urls, completed_at=_stamp(self.clock.now()))
+            job.update(status="completed", result_url=self._render(job), completed_at=_stamp(self.clock.now()))
 
-    def _render(self, job: dict[str, Any], index: int) -> str:
-        name = f"{job['generation_id']}-{index}.png"
-        self.files[name] = png(job["width"], job["height"], f"{job['seed']}#{index}")
+    def _render(self, job: dict[str, Any]) -> str:
+        name = f"{job['generation_id']}.png"
+        self.files[name] = png(job["width"], job["height"], job["seed"])
         return f"{self.url}/output/{name}"
 
     @staticmethod
     def _public(job: dict[str, Any]) -> dict[str, Any]:
-        return {key: value for key, value in job.items() if key not in ("quantity", "width", "height", "seed")}
+        """The documented body for the job's status, and only its fields."""
+        keys = STATUS_FIELDS[job["status"]]
+        return {key: job[key] for key in keys}

@@ -65,6 +65,7 @@ class Faults:
     bad_signature: bool = False
     never_finish: bool = False
     fail_generation: bool = False  # jobs end in the vendor's 'failed' state
+    no_credits: bool = False  # AdCreative: Download answers the documented 400 "API Key Credits ... does not exist"
     hold: bool = False  # new jobs stay in progress until the hold ends
     answer_late_seconds: float = 0  # POST API calls are carried out, then answered this much later
     answer_late_count: int = 0

@@ -1,30 +1,89 @@
 """CreativeAI sandbox, built from creativeai-api.txt.
 
-Implements: `POST /api/v1/model/generateImage` + `GET /api/v1/model/prediction/{id}` (native async
-images), `POST /v1/images/generations` and multipart `POST /v1/images/edits` (OpenAI-compatible,
-synchronous), `POST /v1/video/generations` (alias `/v1/video/generate`) +
-`GET /v1/video/generations/{id}`, Bearer auth, the documented error body
-`{"error": {code, message, type, param}}`, 402 insufficient_credits, 429 with Retry-After, and
-signed webhooks (`X-CreativeAI-Signature: sha256=<hex HMAC of the raw body, keyed by the API key>`,
-`X-CreativeAI-Event`, `X-CreativeAI-Delivery-Id`) retried at 0 s / 5 s / 30 s.
+Implements, with Bearer auth and the documented error body `{"error": {code, message, type, param}}`:
+
+- `POST /v1/images/generations` (OpenAI-compatible, synchronous: `{"created", "data": [{"url", "revised_prompt"}]}`,
+  one item per `n`) and multipart `POST /v1/images/edits` (`image` file, optional `mask`, `prompt`, `size`; the same
+  answer with one item);
+- `POST /api/v1/model/generateImage` (native, async, 202) + `GET /api/v1/model/prediction/{id}`;
+- `POST /v1/video/generations` (alias `/v1/video/generate`, 202) + `GET /v1/video/generations/{id}`;
+- `POST /v1/video/generations/batch` (1-20 videos, 202) + `GET /v1/video/generations/batch/{batch_id}`;
+- 402 insufficient_credits, 429 rate_limit_exceeded with Retry-After, 400 invalid_request_error naming the `param`,
+  400 content_policy_violation; webhooks for completed and failed jobs, retried at 0 s / 5 s / 30 s.
+
+Parameters, as documented and no more:
+
+- image `size`: only 1024x1024, 1536x1024, 1024x1536 ("Image Generation Parameters"), on every image endpoint; any
+  other size is the documented 400 (param `size`). The FAQ's character-references example sends "1792x1024"; it
+  contradicts the parameter list and is refused like any other undocumented size. `n` 1-4, `background` auto or
+  transparent (transparent: an RGBA PNG with a transparent background), `quality` standard or hd.
+- `image_url` is documented on the video endpoints only (`/v1/video/generations`, batch `prompts[].image_url`), as
+  a JPEG or PNG: the sandbox fetches it and refuses anything else (400, param `image_url`). On an image endpoint
+  the doc has no `image_url` (a product photo goes into a scene through `/v1/images/edits`, multipart `image=`):
+  sending one is a 400 (param `image_url`), so a photo is never silently dropped. The edits `image` may be PNG, JPEG
+  or WebP (the doc names no formats for it); a `mask` must be a PNG ("Masks should be PNG images").
+- video: `duration` 3-15, `aspect_ratio` 21:9 16:9 4:3 1:1 3:4 9:16, `resolution` 480p 720p 1080p, `failover`
+  boolean; batch: `prompts` an array of 1-20 `{"prompt", "image_url"?}`, with the shared model, aspect_ratio,
+  duration and webhook_url.
+
+Bodies: exactly the keys of the doc's examples.
+
+- Video (`/v1/video/generations`): text-to-video answers the keys of the t2v examples, image-to-video those of the
+  i2v examples (they differ: the i2v examples show `image_url` and no `failover_used`; the i2v completion has no
+  `created_at`). 202: id, object, model, model_actual, status, prompt, [image_url], credits, [failover_used],
+  output_url, [webhook_url when one was sent], created_at. Completed GET: t2v adds error, failover_used, `debug`
+  (the documented routing block, while `video_debug` is true: the doc's "when enabled for your environment"),
+  created_at, completed_at; i2v: image_url, error, completed_at. Failed GET (t2v example): error
+  `{message, type, code}`, failover_used, created_at, completed_at, no debug. A processing GET (no example) is the
+  202 body without webhook_url.
+- Native images (`generateImage`, `prediction`): the only documented native image body is the image webhook
+  example, so every status is that key set: id, object, status, model, prompt, output_url, revised_prompt, width,
+  height, credits, completed_at (null until it ends); a failed one adds `error` `{message, type, code}` (as the
+  failed video does). One `output_url` per generation: `n` > 1 is accepted and charged per image (the native body
+  shows one output and no way to read more), one image is rendered.
+- Batch: the 202 `{batch_id, total_jobs, jobs: [{id, prompt, status: "pending", credits}], credits_charged}` and
+  the GET `{batch_id, total_jobs, completed, failed, pending, processing, jobs: [{id, prompt, image_url, status,
+  output_url, error_message, credits}]}` of the doc. Batch videos (`vid_` ids) are read through the batch only
+  (the doc documents no per-video status for them). Each runs on its own: every video is `pending`, then
+  `processing` from 1/(2N) of `processing_seconds`, and video i of N ends at (i + 1)/N of it.
+- Webhooks: the documented payloads, per event: `video.generation.completed` / `.failed` (the doc's two video
+  examples), `image.generation.completed` (its image example; `.failed`, not shown, is that body plus `error`,
+  `error_message` and `credits_refunded`, the three fields the failed video adds), `video.batch.completed` once
+  every video of a batch has ended (`.failed` when none completed). Headers `X-CreativeAI-Event`,
+  `X-CreativeAI-Delivery-Id` (the job or batch id) and, only when a signing secret is configured,
+  `X-CreativeAI-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed by the signing secret>`.
+
+The signing secret is a sandbox setting, distinct from the API keys: `signing_secret` (constructor argument and
+attribute, read and set at run time), `SIGNING_SECRET` by default; None means no secret is configured and
+deliveries carry no signature ("X-CreativeAI-Signature is included when a signing secret is configured"). The
+doc's Integration Planning Tips also say "Use your API key as the HMAC secret": pass `signing_secret=api_key` to
+rehearse that reading. `bad_signature` sends a signature made with another secret (even when unsigned).
+
+Credits: images 2 each (the image webhook's `credits`), videos 30 each (the batch and i2v examples); a failed
+generation is refunded (the failed webhook's `credits_refunded`), a refused request is not billed.
 
 Sandbox conventions: a prompt containing the word "forbidden" trips content moderation (400
-content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`. The account's keys are
-`api_key` and `extra_keys`; a webhook is signed with the key that created its job.
+content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`, images at 1/4 of their
+documented pixel size (same ratio; `width`/`height` in bodies are the documented size). `video_debug` (default true)
+switches the status-only debug block. The account's keys are `api_key` and `extra_keys`. Unknown job ids are 404
+invalid_request_error (param `id`). `reorder_webhooks` sends a stale `processing` copy of a single job's final
+delivery after it.
 
 Rate limits ("Rate Limits" and "Video-Specific Limits", all per API key), under `{"documented_rate_limits": true}`:
-a video creation POST counts in a 5/minute window, a video status GET in a 120/minute one, every other API call
-in the key's tier window (`tiers`: key -> free 10 / pro 100 / enterprise 1000 per minute; keys not in it are pro).
-Reading: each call counts in exactly one of these three windows ("creation is rate-limited separately from
-polling", and a 120/minute polling limit would mean nothing if polls also counted against 10 or 100). Downloads
-(`/output/`, the CDN) are not counted. While any limit is on (this or `rate_limit_per_minute`), every
-authenticated API answer carries X-RateLimit-Limit / -Remaining (after this call) / -Reset of the tightest window
-the call counted in (for a call counted in none: the key's creation window). X-RateLimit-Reset is read as the
-epoch second (rounded up) at which the oldest request in that window leaves it, i.e. when Remaining next goes up;
-now, when the window is empty. Over a limit: the documented 429 rate_limit_exceeded with Retry-After.
+a video creation POST (single or batch) counts in a 5/minute window, a video status GET (single or batch) in a
+120/minute one, every other API call in the key's tier window (`tiers`: key -> free 10 / pro 100 / enterprise 1000
+per minute; keys not in it are pro). Reading: each call counts in exactly one of these three windows ("creation is
+rate-limited separately from polling", and a 120/minute polling limit would mean nothing if polls also counted
+against 10 or 100). Downloads (`/output/`, the CDN) are not counted. While any limit is on (this or
+`rate_limit_per_minute`), every authenticated API answer carries X-RateLimit-Limit / -Remaining (after this call) /
+-Reset of the tightest window the call counted in (for a call counted in none: the key's creation window).
+X-RateLimit-Reset is read as the epoch second (rounded up) at which the oldest request in that window leaves it,
+i.e. when Remaining next goes up; now, when the window is empty. Over a limit: the documented 429
+rate_limit_exceeded with Retry-After.
 
-Ledger: one entry per job id (`img_`, `vgen_`); the synchronous OpenAI-compatible endpoints return no id, so
-theirs is the `sync-<n>` stem of their output file names. The prompt is the request's `prompt`.
+Ledger: one entry per job id (`img_`, `vgen_`, and each batch video's `vid_`); the synchronous OpenAI-compatible
+endpoints return no id, so theirs is the `sync-<n>` stem of their output file names. The prompt is the request's
+`prompt` (a batch video's own).
 """
 
 from __future__ import annotations
@@ -46,30 +105,59 @@ from adforge_local.sandboxes.base import Reply, Request, Sandbox
 from adforge_local.sandboxes.png import dimensions, mp4, png
 from adforge_local.sandboxes.rate_window import Usage
 
-IMAGE_SIZES = {"1024x1024", "1536x1024", "1024x1536", "1792x1024", "1024x1792"}
-VIDEO_RATIOS = {"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}
-RATIO_SIZES = {
-    "21:9": "1792x768",
-    "16:9": "1536x864",
-    "4:3": "1024x768",
-    "1:1": "1024x1024",
-    "3:4": "768x1024",
-    "9:16": "864x1536",
-}
+SIGNING_SECRET = "whsec_sandbox_creativeai"  # noqa: S105 - the sandbox's default webhook signing secret
+IMAGE_SIZES = ("1024x1024", "1536x1024", "1024x1536")
+BACKGROUNDS = ("auto", "transparent")
+QUALITIES = ("standard", "hd")
+VIDEO_RATIOS = ("21:9", "16:9", "4:3", "1:1", "3:4", "9:16")
+VIDEO_RESOLUTIONS = ("480p", "720p", "1080p")
+MAX_BATCH = 20
 IMAGE_CREDITS = 2
 VIDEO_CREDITS = 30
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 TIERS = {"free": 10, "pro": 100, "enterprise": 1000}  # requests per minute per key
 DEFAULT_TIER = "pro"
-VIDEO_LIMITS = {"generate_video": 5, "video_status": 120}  # route -> requests per minute per key
+VIDEO_LIMITS = {"generate_video": 5, "video_batch": 5, "video_status": 120, "video_batch_status": 120}  # per minute
+PROVIDERS = {"auto": "kling-o3-pro", "kling-o3-pro": "kling-o3-pro", "kling-v3": "kling-v3", "seedance-1.5-pro": "seedance"}
+PNG_MAGIC, JPEG_MAGIC = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+
+# the keys of each documented body ------------------------------------------------------------------
+VIDEO_T2V_ACCEPTED = ("id", "object", "model", "model_actual", "status", "prompt", "credits", "failover_used",
+                      "output_url", "webhook_url", "created_at")  # fmt: skip
+VIDEO_I2V_ACCEPTED = ("id", "object", "model", "model_actual", "status", "prompt", "image_url", "credits",
+                      "output_url", "webhook_url", "created_at")  # fmt: skip
+VIDEO_T2V_COMPLETED = ("id", "object", "model", "model_actual", "status", "prompt", "credits", "output_url", "error",
+                       "failover_used", "debug", "created_at", "completed_at")  # fmt: skip
+VIDEO_I2V_COMPLETED = ("id", "object", "model", "model_actual", "status", "prompt", "image_url", "credits",
+                       "output_url", "error", "completed_at")  # fmt: skip
+VIDEO_T2V_FAILED = ("id", "object", "model", "model_actual", "status", "prompt", "credits", "output_url", "error",
+                    "failover_used", "created_at", "completed_at")  # fmt: skip
+VIDEO_WEBHOOK_COMPLETED = ("id", "object", "status", "model", "model_actual", "prompt", "output_url", "error_message",
+                           "credits", "failover_used", "completed_at")  # fmt: skip
+VIDEO_WEBHOOK_FAILED = ("id", "object", "status", "model", "model_actual", "prompt", "output_url", "error",
+                        "error_message", "credits", "credits_refunded", "failover_used", "completed_at")  # fmt: skip
+IMAGE_BODY = ("id", "object", "status", "model", "prompt", "output_url", "revised_prompt", "width", "height", "credits",
+              "completed_at")  # fmt: skip
+IMAGE_WEBHOOK_FAILED = (*IMAGE_BODY, "error", "error_message", "credits_refunded")
+BATCH_ACCEPTED_JOB = ("id", "prompt", "status", "credits")
+BATCH_STATUS_JOB = ("id", "prompt", "image_url", "status", "output_url", "error_message", "credits")
+BATCH_WEBHOOK_JOB = ("id", "prompt", "status", "output_url", "credits")
 
 
 def _stamp(moment: float) -> str:
-    return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _error(status: int, code: str, message: str, kind: str = "invalid_request_error", param: str | None = None) -> Reply:
     return Reply.json(status, {"error": {"code": code, "message": message, "type": kind, "param": param}})
+
+
+def _invalid(param: str, message: str) -> Reply:
+    return _error(400, "invalid_request_error", message, param=param)
+
+
+def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    return {key: record.get(key) for key in keys}
 
 
 def _form_fields(content_type: str, body: bytes) -> dict[str, bytes]:
@@ -85,9 +173,63 @@ def _form_fields(content_type: str, body: bytes) -> dict[str, bytes]:
     return fields
 
 
+def _is_count(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _image_options(body: Mapping[str, Any]) -> Reply | None:
+    """The documented Image Generation Parameters (size, n, background, quality); no image_url."""
+    if "image_url" in body:
+        return _invalid(
+            "image_url",
+            "image_url is not a parameter of the image endpoints: put a product photo into a scene with "
+            "/v1/images/edits (multipart image).",
+        )
+    if body.get("size", "1024x1024") not in IMAGE_SIZES:
+        return _invalid("size", f"size must be one of {', '.join(IMAGE_SIZES)}")
+    if not _is_count(body.get("n", 1), 1, 4):
+        return _invalid("n", "n must be an integer between 1 and 4")
+    if body.get("background", "auto") not in BACKGROUNDS:
+        return _invalid("background", "background must be auto or transparent")
+    if body.get("quality", "standard") not in QUALITIES:
+        return _invalid("quality", "quality must be standard or hd")
+    return None
+
+
+def _video_options(body: Mapping[str, Any]) -> Reply | None:
+    if not _is_count(body.get("duration", 5), 3, 15):
+        return _invalid("duration", "duration must be an integer between 3 and 15 seconds")
+    if body.get("aspect_ratio", "16:9") not in VIDEO_RATIOS:
+        return _invalid("aspect_ratio", f"aspect_ratio must be one of {', '.join(VIDEO_RATIOS)}")
+    if body.get("resolution", "720p") not in VIDEO_RESOLUTIONS:
+        return _invalid("resolution", f"resolution must be one of {', '.join(VIDEO_RESOLUTIONS)}")
+    if not isinstance(body.get("failover", True), bool):
+        return _invalid("failover", "failover must be a boolean")
+    return None
+
+
+def _debug(model_actual: str, prediction: int) -> dict[str, Any]:
+    """The documented status-only debug block (routing and failover metadata)."""
+    return {
+        "provider_requested": model_actual,
+        "provider_actual": model_actual,
+        "submission_failover_used": False,
+        "submission_failover_reason": None,
+        "routing_safe_fallback_applied": False,
+        "routing_fallback_reason": None,
+        "routing_preferred_provider": model_actual,
+        "routing_legacy_provider": model_actual,
+        "routing_confidence_margin": 0.0,
+        "async_capacity_failover_attempted": False,
+        "async_capacity_failover_reason": None,
+        "prediction_id_original": None,
+        "prediction_id_current": f"pred_{prediction}",
+    }
+
+
 class CreativeAISandbox(Sandbox):
     name = "creativeai"
-    creations = frozenset({"generate_image", "images_sync", "images_edit", "generate_video"})
+    creations = frozenset({"generate_image", "images_sync", "images_edit", "generate_video", "video_batch"})
 
     def __init__(
         self,
@@ -95,6 +237,7 @@ class CreativeAISandbox(Sandbox):
         credits: int = 10_000,
         extra_keys: Iterable[str] = (),
         tiers: Mapping[str, str] | None = None,
+        signing_secret: str | None = SIGNING_SECRET,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -104,21 +247,27 @@ class CreativeAISandbox(Sandbox):
         if unknown:
             raise ValueError(f"unknown tiers {sorted(unknown)}: choose from {sorted(TIERS)}")
         self.tiers: dict[str, str] = dict(tiers or {})
+        self.signing_secret = signing_secret
+        self.video_debug = True
         self.credits = credits
         self.jobs: dict[str, dict[str, Any]] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self._ids = itertools.count(1)
         self.route("POST", "/api/v1/model/generateImage", "generate_image", self._generate_image)
-        self.route("GET", "/api/v1/model/prediction/(?P<id>[^/]+)", "prediction", self._status)
+        self.route("GET", "/api/v1/model/prediction/(?P<id>[^/]+)", "prediction", self._image_status)
         self.route("POST", "/v1/images/generations", "images_sync", self._images_sync)
         self.route("POST", "/v1/images/edits", "images_edit", self._images_edit)
         self.route("POST", "/v1/video/generations", "generate_video", self._generate_video)
         self.route("POST", "/v1/video/generate", "generate_video", self._generate_video)
-        self.route("GET", "/v1/video/generations/(?P<id>[^/]+)", "video_status", self._status)
+        self.route("POST", "/v1/video/generations/batch", "video_batch", self._generate_batch)
+        self.route("GET", "/v1/video/generations/batch/(?P<id>[^/]+)", "video_batch_status", self._batch_status)
+        self.route("GET", "/v1/video/generations/(?P<id>[^/]+)", "video_status", self._video_status)
         self.route("GET", "/output/(?P<name>[^/]+)", "download", self._download, api=False)
 
     def forget_jobs(self) -> None:
         self.jobs.clear()
+        self.batches.clear()
         self.files.clear()
 
     def authorized(self, request: Request) -> Reply | None:
@@ -131,7 +280,7 @@ class CreativeAISandbox(Sandbox):
         limits = super().rate_limits(name, identity)
         if self.faults.documented_rate_limits:
             if name in VIDEO_LIMITS:
-                limits[name] = VIDEO_LIMITS[name]
+                limits["video_creation" if name in self.creations else "video_status"] = VIDEO_LIMITS[name]
             else:
                 limits["tier"] = TIERS[self.tiers.get(identity, DEFAULT_TIER)]
         return limits
@@ -151,30 +300,31 @@ class CreativeAISandbox(Sandbox):
 
     def fault_reply(self, status: int, retry_after: int | None) -> Reply:
         if status == 429:
-            return Reply.json(
-                429,
-                {
-                    "error": {
-                        "code": "rate_limit_exceeded",
-                        "message": "Too many requests.",
-                        "type": "rate_limit_exceeded",
-                        "param": None,
-                    }
-                },
-                **{"Retry-After": str(retry_after or 1)},
-            )
+            error = {"code": "rate_limit_exceeded", "message": "Too many requests.", "type": "rate_limit_exceeded", "param": None}
+            return Reply.json(429, {"error": error}, **{"Retry-After": str(retry_after or 1)})
         return _error(status, "provider_unavailable", "Upstream provider is down.", "server_error")
 
     # validation shared by the endpoints ----------------------------------------------------
-    def _check_prompt(self, prompt: Any) -> Reply | None:
+    @staticmethod
+    def _json(request: Request) -> tuple[dict[str, Any], Reply | None]:
+        try:
+            body = request.json()
+        except ValueError:
+            return {}, _invalid("body", "The request body must be valid JSON.")
+        if not isinstance(body, dict):
+            return {}, _invalid("body", "The request body must be a JSON object.")
+        return body, None
+
+    @staticmethod
+    def _check_prompt(prompt: Any, param: str = "prompt") -> Reply | None:
         if not isinstance(prompt, str) or not prompt.strip():
-            return _error(400, "invalid_request_error", "prompt is required", param="prompt")
+            return _invalid(param, f"{param} is required")
         if "forbidden" in prompt.lower():
             return _error(
                 400,
                 "content_policy_violation",
                 "Your request was rejected because it may generate content that violates our usage policy.",
-                param="prompt",
+                param=param,
             )
         return None
 
@@ -187,125 +337,195 @@ class CreativeAISandbox(Sandbox):
             self.credits -= credits
         return None
 
-    def _fetch_input(self, url: Any) -> tuple[bytes | None, Reply | None]:
+    @staticmethod
+    def _fetch_input(url: Any, param: str) -> tuple[bytes | None, Reply | None]:
+        """A video's image_url: fetched, and a JPEG or PNG ("Publicly accessible HTTPS URL to a JPEG or PNG image")."""
         if url is None:
             return None, None
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return None, _invalid(param, f"{param} must be an http(s) URL")
         try:
-            with urllib.request.urlopen(str(url), timeout=10) as response:
+            with urllib.request.urlopen(url, timeout=10) as response:
                 data = response.read(MAX_INPUT_BYTES + 1)
         except (OSError, ValueError):
-            return None, _error(400, "invalid_request_error", "image_url could not be fetched", param="image_url")
-        if len(data) > MAX_INPUT_BYTES or not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff")):
-            return None, _error(400, "invalid_request_error", "image_url must be a JPEG or PNG image", param="image_url")
+            return None, _invalid(param, f"{param} could not be fetched")
+        if len(data) > MAX_INPUT_BYTES or not data.startswith((PNG_MAGIC, JPEG_MAGIC)):
+            return None, _invalid(param, f"{param} must be a JPEG or PNG image")
         return data, None
 
-    # async images ----------------------------------------------------------------------------
+    # images ------------------------------------------------------------------------------------
     def _generate_image(self, request: Request) -> Reply:
-        body = request.json()
-        refusal = self._check_prompt(body.get("prompt"))
+        body, refusal = self._json(request)
+        refusal = refusal or self._check_prompt(body.get("prompt")) or _image_options(body)
         n = body.get("n", 1)
+        refusal = refusal or self._charge(IMAGE_CREDITS * n)
+        if refusal is not None:
+            return refusal
         size = body.get("size", "1024x1024")
-        if refusal is None and (not isinstance(n, int) or not 1 <= n <= 4):
-            refusal = _error(400, "invalid_request_error", "n must be between 1 and 4", param="n")
-        if refusal is None and size not in IMAGE_SIZES:
-            refusal = _error(400, "invalid_request_error", f"size must be one of {sorted(IMAGE_SIZES)}", param="size")
-        if refusal is None and body.get("background", "auto") not in ("auto", "transparent"):
-            refusal = _error(400, "invalid_request_error", "background must be auto or transparent", param="background")
-        source, bad_input = self._fetch_input(body.get("image_url"))
-        refusal = refusal or bad_input or self._charge(IMAGE_CREDITS * n)
-        if refusal is not None:
-            return refusal
-        job = self._new_job(request, "img", "image.generation", body, credits=IMAGE_CREDITS * n, source=source)
-        job.update(width=int(size.split("x")[0]), height=int(size.split("x")[1]), n=n, size=size)
-        return Reply.json(202, self._public(job))
+        width, height = (int(part) for part in size.split("x"))
+        job = self._new_job(
+            request, "img", body, credits=IMAGE_CREDITS * n, seed=body["prompt"], object="image.generation",
+            model=body.get("model", "dall-e-3"), size=size, width=width, height=height, revised_prompt=None,
+            completed_at=None, transparent=body.get("background") == "transparent",
+        )  # fmt: skip
+        return Reply.json(202, self._image_body(job))
 
-    # videos ----------------------------------------------------------------------------------
-    def _generate_video(self, request: Request) -> Reply:
-        body = request.json()
-        refusal = self._check_prompt(body.get("prompt"))
-        duration = body.get("duration", 5)
-        ratio = body.get("aspect_ratio", "16:9")
-        if refusal is None and (not isinstance(duration, int) or not 3 <= duration <= 15):
-            refusal = _error(400, "invalid_request_error", "duration must be 3-15 seconds", param="duration")
-        if refusal is None and ratio not in VIDEO_RATIOS:
-            refusal = _error(
-                400, "invalid_request_error", f"aspect_ratio must be one of {sorted(VIDEO_RATIOS)}", param="aspect_ratio"
-            )
-        source, bad_input = self._fetch_input(body.get("image_url"))
-        refusal = refusal or bad_input or self._charge(VIDEO_CREDITS)
-        if refusal is not None:
-            return refusal
-        job = self._new_job(request, "vgen", "video.generation", body, credits=VIDEO_CREDITS, source=source)
-        job.update(
-            n=1, size=RATIO_SIZES[ratio], model_actual="kling-o3-pro-i2v" if source else "kling-o3-pro-t2v", failover_used=False
-        )
-        return Reply.json(202, self._public(job))
+    def _image_status(self, request: Request) -> Reply:
+        job = self._poll(request.match["id"], "img")
+        return Reply.json(200, self._image_body(job)) if job else self._unknown(request.match["id"])
 
-    def _status(self, request: Request) -> Reply:
-        job_id = request.match["id"]
-        with self.lock:
-            self.polls[job_id] += 1
-            job = self.jobs.get(job_id)
-        if job is None:
-            return _error(404, "not_found", f"no generation {job_id}")
-        return Reply.json(200, self._public(job))
-
-    # synchronous OpenAI-compatible images ---------------------------------------------------
     def _images_sync(self, request: Request) -> Reply:
-        body = request.json()
-        refusal = self._check_prompt(body.get("prompt")) or self._charge(IMAGE_CREDITS * int(body.get("n", 1)))
+        body, refusal = self._json(request)
+        refusal = refusal or self._check_prompt(body.get("prompt")) or _image_options(body)
+        n = body.get("n", 1)
+        refusal = refusal or self._charge(IMAGE_CREDITS * n)
         if refusal is not None:
             return refusal
-        return self._sync_answer(request, body["prompt"], int(body.get("n", 1)), body.get("size", "1024x1024"))
+        transparent = body.get("background") == "transparent"
+        return self._sync_answer(request, body["prompt"], n, body.get("size", "1024x1024"), body["prompt"], transparent)
 
     def _images_edit(self, request: Request) -> Reply:
         content_type = request.headers.get("Content-Type", "")
         if not content_type.startswith("multipart/form-data"):
-            return _error(400, "invalid_request_error", "images/edits takes multipart/form-data", param="image")
+            return _invalid("image", "images/edits takes multipart/form-data")
         parts = _form_fields(content_type, request.body)
-        data = parts.get("image")
+        data, mask = parts.get("image"), parts.get("mask")
         if data is None:
-            return _error(400, "invalid_request_error", "image is required", param="image")
-        if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff")):
-            return _error(400, "invalid_request_error", "image must be PNG or JPEG", param="image")
-        prompt = parts.get("prompt", b"").decode()
-        size = parts.get("size", b"1024x1024").decode()
-        refusal = self._check_prompt(prompt) or self._charge(IMAGE_CREDITS)
+            return _invalid("image", "image is required")
+        if not (data.startswith((PNG_MAGIC, JPEG_MAGIC)) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
+            return _invalid("image", "image must be a PNG, JPEG or WebP image")
+        if mask is not None and not mask.startswith(PNG_MAGIC):
+            return _invalid("mask", "mask must be a PNG image")
+        if mask is not None and data.startswith(PNG_MAGIC) and mask[16:24] != data[16:24]:
+            return _invalid("mask", "mask must match the dimensions of the input image")
+        fields = {name: value.decode("utf-8", "replace") for name, value in parts.items() if name not in ("image", "mask")}
+        prompt = fields.get("prompt", "")
+        options: dict[str, Any] = {key: fields[key] for key in ("size", "image_url") if key in fields}  # no n, no quality
+        refusal = self._check_prompt(prompt) or _image_options(options)
+        refusal = refusal or self._charge(IMAGE_CREDITS)
         if refusal is not None:
             return refusal
-        return self._sync_answer(request, prompt, 1, size, seed=prompt + hashlib.sha256(data).hexdigest())
+        seed = prompt + hashlib.sha256(data).hexdigest()
+        return self._sync_answer(request, prompt, 1, fields.get("size", "1024x1024"), seed, False)
 
-    def _sync_answer(self, request: Request, prompt: str, n: int, size: str, seed: str | None = None) -> Reply:
+    def _sync_answer(self, request: Request, prompt: str, n: int, size: str, seed: str, transparent: bool) -> Reply:
         stem = f"sync-{next(self._ids)}"
         self.bill(request, stem, prompt)
-        urls = [self._store_png(f"{stem}-{i}", seed or prompt, size) for i in range(n)]
+        urls = [self._store_png(f"{stem}-{i}", seed, size, transparent) for i in range(n)]
         return Reply.json(
             200, {"created": int(self.clock.now()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]}
         )
 
+    # videos ------------------------------------------------------------------------------------
+    def _generate_video(self, request: Request) -> Reply:
+        body, refusal = self._json(request)
+        refusal = refusal or self._check_prompt(body.get("prompt")) or _video_options(body)
+        source, bad_input = (None, None) if refusal else self._fetch_input(body.get("image_url"), "image_url")
+        refusal = refusal or bad_input or self._charge(VIDEO_CREDITS)
+        if refusal is not None:
+            return refusal
+        seed = body["prompt"] + (hashlib.sha256(source).hexdigest() if source else "")
+        mode = "i2v" if source else "t2v"
+        model = body.get("model", "auto")
+        job = self._new_job(
+            request, "vgen", body, credits=VIDEO_CREDITS, seed=seed, object="video.generation", model=model, mode=mode,
+            image_url=body.get("image_url"), model_actual=f"{PROVIDERS.get(model, model)}-{mode}", failover_used=False,
+            prediction=next(self._ids),
+        )  # fmt: skip
+        return Reply.json(202, self._video_body(job, accepted=True))
+
+    def _video_status(self, request: Request) -> Reply:
+        job = self._poll(request.match["id"], "vgen")
+        return Reply.json(200, self._video_body(job, accepted=False)) if job else self._unknown(request.match["id"])
+
+    def _generate_batch(self, request: Request) -> Reply:
+        body, refusal = self._json(request)
+        prompts = body.get("prompts")
+        if refusal is None and (not isinstance(prompts, list) or not 1 <= len(prompts) <= MAX_BATCH):
+            refusal = _invalid("prompts", f"prompts must be an array of 1-{MAX_BATCH} prompt configs")
+        items: list[dict[str, Any]] = prompts if refusal is None and isinstance(prompts, list) else []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                refusal = refusal or _invalid(f"prompts[{index}]", "each prompt config must be an object")
+            else:
+                refusal = refusal or self._check_prompt(item.get("prompt"), f"prompts[{index}].prompt")
+        refusal = refusal or _video_options(body)
+        sources: list[bytes | None] = []
+        for index, item in enumerate(items):
+            if refusal is None:
+                source, refusal = self._fetch_input(item.get("image_url"), f"prompts[{index}].image_url")
+                sources.append(source)
+        refusal = refusal or self._charge(VIDEO_CREDITS * len(items))
+        if refusal is not None:
+            return refusal
+        batch_id = f"video_batch_{next(self._ids):06d}"
+        jobs: list[dict[str, Any]] = []
+        for item, source in zip(items, sources, strict=True):
+            job_id = f"vid_{next(self._ids):06d}"
+            self.bill(request, job_id, item["prompt"])
+            seed = item["prompt"] + (hashlib.sha256(source).hexdigest() if source else "")
+            jobs.append({"id": job_id, "prompt": item["prompt"], "image_url": item.get("image_url"), "status": "pending",
+                         "output_url": None, "error_message": None, "credits": VIDEO_CREDITS, "seed": seed})  # fmt: skip
+        batch = {"batch_id": batch_id, "webhook_url": body.get("webhook_url"), "jobs": jobs, "completed_at": None}
+        with self.lock:
+            self.batches[batch_id] = batch
+        total, seconds = len(items), self.faults.processing_seconds
+        self.pace(
+            *(
+                step
+                for index in range(total)
+                for step in (
+                    (seconds / (2 * total), functools.partial(self._start_batch_job, batch_id, index)),
+                    (seconds * (index + 1) / total, functools.partial(self._finish_batch_job, batch_id, index)),
+                )
+            )
+        )
+        accepted = {
+            "batch_id": batch_id,
+            "total_jobs": total,
+            "jobs": [_pick(job, BATCH_ACCEPTED_JOB) for job in jobs],
+            "credits_charged": VIDEO_CREDITS * total,
+        }
+        return Reply.json(202, accepted)
+
+    def _batch_status(self, request: Request) -> Reply:
+        batch_id = request.match["id"]
+        with self.lock:
+            self.polls[batch_id] += 1
+            batch = self.batches.get(batch_id)
+            body = None if batch is None else self._batch_body(batch)
+        return Reply.json(200, body) if body is not None else self._unknown(batch_id)
+
     def _download(self, request: Request) -> Reply:
         found = self.files.get(request.match["name"])
         if found is None:
-            return _error(404, "not_found", "no such output")
+            return _error(404, "invalid_request_error", "No such output.", param="name")
         return Reply(200, found[0], found[1])
 
-    # job lifecycle ---------------------------------------------------------------------------
+    # job lifecycle -------------------------------------------------------------------------------
     def _new_job(
-        self, request: Request, prefix: str, kind: str, body: dict[str, Any], credits: int, source: bytes | None
+        self, request: Request, prefix: str, body: dict[str, Any], credits: int, seed: str, **fields: Any
     ) -> dict[str, Any]:
+        """Store a processing job (`fields`: what its kind adds) and start its pace."""
         job_id = f"{prefix}_{next(self._ids):06d}"
         self.bill(request, job_id, body.get("prompt"))
-        job = {
-            "id": job_id, "object": kind, "model": body.get("model", "auto"), "status": "processing",
-            "prompt": body.get("prompt"), "credits": credits, "output_url": None, "output_urls": [],
-            "webhook_url": body.get("webhook_url"), "created_at": _stamp(self.clock.now()), "error": None,
-            "seed": (body.get("prompt") or "") + (hashlib.sha256(source).hexdigest() if source else ""),
-            "key": self.identity(request),
-        }  # fmt: skip
+        job = {"id": job_id, "status": "processing", "prompt": body.get("prompt"), "credits": credits,
+               "output_url": None, "webhook_url": body.get("webhook_url"), "created_at": _stamp(self.clock.now()),
+               "error": None, "seed": seed, "key": self.identity(request), **fields}  # fmt: skip
         with self.lock:
             self.jobs[job_id] = job
         self.pace((self.faults.processing_seconds, functools.partial(self._finish, job_id)))
         return job
+
+    def _poll(self, job_id: str, prefix: str) -> dict[str, Any] | None:
+        with self.lock:
+            self.polls[job_id] += 1
+            job = self.jobs.get(job_id)
+            return dict(job) if job is not None and job_id.startswith(f"{prefix}_") else None
+
+    @staticmethod
+    def _unknown(job_id: str) -> Reply:
+        return _error(404, "invalid_request_error", f"No generation {job_id}.", param="id")
 
     def _finish(self, job_id: str) -> None:
         with self.lock:
@@ -313,50 +533,129 @@ class CreativeAISandbox(Sandbox):
             if job is None or self.faults.never_finish:
                 return
             if self.faults.fail_generation:
-                job.update(
-                    status="failed",
-                    error={"message": "Generation failed upstream", "type": "server_error", "code": "generation_failed"},
-                )
+                error = {"message": "Generation failed upstream", "type": "server_error", "code": "generation_failed"}
+                job.update(status="failed", error=error)
+                self.credits += job["credits"]  # refunded (the failed webhook's credits_refunded)
             else:
-                urls = [self._render(job, i) for i in range(job["n"])]
-                job.update(status="completed", output_url=urls[0], output_urls=urls)
+                job.update(status="completed", output_url=self._render(job))
+                if job["object"] == "image.generation":
+                    job["revised_prompt"] = job["prompt"]
             job["completed_at"] = _stamp(self.clock.now())
             snapshot = dict(job)
         if snapshot.get("webhook_url"):
-            self._send_webhook(snapshot)
+            self._send(snapshot["webhook_url"], self._webhook_body(snapshot), self._event(snapshot), snapshot["id"])
             if self.faults.reorder_webhooks:
-                self._send_webhook(
-                    {**snapshot, "status": "processing", "output_url": None, "output_urls": [], "completed_at": None}
-                )
+                stale = {**self._webhook_body(snapshot), "status": "processing", "output_url": None, "completed_at": None}
+                self._send(snapshot["webhook_url"], stale, f"{snapshot['object']}.processing", snapshot["id"])
 
-    def _render(self, job: dict[str, Any], index: int) -> str:
-        name = f"{job['id']}-{index}"
+    def _start_batch_job(self, batch_id: str, index: int) -> None:
+        with self.lock:
+            batch = self.batches.get(batch_id)
+            if batch is not None and not self.faults.never_finish and batch["jobs"][index]["status"] == "pending":
+                batch["jobs"][index]["status"] = "processing"
+
+    def _finish_batch_job(self, batch_id: str, index: int) -> None:
+        with self.lock:
+            batch = self.batches.get(batch_id)
+            if batch is None or self.faults.never_finish:
+                return
+            job = batch["jobs"][index]
+            if self.faults.fail_generation:
+                job.update(status="failed", error_message="Generation failed upstream", credits=0)
+                self.credits += VIDEO_CREDITS  # refunded
+            else:
+                name = f"{job['id']}.mp4"
+                self.files[name] = (mp4(job["seed"] + name), "video/mp4")
+                job.update(status="completed", output_url=f"{self.url}/output/{name}")
+            ended = all(other["status"] in ("completed", "failed") for other in batch["jobs"])
+            if not ended:
+                return
+            batch["completed_at"] = _stamp(self.clock.now())
+            jobs = batch["jobs"]
+            completed = sum(other["status"] == "completed" for other in jobs)
+            status = "completed" if completed else "failed"
+            payload = {
+                "batch_id": batch_id,
+                "object": "video.batch",
+                "status": status,
+                "total_jobs": len(jobs),
+                "completed": completed,
+                "failed": len(jobs) - completed,
+                "jobs": [_pick(other, BATCH_WEBHOOK_JOB) for other in jobs],
+                "total_credits": sum(other["credits"] for other in jobs),
+                "completed_at": batch["completed_at"],
+            }
+            url = batch["webhook_url"]
+        if url:
+            self._send(url, payload, f"video.batch.{status}", batch_id)
+
+    def _render(self, job: dict[str, Any]) -> str:
         if job["object"] == "video.generation":
-            self.files[name + ".mp4"] = (mp4(job["seed"] + name), "video/mp4")
-            return f"{self.url}/output/{name}.mp4"
-        return self._store_png(name, job["seed"], job["size"])
+            name = f"{job['id']}.mp4"
+            self.files[name] = (mp4(job["seed"] + name), "video/mp4")
+            return f"{self.url}/output/{name}"
+        return self._store_png(job["id"], job["seed"], job["size"], job["transparent"])
 
-    def _store_png(self, name: str, seed: str, size: str) -> str:
+    def _store_png(self, name: str, seed: str, size: str, transparent: bool) -> str:
         width, height = dimensions(size)
-        self.files[name + ".png"] = (png(width, height, seed + name), "image/png")
+        self.files[name + ".png"] = (png(width, height, seed + name, alpha=transparent), "image/png")
         return f"{self.url}/output/{name}.png"
 
-    def _public(self, job: dict[str, Any]) -> dict[str, Any]:
-        public = {k: v for k, v in job.items() if k not in ("seed", "n", "size", "width", "height", "key")}
-        if len(job.get("output_urls") or []) <= 1:
-            public.pop("output_urls", None)
-        return public
+    # the documented bodies -------------------------------------------------------------------------
+    def _video_body(self, job: dict[str, Any], accepted: bool) -> dict[str, Any]:
+        i2v, status = job["mode"] == "i2v", job["status"]
+        if accepted or status == "processing":
+            keys = [*(VIDEO_I2V_ACCEPTED if i2v else VIDEO_T2V_ACCEPTED)]
+            if not accepted or job["webhook_url"] is None:
+                keys.remove("webhook_url")  # only the 202 shows it, and only when one was sent
+        elif i2v:
+            keys = [*VIDEO_I2V_COMPLETED]
+        else:
+            keys = [*(VIDEO_T2V_COMPLETED if status == "completed" else VIDEO_T2V_FAILED)]
+            if "debug" in keys and not self.video_debug:
+                keys.remove("debug")
+        body = _pick(job, keys)
+        if "debug" in body:
+            body["debug"] = _debug(job["model_actual"], job["prediction"])
+        return body
 
-    def _send_webhook(self, job: dict[str, Any]) -> None:
-        public = self._public(job)
-        public["error_message"] = (job.get("error") or {}).get("message")
-        body = json.dumps(public).encode()
-        key = "not-the-key" if self.faults.bad_signature else job["key"]
-        signature = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
-        kind = "video" if job["object"] == "video.generation" else "image"
-        headers = {
-            "X-CreativeAI-Event": f"{kind}.generation.{job['status']}",
-            "X-CreativeAI-Delivery-Id": job["id"],
-            "X-CreativeAI-Signature": f"sha256={signature}",
+    @staticmethod
+    def _image_body(job: dict[str, Any]) -> dict[str, Any]:
+        return _pick(job, (*IMAGE_BODY, "error") if job["status"] == "failed" else IMAGE_BODY)
+
+    @staticmethod
+    def _batch_body(batch: dict[str, Any]) -> dict[str, Any]:
+        jobs = batch["jobs"]
+        states = ("completed", "failed", "pending", "processing")
+        counts = {state: sum(job["status"] == state for job in jobs) for state in states}
+        return {
+            "batch_id": batch["batch_id"],
+            "total_jobs": len(jobs),
+            **counts,
+            "jobs": [_pick(job, BATCH_STATUS_JOB) for job in jobs],
         }
-        self.deliver(job["webhook_url"], body, headers)
+
+    @staticmethod
+    def _event(job: dict[str, Any]) -> str:
+        return f"{job['object']}.{job['status']}"
+
+    @staticmethod
+    def _webhook_body(job: dict[str, Any]) -> dict[str, Any]:
+        failed = job["status"] == "failed"
+        if job["object"] == "video.generation":
+            body = _pick(job, VIDEO_WEBHOOK_FAILED if failed else VIDEO_WEBHOOK_COMPLETED)
+        else:
+            body = _pick(job, IMAGE_WEBHOOK_FAILED if failed else IMAGE_BODY)
+        if "error_message" in body:
+            body["error_message"] = (job["error"] or {}).get("message")
+        if failed:
+            body.update(credits=0, credits_refunded=job["credits"])
+        return body
+
+    def _send(self, url: str, payload: dict[str, Any], event: str, delivery_id: str) -> None:
+        body = json.dumps(payload).encode()
+        headers = {"X-CreativeAI-Event": event, "X-CreativeAI-Delivery-Id": delivery_id}
+        secret = "not-the-signing-secret" if self.faults.bad_signature else self.signing_secret
+        if secret is not None:
+            headers["X-CreativeAI-Signature"] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        self.deliver(url, body, headers)

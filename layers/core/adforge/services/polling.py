@@ -1,20 +1,26 @@
 """Workflow step: one status call to the vendor, no waiting (waiting belongs to Step Functions).
 
-A 429 on a status call is not an error: the next poll simply waits the vendor's `Retry-After`.
+A status call takes the vendor account's next status slot first (`Admission`, see services/submission.py): a
+slot in the future is answered as the next wait, with the slot, and the next run uses it without asking again.
+A 429 on a status call is not an error: the account's bucket is held for the vendor's `Retry-After`, and the next
+poll waits that long.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from adforge.domain.models import Job
-from adforge.ports import JobRepository, VendorGateway
+from adforge.ports import Admission, JobRepository, VendorGateway
 from adforge.services.backpressure import wait_seconds
 from adforge.services.outcomes import State, outcome
 from adforge.services.updates import UpdateRecorder, recorded_outcome
 from adforge.vendors.errors import VendorRateLimited
+from adforge.vendors.rate_headers import RATE_HEADERS
+from adforge.vendors.rate_limits import AccountLimits
 
 
 @dataclass
@@ -26,17 +32,31 @@ class Poller:
     initial_wait: int
     max_wait: int
     deadline_seconds: int
+    admission: Admission | None = None
+    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
 
-    def poll(self, job_id: str, last_wait: int | None) -> dict[str, Any]:
+    def poll(self, job_id: str, last_wait: int | None, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Returns the state and the next wait, which grows (doubling) up to `max_wait`."""
         job = self.jobs.get(job_id)
         known = recorded_outcome(job)
         if known is not None:
             return known
-        assert job.vendor is not None and job.vendor_job_id is not None, "only submitted jobs are polled"
+        if job.vendor is None or job.vendor_job_id is None:  # the unanswered request's webhook never came
+            return self.recorder.fail_unadopted(job)
+        bucket = self._bucket(job)
+        if bucket is not None and not slot:
+            wait = self.admission.reserve(*bucket) if self.admission else 0.0
+            if wait > 0:
+                return self._next(job, "processing", math.ceil(wait), {"reserved": self.clock()})
         try:
-            update = self.gateways[job.vendor].status(job.vendor_job_id, job.request.kind)
+            try:
+                update = self.gateways[job.vendor].status(job.vendor_job_id, job.request.kind)
+            finally:
+                pause = RATE_HEADERS.pause(job.vendor)
+                if pause:
+                    self._hold(bucket, pause)
         except VendorRateLimited as error:  # backpressure: the next poll waits what the vendor said
+            self._hold(bucket, wait_seconds(error))
             return self._next(job, "processing", wait_seconds(error))
         self.recorder.record(job.id, job.vendor, update)
         if update.state.is_final:
@@ -44,7 +64,15 @@ class Poller:
         next_wait = self.initial_wait if last_wait is None else min(max(1, last_wait) * 2, self.max_wait)
         return self._next(job, update.state.value, next_wait)
 
-    def _next(self, job: Job, state: State, wait: int) -> dict[str, Any]:
+    def _bucket(self, job: Job) -> tuple[str, float] | None:
+        limits = self.limits.get(job.vendor or "")
+        return limits.status(job.request.kind) if limits is not None and self.admission is not None else None
+
+    def _hold(self, bucket: tuple[str, float] | None, seconds: float) -> None:
+        if bucket is not None and self.admission is not None:
+            self.admission.hold_off(bucket[0], seconds)
+
+    def _next(self, job: Job, state: State, wait: int, slot: dict[str, Any] | None = None) -> dict[str, Any]:
         if self.clock() + wait > job.created_at.timestamp() + self.deadline_seconds:
             return outcome("deadline")
-        return outcome(state, wait=wait)
+        return outcome(state, wait=wait, slot=slot)

@@ -6,43 +6,70 @@ no retry fixes (credits, credentials), is left for the next capable vendor when 
 `auto`. A request the vendor itself rejects (validation, content policy) fails the job: another
 vendor would be paid to refuse it too.
 
+Admission: before a creation request, the step takes the vendor account's next free slot (`Admission`, shared
+by every execution, at the account's rate from `rate_limits`). A slot in the future is answered `throttled` with
+the wait and the slot; the state machine waits (a Wait state, never a sleeping Lambda) and runs the step again
+with the slot, which is then used without asking again. A 429's `Retry-After`, or an answer saying the window
+has no request left (`X-RateLimit-*`), holds the account's bucket that long, so later slots start after it.
+A named vendor's job stays queued so until its deadline; `auto` counts a 429 as a try and moves on.
+
 Paying twice is worse than failing: the intent to submit (an attempt `submitting`) is on the record before
 any request is sent. A request whose answer never came back (`VendorOutcomeUnknown`), or an intent an
-earlier run left unanswered (this step crashed or timed out between sending and recording), ends the job
-`vendor_outcome_unknown`: never resubmitted and never failed over, since the vendor may have accepted it.
-(Looking the generation up at the vendor and adopting it is the next step; see issue 9.)
+earlier run left unanswered (this step crashed or timed out between sending and recording), is reconciled:
 
-A 429 is backpressure, not a failure of the request: the step answers `throttled` with the vendor's
-`Retry-After` (or `THROTTLE_SECONDS`), and the state machine waits that long (a Wait state, never a
-sleeping Lambda) before submitting again. A named vendor keeps its job waiting so until the job's
-deadline; `auto` counts the 429 as a try and moves on after `TRIES_PER_VENDOR`.
+- a vendor with a list endpoint (`ReconcilingGateway`) is asked; the generation is adopted when it is there,
+  and the job is sent again (or failed over) only when the vendor provably has none;
+- a vendor whose signed webhook names our job (`Capabilities.adopts_by_webhook`) is waited for: its delivery adopts the
+  generation (services/updates.py); none within the wait ends the job `vendor_outcome_unknown` (Poll);
+- any other vendor: the job ends `vendor_outcome_unknown`, never sent again, never failed over.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adforge.domain.errors import TransitionRejected
+from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, DiscardingGateway, EventPublisher, JobRepository, VendorGateway, VendorHealth
+from adforge.ports import (
+    Admission,
+    AssetStore,
+    EventPublisher,
+    JobRepository,
+    ReconcilingGateway,
+    VendorGateway,
+    VendorHealth,
+)
 from adforge.services.backpressure import wait_seconds
-from adforge.services.outcomes import finished, outcome
+from adforge.services.discard import abandon
+from adforge.services.outcomes import finished, outcome, with_fresh_job
+from adforge.vendors import registry
 from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.errors import RETRYABLE_CODES, VendorError, VendorOutcomeUnknown, VendorRateLimited, VendorRejected
-from adforge.vendors.registry import REGISTRY, ranked
+from adforge.vendors.errors import (
+    RETRYABLE_CODES,
+    VendorError,
+    VendorOutcomeUnknown,
+    VendorRateLimited,
+    VendorRejected,
+    VendorUnavailable,
+)
+from adforge.vendors.rate_headers import RATE_HEADERS
+from adforge.vendors.rate_limits import AccountLimits
+from adforge.vendors.registry import ranked
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
+RUNNING_WAIT_SECONDS = 10  # how long a job waits for a place under a full concurrency cap before asking again
 
 
-def throttled(error: VendorRateLimited) -> dict[str, Any]:
-    """Tells the state machine to wait `wait` seconds, then run Submit again."""
-    return outcome("throttled", vendor=error.vendor, wait=wait_seconds(error))
+def throttled(vendor: str, wait: float, slot: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Tells the state machine to wait `wait` seconds, then run Submit again (with `slot`, if one was taken)."""
+    return outcome("throttled", vendor=vendor, wait=max(1, math.ceil(wait)), slot=slot)
 
 
 def failed_tries(job: Job) -> dict[str, int]:
@@ -60,6 +87,23 @@ def spent_vendors(job: Job) -> frozenset[str]:
     return frozenset(name for name, count in tries.items() if count >= TRIES_PER_VENDOR) | hopeless
 
 
+def still_running(jobs: JobRepository, job_id: str) -> bool:
+    """The job may still have a generation running at its vendor."""
+    try:
+        job = jobs.get(job_id)
+    except JobNotFound:
+        return False
+    return not job.is_finished and not (job.result is not None and job.result.state.is_final)
+
+
+def unused_slot(job: Job, slot: Mapping[str, Any] | None, vendor: str) -> bool:
+    """A slot this execution took for `vendor` and has not spent on a request yet (a Retry re-runs the step
+    with the same input: the slot is then already used)."""
+    if not slot or slot.get("vendor") != vendor:
+        return False
+    return not any(a.vendor == vendor and a.at.timestamp() >= float(slot["reserved"]) for a in job.attempts)
+
+
 @dataclass
 class Submitter:
     jobs: JobRepository
@@ -72,44 +116,143 @@ class Submitter:
     first_poll_wait: int
     deadline_seconds: int = 3600
     clock: Callable[[], float] = field(default=time.time)
+    admission: Admission | None = None  # None: no limiter (unit tests of other rules)
+    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
 
-    def submit(self, job_id: str) -> dict[str, Any]:
+    def submit(self, job_id: str, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Submit, or report the earlier submission when this step is run again."""
-        job = self.jobs.get(job_id)
-        if job.is_finished:
-            return finished(job)
-        if job.vendor_job_id is not None and job.vendor is not None:
-            return self._submitted(REGISTRY[job.vendor])
-        if job.attempts and job.attempts[-1].outcome == "submitting":
-            vendor_name = job.attempts[-1].vendor
-            return self._unknown(job, VendorOutcomeUnknown(vendor_name, "an earlier request's answer was never recorded"))
-        while True:
+        state = self._resume(self.jobs.get(job_id))
+        while isinstance(state, Job):
+            job = state
             candidates = ranked(job.request, frozenset(self.gateways), self.health.recent_failures(), spent_vendors(job))
             if not candidates:
                 return self._give_up(job)
             vendor = candidates[0]
-            submission = self._submission(job, vendor)
-            job = self.jobs.amend(job, attempts=[*job.attempts, VendorAttempt(vendor=vendor.name, outcome="submitting")])
+            if not unused_slot(job, slot, vendor.name):
+                queued = self._admit(job, vendor.name)
+                if queued is not None:
+                    return queued
+            slot = None  # one slot, one request
+            state = self._send(job, vendor)
+        return state
+
+    def _resume(self, job: Job) -> dict[str, Any] | Job:
+        """What an earlier run of this step left: an outcome to repeat, or the job to send."""
+        if job.is_finished:
+            return finished(job)
+        if job.vendor_job_id is not None and job.vendor is not None:
+            return self._submitted(registry.REGISTRY[job.vendor], job)
+        last = job.attempts[-1] if job.attempts else None
+        if last is not None and last.outcome == "unknown":  # waiting for the webhook that names the job
+            return self._submitted(registry.REGISTRY[last.vendor], job)
+        if last is not None and last.outcome == "submitting":
+            return self._reconcile(job, VendorOutcomeUnknown(last.vendor, "an earlier request's answer was never recorded"))
+        return job
+
+    def _send(self, job: Job, vendor: Capabilities) -> dict[str, Any] | Job:
+        """One request, its intent recorded first: the step's outcome, or the job to try again (another vendor)."""
+        submission = self._submission(job, vendor)
+        job = self.jobs.amend(job, attempts=[*job.attempts, VendorAttempt(vendor=vendor.name, outcome="submitting")])
+        try:
             try:
                 vendor_job_id = self.gateways[vendor.name].submit(submission)
-            except VendorOutcomeUnknown as error:
-                return self._unknown(job, error)
-            except VendorRejected as error:
-                return self._reject(job, vendor.name, error)
-            except VendorRateLimited as error:
-                if job.request.vendor != "auto":
-                    return self._wait_for(job, vendor.name, error)
-                job = self._record_failure(job, vendor.name, error)
-                if failed_tries(job)[vendor.name] < TRIES_PER_VENDOR:
-                    return throttled(error)
-                continue
-            except VendorError as error:
-                self.health.record_failure(vendor.name)
-                job = self._record_failure(job, vendor.name, error)
-                if error.retryable and failed_tries(job)[vendor.name] < TRIES_PER_VENDOR:
-                    raise  # the state machine waits (backoff + jitter) and runs this step again
-                continue
-            return self._accepted(job, vendor, vendor_job_id)
+            finally:
+                self._heed_headers(vendor.name, job)
+        except VendorOutcomeUnknown as error:
+            return self._reconcile(job, error)
+        except VendorRejected as error:
+            return self._reject(job, vendor.name, error)
+        except VendorRateLimited as error:
+            self._hold(vendor.name, job, wait_seconds(error))
+            if job.request.vendor != "auto":
+                return self._wait_for(job, vendor.name, error)
+            job = self._record_failure(job, vendor.name, error)
+            return throttled(vendor.name, wait_seconds(error)) if failed_tries(job)[vendor.name] < TRIES_PER_VENDOR else job
+        except VendorError as error:
+            self.health.record_failure(vendor.name)
+            job = self._record_failure(job, vendor.name, error)
+            if error.retryable and failed_tries(job)[vendor.name] < TRIES_PER_VENDOR:
+                raise  # the state machine waits (backoff + jitter) and runs this step again
+            return job
+        return self._accepted(job, vendor, vendor_job_id)
+
+    # admission ---------------------------------------------------------------------------------
+    def _admit(self, job: Job, vendor: str) -> dict[str, Any] | None:
+        """A place under the account's concurrency cap, then its next creation slot: None to send now, else
+        the wait (or, past the deadline, the job failed)."""
+        limits = self.limits.get(vendor)
+        if self.admission is None or limits is None:
+            return None
+        if limits.max_in_flight and not self._enter(job, limits):
+            return self._queue(job, vendor, RUNNING_WAIT_SECONDS, f"{vendor} runs {limits.max_in_flight} generations")
+        bucket, per_minute, tokens = limits.creation(job.request)
+        now = self.clock()
+        wait = self.admission.reserve(bucket, per_minute, tokens)
+        if wait <= 0:
+            return None
+        return self._queue(job, vendor, wait, f"{vendor}'s request rate has no free slot", {"vendor": vendor, "reserved": now})
+
+    def _queue(self, job: Job, vendor: str, wait: float, why: str, slot: dict[str, Any] | None = None) -> dict[str, Any]:
+        if self.clock() - job.created_at.timestamp() + wait >= self.deadline_seconds:
+            problem = JobError(code=VendorRateLimited.code, message=f"{why} before the job's deadline (next in {wait:.0f} s)")
+            return self._finish_failed(job, problem, job.attempts)
+        return throttled(vendor, wait, slot)
+
+    def _enter(self, job: Job, limits: AccountLimits) -> bool:
+        """In under the cap; when it is full, holders that are no longer running are let out first (a step that
+        died before letting its job out cannot shrink the cap for good)."""
+        assert self.admission is not None and limits.max_in_flight
+        if self.admission.enter(limits.running, job.id, limits.max_in_flight):
+            return True
+        for holder in self.admission.holders(limits.running) - {job.id}:
+            if not still_running(self.jobs, holder):
+                self.admission.leave(limits.running, holder)
+        return self.admission.enter(limits.running, job.id, limits.max_in_flight)
+
+    def _hold(self, vendor: str, job: Job, seconds: float) -> None:
+        limits = self.limits.get(vendor)
+        if self.admission is not None and limits is not None:
+            self.admission.hold_off(limits.creation(job.request)[0], seconds)
+
+    def _heed_headers(self, vendor: str, job: Job) -> None:
+        """The vendor's answer said its window has no request left: later slots start after it resets."""
+        pause = RATE_HEADERS.pause(vendor)
+        if pause:
+            self._hold(vendor, job, pause)
+
+    # reconciliation ----------------------------------------------------------------------------
+    def _reconcile(self, job: Job, error: VendorOutcomeUnknown) -> dict[str, Any] | Job:
+        """An intent with no answer (see the module notes): the step's outcome, or the job to send again."""
+        vendor, intent = error.vendor, job.attempts[-1]
+        capabilities, gateway = registry.REGISTRY[vendor], self.gateways.get(vendor)
+        if isinstance(gateway, ReconcilingGateway):
+            try:
+                found = gateway.reconcile(
+                    self._submission(job, capabilities),
+                    intent.at,
+                    lambda vendor_job_id: self.jobs.job_for_vendor_job(vendor, vendor_job_id) not in (None, job.id),
+                )
+            except VendorError as lookup:
+                return self._unknown(job, error, f"; looking it up at the vendor failed: {lookup.message}")
+            if found is not None:
+                return self._accepted(job, capabilities, found)
+            nothing = VendorUnavailable(vendor, f"{error.message}; the vendor's list shows it was not accepted")
+            return self._record_failure(job, vendor, nothing)
+        if capabilities.adopts_by_webhook(job.request):
+            attempt = VendorAttempt(vendor=vendor, outcome="unknown", error=JobError(code=error.code, message=error.message))
+            return with_fresh_job(self.jobs, job.id, lambda fresh: self._await_adoption(fresh, capabilities, attempt))
+        return self._unknown(job, error)
+
+    def _await_adoption(self, job: Job, vendor: Capabilities, attempt: VendorAttempt) -> dict[str, Any]:
+        """Leave the job to the webhook that names it (its delivery may already have adopted the generation)."""
+        if job.vendor_job_id is not None or job.is_finished:
+            if job.is_finished and job.vendor_job_id is None:
+                self.jobs.settle_attempt(job.id, attempt)  # a late delivery is then kept as abandoned
+            resumed = self._resume(job)
+            assert isinstance(resumed, dict)
+            return resumed
+        self.jobs.amend(job, attempts=settled(job, attempt))
+        return self._submitted(vendor, job)
 
     def _submission(self, job: Job, vendor: Capabilities) -> VendorSubmission:
         image_url = self.assets.share(job.input_key, SHARE_SECONDS) if job.input_key and vendor.uses_product_image else None
@@ -126,30 +269,29 @@ class Submitter:
                 job, JobStatus.SUBMITTED, vendor=vendor.name, vendor_job_id=vendor_job_id, attempts=settled(job, attempt)
             )
         except TransitionRejected:
-            if not self.jobs.get(job.id).is_finished:
+            current = self.jobs.get(job.id)
+            if current.vendor_job_id == vendor_job_id:  # its webhook adopted it first (services/updates.py)
+                return self._submitted(vendor, job)
+            if not current.is_finished:
                 raise
+            if any(a.vendor_job_id == vendor_job_id for a in current.attempts):  # its late webhook recorded it
+                return finished(current)
             # cancelled while the vendor was accepting: the paid generation stays on the job, marked abandoned,
             # and is deleted at the vendor where its API documents a way
-            note = self._discard(vendor.name, vendor_job_id)
-            abandoned = attempt.model_copy(update={"outcome": "abandoned", "error": JobError(code="abandoned", message=note)})
-            return finished(self.jobs.settle_attempt(job.id, abandoned))
+            why = "the job was cancelled while the vendor accepted it"
+            return finished(self.jobs.settle_attempt(job.id, abandon(self.gateways, vendor.name, vendor_job_id, why)))
         self.events.publish(JobEvent.SUBMITTED, job)
-        return self._submitted(vendor)
+        return self._submitted(vendor, job)
 
-    def _discard(self, vendor: str, vendor_job_id: str) -> str:
-        gateway = self.gateways[vendor]
-        if not isinstance(gateway, DiscardingGateway):
-            return "the job was cancelled while the vendor accepted it; the vendor documents no way to cancel it"
-        try:
-            gateway.discard(vendor_job_id)
-        except VendorError as error:
-            return f"the job was cancelled while the vendor accepted it; deleting it at the vendor failed: {error.message}"
-        return "the job was cancelled while the vendor accepted it; deleted at the vendor"
-
-    def _submitted(self, vendor: Capabilities) -> dict[str, Any]:
-        """Tells the state machine how to wait: for a webhook (with a timeout) or by polling."""
+    def _submitted(self, vendor: Capabilities, job: Job) -> dict[str, Any]:
+        """Tells the state machine how to wait: for a webhook (with a timeout) when one delivery will carry the
+        job's result (`Capabilities.webhook_completes`), else by polling."""
         return outcome(
-            "processing", vendor=vendor.name, webhooks=vendor.webhooks, webhook_wait=self.webhook_wait, wait=self.first_poll_wait
+            "processing",
+            vendor=vendor.name,
+            webhooks=vendor.webhook_completes(job.request),
+            webhook_wait=self.webhook_wait,
+            wait=self.first_poll_wait,
         )
 
     def _record_failure(self, job: Job, vendor: str, error: VendorError) -> Job:
@@ -166,12 +308,12 @@ class Submitter:
             problem = JobError(code=error.code, message=f"{error.message} (until the job's deadline)")
             return self._finish_failed(job, problem, settled(job, VendorAttempt(vendor=vendor, outcome="failed", error=problem)))
         self.jobs.amend(job, attempts=job.attempts[:-1])  # the intent was not acted on
-        return throttled(error)
+        return throttled(vendor, wait_seconds(error))
 
-    def _unknown(self, job: Job, error: VendorOutcomeUnknown) -> dict[str, Any]:
+    def _unknown(self, job: Job, error: VendorOutcomeUnknown, detail: str = "") -> dict[str, Any]:
         problem = JobError(
             code=error.code,
-            message=f"{error.message}; not sent again, so that the merchant never pays twice",
+            message=f"{error.message}{detail}; not sent again, so that the merchant never pays twice",
         )
         return self._finish_failed(
             job, problem, settled(job, VendorAttempt(vendor=error.vendor, outcome="unknown", error=problem))
@@ -190,4 +332,7 @@ class Submitter:
     def _finish_failed(self, job: Job, problem: JobError, attempts: list[VendorAttempt]) -> dict[str, Any]:
         job = self.jobs.transition(job, JobStatus.FAILED, error=problem, attempts=attempts)
         self.events.publish(JobEvent.FAILED, job)
+        for limits in self.limits.values():  # out of every cap it may hold (a failover left one behind)
+            if limits.max_in_flight and self.admission is not None:
+                self.admission.leave(limits.running, job.id)
         return finished(job)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +14,8 @@ from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, Workflow
+from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, Workflow
+from adforge.services.discard import abandon
 from adforge.services.intake import tenant_prefix
 from adforge.services.outcomes import with_fresh_job
 
@@ -43,6 +45,7 @@ class TenantJobs:
     assets: AssetStore
     events: EventPublisher
     workflow: Workflow
+    gateways: Mapping[str, VendorGateway] = field(default_factory=dict)
 
     def own(self, tenant_id: str, job_id: str) -> Job:
         """The job if it is this tenant's; another tenant's job is indistinguishable from a missing one."""
@@ -66,8 +69,17 @@ class TenantJobs:
 
         job = with_fresh_job(self.jobs, job_id, cancel)  # a webhook may move the job while we cancel it
         self.workflow.stop(job, "cancelled by the merchant")
+        job = self._stop_at_vendor(job)
         self.events.publish(JobEvent.CANCELLED, job)
         return job
+
+    def _stop_at_vendor(self, job: Job) -> Job:
+        """A generation still running at the vendor is cancelled there where the vendor documents a way, and is
+        listed on the job as abandoned either way. (One accepted while we cancel is Submit's: see `_accepted`.)"""
+        if job.vendor is None or job.vendor_job_id is None or (job.result is not None and job.result.state.is_final):
+            return job
+        attempt = abandon(self.gateways, job.vendor, job.vendor_job_id, "the job was cancelled while the vendor made it")
+        return self.jobs.settle_attempt(job.id, attempt)
 
     def reserve_upload(self, tenant_id: str, request: UploadRequest) -> UploadTicket:
         """A presigned PUT under the tenant's own upload prefix, bound to the declared type and size."""

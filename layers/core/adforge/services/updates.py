@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from adforge.domain.errors import DomainError
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Job, VendorUpdate
+from adforge.domain.models import Job, JobError, VendorAttempt, VendorUpdate, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import EventPublisher, JobRepository, TaskResumer
+from adforge.ports import Admission, EventPublisher, JobRepository, TaskResumer
 from adforge.services.outcomes import finished, update_outcome, with_fresh_job
+from adforge.vendors import registry
+from adforge.vendors.rate_limits import AccountLimits
 
 
 class UnknownGeneration(DomainError):
@@ -30,6 +33,7 @@ class Recorded(StrEnum):
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
     JOB_FINISHED = "job_finished"
+    UNCONFIRMED = "unconfirmed"  # an unsigned delivery claiming progress: acknowledged, not recorded (services/webhooks)
 
 
 @dataclass
@@ -37,12 +41,20 @@ class UpdateRecorder:
     jobs: JobRepository
     events: EventPublisher
     tasks: TaskResumer
+    admission: Admission | None = None  # a final update lets the job out of its account's concurrency cap
+    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
 
     def record(self, job_id: str, vendor: str, update: VendorUpdate) -> Recorded:
         """Store `update` on the job and, when it is final, resume the waiting execution."""
         return with_fresh_job(self.jobs, job_id, lambda job: self._record(job, vendor, update))
 
     def _record(self, job: Job, vendor: str, update: VendorUpdate) -> Recorded:
+        if awaits_adoption(job, vendor):
+            if job.is_finished:  # paid, and arrived too late to be used: kept on the job for the record
+                self.jobs.settle_attempt(job.id, VendorAttempt(vendor=vendor, vendor_job_id=update.vendor_job_id,
+                                                               outcome="abandoned", error=LATE))  # fmt: skip
+                return Recorded.JOB_FINISHED
+            job = self._adopt(job, vendor, update.vendor_job_id)
         check_generation(job, vendor, update.vendor_job_id)
         if job.is_finished:
             return Recorded.JOB_FINISHED
@@ -54,9 +66,37 @@ class UpdateRecorder:
         job = self.jobs.transition(job, JobStatus.PROCESSING, result=update)
         if first_progress:
             self.events.publish(JobEvent.PROCESSING, job)
-        if update.state.is_final and job.task_token:
-            self.tasks.resume(job.task_token, update_outcome(update))
+        if update.state.is_final:
+            self._leave_cap(vendor, job.id)
+            if job.task_token:
+                self.tasks.resume(job.task_token, update_outcome(update))
         return Recorded.ACCEPTED
+
+    def _leave_cap(self, vendor: str, job_id: str) -> None:
+        limits = self.limits.get(vendor)
+        if self.admission is not None and limits is not None and limits.max_in_flight:
+            self.admission.leave(limits.running, job_id)
+
+    def _adopt(self, job: Job, vendor: str, vendor_job_id: str) -> Job:
+        """The generation our unanswered request started, named by the vendor's signed webhook to our job."""
+        self.jobs.link_vendor_job(vendor, vendor_job_id, job.id)
+        attempt = VendorAttempt(vendor=vendor, vendor_job_id=vendor_job_id)
+        job = self.jobs.transition(
+            job, JobStatus.SUBMITTED, vendor=vendor, vendor_job_id=vendor_job_id, attempts=settled(job, attempt)
+        )
+        self.events.publish(JobEvent.SUBMITTED, job)
+        return job
+
+    def fail_unadopted(self, job: Job) -> dict[str, Any]:
+        """No webhook named the job within the wait: its outcome stays unknown, and it is not paid for twice."""
+        problem = JobError(
+            code="vendor_outcome_unknown",
+            message=f"{job.attempts[-1].vendor} gave no answer to the request and no webhook named the job since; "
+            "not sent again, so that the merchant never pays twice",
+        )
+        job = self.jobs.transition(job, JobStatus.FAILED, error=problem)
+        self.events.publish(JobEvent.FAILED, job)
+        return finished(job)
 
     def wait_for_webhook(self, job_id: str, task_token: str) -> None:
         """Leave the task token on the job; if the result is already here, resume at once."""
@@ -68,6 +108,24 @@ class UpdateRecorder:
             self.tasks.resume(task_token, known)
         else:
             self.jobs.amend(job, task_token=task_token)
+
+
+LATE = JobError(code="abandoned", message="the vendor's webhook named this job after it had ended; not used")
+
+
+def awaits_adoption(job: Job, vendor: str) -> bool:
+    """The job's request to a vendor whose webhook names the job is unanswered (still in flight, or answered by
+    nothing): its delivery is the answer. (Submit, answered after all, finds the generation adopted.)"""
+    last = job.attempts[-1] if job.attempts else None
+    capabilities = registry.REGISTRY.get(vendor)
+    return (
+        capabilities is not None
+        and capabilities.adopts_by_webhook(job.request)
+        and job.vendor_job_id is None
+        and last is not None
+        and last.vendor == vendor
+        and last.outcome in ("submitting", "unknown")
+    )
 
 
 def check_generation(job: Job, vendor: str, vendor_job_id: str) -> None:

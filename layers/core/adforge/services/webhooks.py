@@ -1,4 +1,12 @@
-"""A vendor's webhook delivery: verified, tied to its job, confirmed when unsigned, then recorded."""
+"""A vendor's webhook delivery: verified, tied to its job, confirmed when unsigned, then recorded.
+
+An unsigned delivery (`signed_webhooks=False`) proves nothing about its content, so only the vendor's own status
+answer is recorded, and that answer costs a vendor call. It is asked for once per job, when it can matter: on a
+delivery that claims a final state. A delivery claiming progress is acknowledged and not recorded (the job's final
+state is what the workflow waits for; polling covers a final delivery that never comes), and one arriving once the
+job already has a final result, or has ended, needs no confirmation. A final claim the status answer contradicts
+(still running) is recorded as that answer, so a later final delivery is confirmed again.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +41,12 @@ class WebhookIntake:
         if not REGISTRY[vendor].signed_webhooks:
             job = self.jobs.get(job_id)
             check_generation(job, vendor, update.vendor_job_id)  # before any vendor call: 404, no status call
+            if job.is_finished:
+                return delivery_id, Recorded.JOB_FINISHED
+            if job.result is not None and job.result.state.is_final:
+                return delivery_id, Recorded.DUPLICATE  # already confirmed final
+            if not update.state.is_final:
+                return delivery_id, Recorded.UNCONFIRMED  # a progress hint: not worth a status call
             # nothing proves an unsigned delivery's content: believe only the vendor's own status answer
             update = self.gateways[vendor].status(update.vendor_job_id, job.request.kind)
         return delivery_id, self.recorder.record(job_id, vendor, update)

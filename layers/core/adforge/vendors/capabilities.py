@@ -18,11 +18,36 @@ class Capabilities(BaseModel):
     max_count: int
     ratios_per_job: int = 1
     webhooks: bool
-    signed_webhooks: bool = True  # False: a delivery is only a hint, confirmed by one status call
+    webhook_names_job: bool = False  # True: its signed delivery carries our job id (a per-job callback URL)
+    signed_webhooks: bool = True  # False: a delivery is only a hint; a final one is confirmed by one status call
     uses_product_image: bool = True  # False: text-to-image only, the product photo is not sent
     needs_product_image: bool = False
     transparent_background: bool = False
     cost_per_output_usd: float
+    video_cost_per_output_usd: float | None = None  # when a video output is priced otherwise than an image
+    photo_answered_at_once: frozenset[JobKind] = frozenset()  # with a product photo: outputs in the answer, no webhook
+    output_per_generation: frozenset[JobKind] = frozenset()  # N outputs are N generations, each its own delivery
+
+    def cost_per_output(self, kind: JobKind) -> float:
+        """What one output of `kind` costs (the video price where one is declared)."""
+        if kind is JobKind.VIDEO and self.video_cost_per_output_usd is not None:
+            return self.video_cost_per_output_usd
+        return self.cost_per_output_usd
+
+    def webhook_completes(self, request: JobRequest) -> bool:
+        """One webhook delivery will carry the whole result of `request`: worth waiting for. Not so when the
+        answer itself carries the outputs (`photo_answered_at_once`), nor when the job's N outputs are N
+        generations each with its own delivery (`output_per_generation`): such a job is polled."""
+        if not self.webhooks:
+            return False
+        if request.image is not None and request.kind in self.photo_answered_at_once:
+            return False
+        return request.count == 1 or request.kind not in self.output_per_generation
+
+    def adopts_by_webhook(self, request: JobRequest) -> bool:
+        """A creation of `request` whose HTTP answer was lost is adopted from the signed delivery naming our
+        job: only where that one delivery names the job's whole vendor job (`webhook_completes`)."""
+        return self.webhook_names_job and self.webhook_completes(request)
 
     def why_not(self, request: JobRequest) -> str | None:
         """The reason this vendor cannot serve `request`, or None when it can."""

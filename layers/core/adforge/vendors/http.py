@@ -14,6 +14,7 @@ from adforge.vendors.errors import (
     error_for_status,
     parse_retry_after,
 )
+from adforge.vendors.rate_headers import RATE_HEADERS
 
 ErrorReader = Callable[[Any], tuple[str | None, str | None, str | None]]
 """Reads a vendor's error body into (vendor code, message, trace id)."""
@@ -39,6 +40,7 @@ def send(vendor: str, call: Callable[[], httpx.Response], read_error: ErrorReade
                 vendor, f"no answer after the request was sent ({type(error).__name__}); it may have been accepted"
             ) from error
         raise VendorUnavailable(vendor, f"network error: {type(error).__name__}") from error
+    RATE_HEADERS.note(vendor, response.headers)
     if response.is_success:
         try:
             return response.json() if response.content else {}

@@ -39,4 +39,6 @@ def ranked(
 ) -> list[Capabilities]:
     """Candidates in the order to try them: healthy before unhealthy, then cheapest first."""
     candidates = [c for c in capable(request, available) if c.name not in exclude]
-    return sorted(candidates, key=lambda c: (recent_failures.get(c.name, 0) >= UNHEALTHY_AFTER, c.cost_per_output_usd, c.name))
+    return sorted(
+        candidates, key=lambda c: (recent_failures.get(c.name, 0) >= UNHEALTHY_AFTER, c.cost_per_output(request.kind), c.name)
+    )

@@ -16,11 +16,19 @@ followed where they say something):
   (`imageRenderProcessId`, `progress`, `tasks` {taskId: renderState}, `requestRenderState`, `errorMessage`).
   The vendor job id is that process id; CheckUserProgress answers a JSON array and we take the item with our id.
   Photoshoot's process query parameter is `imageProductGeneratorProcessId` (its Download's name for the same id).
-- States: renderState 5 is the only documented final value. A process is final once `progress` reaches 100 and
-  either every task is 5 (completed, the doc's rule) or `requestRenderState` has left 1. Tasks not at 5 in a final
-  process failed. Partial failure: at least one task succeeded -> COMPLETED with the successful tasks' outputs and
-  `error` = `partial_failure` ("N of M tasks failed to render ..."); none succeeded -> FAILED. A process that fails
-  without reaching progress 100 stays in progress until our job deadline.
+- States: renderState 5 is the only documented final value, 1 the only other one shown (running); the "Enums and
+  Descriptions" page the stock doc points to is not among our docs, so no other `requestRenderState` or task state
+  is given a meaning. A process is final:
+  - at once on the documented failure fields: `isSuccessful` false (a JSON boolean) with a non-empty
+    `errorMessage`, at any progress. The doc does not say when `errorMessage` is set; every documented running or
+    finished object has it empty (running ones with `isSuccessful: false`), so an empty message alone is no failure,
+    and a message with `isSuccessful: true` is none either;
+  - else once `progress` reaches 100 and either every task is 5 (completed, the doc's rule) or
+    `requestRenderState` has left 1.
+  Tasks not at 5 in a final process failed. Partial failure: at least one task succeeded -> COMPLETED with the
+  successful tasks' outputs and `error` = `partial_failure` ("N of M tasks failed to render (<vendor message>)");
+  none succeeded -> FAILED with the vendor's `errorMessage` (stock has one task, so a failed stock process is
+  always FAILED). The same rule reads the Progress notifications.
 - Output refs are `<processId>/<taskId>`; `open_output` streams the authenticated Download (photoshoot: PNG,
   full resolution; stock: full resolution, the API has no format).
 - Photoshoot always renders 6 images (6 tasks; PromptObjectsString holds at most 6): `count` is not honoured and every
@@ -28,8 +36,13 @@ followed where they say something):
   id, preview name or category, case-insensitive; `recommended` = Recommendations' recommendedPresetIds), cycled to 6;
   an unknown preset is refused before the photo is uploaded. A prompt object is either a preset or a custom prompt, so
   with a preset our prompt is not sent; without one it is the custom prompt of all 6.
-  renderKind 4 (Landscape, the doc's example); 16:9 -> DisableSafeMargin=true (1200x628, ~1.91:1) and 21:9 ->
-  false (1674x628 with safe margins, ~2.67:1, meant to be cropped): the nearest ratios, the vendor's sizes are kept.
+  renderKind 4 (Landscape, the doc's example). Aspect ratios: the doc's only outputs are 1200x628
+  (DisableSafeMargin=true, about 1.91:1) and 1674x628 (the default, with safe margins, about 2.67:1). Neither is any
+  ratio AdForge offers (16:9 is 1.78, 21:9 is 2.33), so no ratio is declared (`aspect_ratios` is empty) and routing
+  sends this vendor no job: 16:9 and 21:9 were declared and silently delivered other ratios. The transform still
+  maps 16:9 -> 1200x628 and 21:9 -> 1674x628 (`photoshoot.NEAREST_SIZE`, the nearest native size of each) so that
+  both can be declared again once Collect crops to the exact ratio (issue 10, item 1); until then a request that
+  reaches the transform anyway is rendered at that native size.
   UseSameStyleReferenceImage is true with presets. Recommendations is multipart `productImage` plus applicationId and
   userId, under the same `/api/v1/Image/ProductGeneration/` prefix as its siblings; PresetKeys answers a JSON array of
   preset objects shaped like the documented example.
@@ -40,18 +53,25 @@ followed where they say something):
   loraParams after a format check (`GUID:float,GUID:float`).
 - Errors: problem+json `errors` map -> vendor code = the first key (e.g. `engine: StockGeneration/AdCreative`, or a
   field name), message = every message (prefixed with its field/source), trace id = `traceId` or
-  `extensions.traceId`. The documented "API Key Credits ... does not exist" 400 can only be told from other 400s by
-  its text, so it stays `VendorRejected`.
+  `extensions.traceId`. The documented 400 "API Key Credits for Application does not exist" (photoshoot doc, on
+  Download; the stock doc documents no credits error, the family shares the body) can only be told from other 400s
+  by its text: any error message containing that phrase (case-insensitive), on any endpoint of either API, gets
+  vendor code `insufficient_credits`, hence `VendorInsufficientCredits`, so `auto` fails over when it comes at
+  submission. The doc shows it on Download, which runs in Collect, after the vendor was chosen: there the job fails.
 - Webhooks: the NotificationChannel is per application, not per job, and is required before any generation. On the
   first submit each gateway makes sure one active WebHook channel points at our callback endpoint
   (`/v1/webhooks/<vendor>?token=<webhook_token>`, the job id removed: the receiver finds the job by the process id).
   A channel at that endpoint with another URL (a rotated token) or inactive is updated rather than a second one made.
   Channels are listed with `GET /api/v1/NotificationChannel` (a JSON array of `{id, url, isActive, ...}`); another
-  shape is logged and the check skipped, since webhooks only spare polls. Every channel gets every message of the
+  shape, or any vendor error while listing, creating or updating, is logged and the set-up skipped (tried again on
+  the next submission), never failing the job: the photoshoot doc calls webhooks optional and they only spare polls;
+  the job is then found by polling after the webhook wait. Every channel gets every message of the
   application, so one application serving both APIs delivers each message to both endpoints, and the other
   gateway's receiver answers 404 (unknown generation).
 - Deliveries are not signed: they are authenticated only by the `token` query parameter (constant-time compare). A
-  delivery is a hint: the receiver must confirm it with one status call before believing it (`signed_webhooks=False`).
+  delivery is a hint (`signed_webhooks=False`): one claiming a final state is confirmed with one status call before
+  it is believed; one claiming progress (TaskCompleted, Progress below 100) is acknowledged and not recorded, with no
+  status call (services/webhooks), so a job costs one status call on the webhook path instead of one per message.
   Keys are read case-insensitively (the documented messages are PascalCase). `...Progress` messages carry the progress
   object and map like a status answer; `...TaskCompleted` messages map to processing.
 - Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
@@ -69,7 +89,7 @@ CAPABILITIES_PHOTOSHOOT = Capabilities(
     name=NAME_PHOTOSHOOT,
     display_name="AdCreative.ai Product Photoshoot",
     kinds=frozenset({JobKind.IMAGE}),
-    aspect_ratios=frozenset({"16:9", "21:9"}),
+    aspect_ratios=frozenset(),  # the doc's 1200x628 and 1674x628 are no AdForge ratio: see the notes above
     max_count=PHOTOSHOOT_TASKS,
     webhooks=True,
     signed_webhooks=False,

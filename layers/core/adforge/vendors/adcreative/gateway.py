@@ -11,7 +11,7 @@ from adforge.ports import Download, Fetcher
 from adforge.vendors.adcreative import NAME_PHOTOSHOOT, NAME_STOCK, channels, photoshoot, progress, stock
 from adforge.vendors.adcreative.auth import Account
 from adforge.vendors.adcreative.client import AdCreativeClient
-from adforge.vendors.errors import VendorNotFound, VendorProtocolError, VendorRejected
+from adforge.vendors.errors import VendorError, VendorNotFound, VendorRejected
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -20,8 +20,11 @@ logger = logging.getLogger(__name__)
 class WebhookChannel:
     """Makes sure one active WebHook channel delivers to our endpoint; checked once per gateway and callback URL.
 
-    A channel list we cannot read is logged and skipped: webhooks only spare polls, and the start call itself says
-    whether the application has an active channel.
+    Webhooks are optional (the photoshoot doc: "Optional: Configure webhook via /NotificationChannel") and only
+    spare polls: a set-up that fails in any way (a channel list we cannot read, any vendor error listing, creating
+    or updating a channel) is logged and the job goes on, found by polling once the webhook wait ends. Nothing else
+    is recorded; the set-up is tried again on the next submission. The start call itself says whether the
+    application needs an active channel.
     """
 
     def __init__(self, client: AdCreativeClient, vendor: str, token: str) -> None:
@@ -37,18 +40,22 @@ class WebhookChannel:
         if url == self._ensured:
             return
         try:
+            self._set_up(url)
+        except VendorError as error:
+            logger.warning("%s: webhook channel not set up, the job is polled instead: %s", self._vendor, error)
+            return
+        self._ensured = url
+
+    def _set_up(self, url: str) -> None:
+        try:
             existing = channels.read_channels(self._vendor, self._client.notification_channels())
         except VendorNotFound:
             existing = []
-        except VendorProtocolError as error:
-            logger.warning("notification channels unreadable, webhook channel not checked: %s", error)
-            return
         action, channel_id = channels.plan(existing, url)
         if action == "update" and channel_id:
             self._client.update_notification_channel(channel_id, url)
         elif action == "create":
             self._client.create_notification_channel(url)
-        self._ensured = url
 
 
 class PhotoshootGateway:

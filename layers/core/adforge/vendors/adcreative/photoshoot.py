@@ -13,7 +13,10 @@ from adforge.vendors.errors import VendorProtocolError, VendorRejected
 
 RENDER_KIND_LANDSCAPE = "4"
 RECOMMENDED = "recommended"  # `request.preset` asking for the presets Recommendations picked for this photo
-DISABLE_SAFE_MARGIN = {"16:9": "true", "21:9": "false"}  # 1200x628 exactly / 1674x628 with safe margins
+NATIVE_SIZES = {"true": (1200, 628), "false": (1674, 628)}
+"""The doc's only outputs, by DisableSafeMargin: 1200x628 exactly, or 1674x628 with safe margins (the default)."""
+NEAREST_SIZE = {"16:9": "true", "21:9": "false"}
+"""DisableSafeMargin for the native size nearest each ratio; these ratios are not declared (see the package notes)."""
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 
@@ -112,15 +115,15 @@ def prompt_objects(request: JobRequest, presets: list[str]) -> list[dict[str, An
 def adcreative_fields(request: JobRequest, recommendation: Recommendation, presets: list[str]) -> dict[str, str]:
     """Multipart fields of `POST .../AdCreative`, except applicationId / userId (the client's account adds them)."""
     ratio = request.aspect_ratios[0]
-    if ratio not in DISABLE_SAFE_MARGIN:
+    if ratio not in NEAREST_SIZE:
         raise VendorRejected(
-            NAME_PHOTOSHOOT, f"aspect ratio {ratio} is not served (16:9 or 21:9)", vendor_code="unsupported_ratio"
+            NAME_PHOTOSHOOT, f"aspect ratio {ratio} has no photoshoot size (1200x628, 1674x628)", vendor_code="unsupported_ratio"
         )
     form = {
         "renderKind": RENDER_KIND_LANDSCAPE,
         "productImageAssetId": recommendation.asset_id,
         "PromptObjectsString": json.dumps(prompt_objects(request, presets), separators=(",", ":")),
-        "DisableSafeMargin": DISABLE_SAFE_MARGIN[ratio],
+        "DisableSafeMargin": NEAREST_SIZE[ratio],
         "UseSameStyleReferenceImage": "true" if presets else "false",
     }
     if recommendation.product_name:

@@ -55,8 +55,19 @@ def parse_ref(ref: str, vendor: str) -> tuple[str, str]:
     return process, task
 
 
+def failure_message(data: dict[str, Any]) -> str | None:
+    """The vendor's message when a progress object (keys lower-cased) reports a failed process: `isSuccessful`
+    false with a non-empty `errorMessage`. Every documented running object has `isSuccessful: false` with an empty
+    `errorMessage`, so an empty message alone says nothing."""
+    message = data.get("errormessage")
+    if data.get("issuccessful") is False and isinstance(message, str) and message.strip():
+        return message.strip()
+    return None
+
+
 def to_update(body: Any, vendor: str) -> VendorUpdate:
-    """Final at progress 100 once every task rendered or the process left its running state; see the package notes."""
+    """Final at once on a failure signal (`failure_message`), else at progress 100 once every task rendered or the
+    process left its running state; see the package notes."""
     data = fields(body, vendor)
     process = process_id(data, vendor)
     tasks = data.get("tasks")
@@ -66,17 +77,19 @@ def to_update(body: Any, vendor: str) -> VendorUpdate:
     total = max(_int(data.get("totaltaskcount")), len(tasks))
     progress = min(max(_int(data.get("progress")), 0), 100)
     all_rendered = total > 0 and len(rendered) == total
-    if progress < 100 or not (all_rendered or _int(data.get("requestrenderstate")) != RUNNING):
+    failure = failure_message(data)
+    finished = progress >= 100 and (all_rendered or _int(data.get("requestrenderstate")) != RUNNING)
+    if failure is None and not finished:
         state = VendorState.PROCESSING if progress or rendered else VendorState.PENDING
         return VendorUpdate(vendor_job_id=process, state=state, progress=progress)
-    reason = str(data.get("errormessage") or "").strip()
+    reason = failure or str(data.get("errormessage") or "").strip()
     failed = total - len(rendered)
     if not rendered:
         message = reason or f"all {total} tasks failed to render"
         return VendorUpdate(
             vendor_job_id=process,
             state=VendorState.FAILED,
-            progress=100,
+            progress=progress,
             error=JobError(code="generation_failed", message=message),
         )
     error = None
@@ -84,4 +97,4 @@ def to_update(body: Any, vendor: str) -> VendorUpdate:
         detail = f"{failed} of {total} tasks failed to render" + (f" ({reason})" if reason else "")
         error = JobError(code="partial_failure", message=detail)
     outputs = [output_ref(process, task) for task in rendered]
-    return VendorUpdate(vendor_job_id=process, state=VendorState.COMPLETED, outputs=outputs, progress=100, error=error)
+    return VendorUpdate(vendor_job_id=process, state=VendorState.COMPLETED, outputs=outputs, progress=progress, error=error)

@@ -1,7 +1,8 @@
 """AdCreative.ai NotificationChannel deliveries (both APIs): check our callback URL's token, then read the message.
 
 The vendor signs nothing, so the token only proves the sender knows our callback URL. An update read here is a
-hint: confirm it with one status call before believing it (hence `signed_webhooks=False` in the capabilities).
+hint (hence `signed_webhooks=False` in the capabilities): a final one is confirmed with one status call before it
+is believed, a progress one is only acknowledged (services/webhooks).
 """
 
 from __future__ import annotations

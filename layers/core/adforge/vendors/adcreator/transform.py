@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from adforge.adapters.media import sniff
 from adforge.domain.models import JobError, JobRequest, VendorState, VendorUpdate
+from adforge.vendors import joined_ids
 from adforge.vendors.adcreator import CAPABILITIES, NAME
 from adforge.vendors.errors import (
     VendorError,
     VendorInsufficientCredits,
-    VendorNotFound,
     VendorProtocolError,
     VendorRejected,
 )
@@ -18,7 +19,6 @@ from adforge.vendors.errors import (
 PREFERRED_MODEL = "nano-banana-2"
 PROMPT_MIN, PROMPT_MAX = 3, 1000
 MAX_UPLOAD_BYTES = 10_000_000
-SEPARATOR = ","
 
 _UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 _STATES = {"processing": VendorState.PROCESSING, "completed": VendorState.COMPLETED, "failed": VendorState.FAILED}
@@ -111,22 +111,16 @@ def generate_payload(request: JobRequest, model_id: str, image_path: str | None)
 
 
 def generation_id(body: Any) -> str:
-    """The generation id from a 202 answer."""
-    found = body.get("id") if isinstance(body, dict) else None
-    if not isinstance(found, str) or not found or SEPARATOR in found:
-        raise VendorProtocolError(NAME, "generate answer has no usable id")
-    return found
+    """The generation id from a 202 answer (one id of a job's joined vendor job id)."""
+    return joined_ids.generation_id(NAME, body, "id")
 
 
 def job_id(generation_ids: list[str]) -> str:
-    return SEPARATOR.join(generation_ids)
+    return joined_ids.job_id(generation_ids)
 
 
 def generation_ids(vendor_job_id: str) -> list[str]:
-    ids = vendor_job_id.split(SEPARATOR)
-    if not all(ids):
-        raise VendorNotFound(NAME, f"not an {NAME} job id: {vendor_job_id!r}")
-    return ids
+    return joined_ids.generation_ids(NAME, vendor_job_id)
 
 
 def generation(body: Any) -> Generation:
@@ -173,3 +167,20 @@ def read_error(body: Any) -> tuple[str | None, str | None, str | None]:
     if isinstance(detail, dict):
         return _text(detail.get("code")), _text(detail.get("message")), None
     return _text(body.get("code")), _text(detail) or _text(body.get("message")), None
+
+
+def listed(body: Any) -> list[dict[str, Any]]:
+    """`GET /generations`: "an array of generation objects" (a bare array, or `{generations: [...]}`)."""
+    items = body.get("generations") if isinstance(body, dict) else body
+    if not isinstance(items, list):
+        raise VendorProtocolError(NAME, "generation list is not an array")
+    return [item for item in items if isinstance(item, dict)]
+
+
+def created_at(item: dict[str, Any]) -> datetime | None:
+    value = item.get("created_at")
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

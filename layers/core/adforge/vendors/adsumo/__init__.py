@@ -8,6 +8,16 @@ Which endpoint serves a job:
   AdForge holds no Adsumo product ids, so it is not routed to (the client still exposes it).
 - Text only: `POST /images/text-to-image`.
 
+How a count of N is served: N generations of `quantity: 1`, the vendor job id being their
+`generation_id`s joined by "," (adcreator's convention). `quantity` (1-8) is documented, but the
+documented completion carries one `result_url` ("a link to the generated image") and the doc shows
+no way to read the other images of a generation of quantity > 1: it would pay for N and collect 1.
+Status is one `GET /generations/{id}` per generation, combined: failed as soon as any one failed
+(with its `error`), completed when all completed (outputs: each `result_url`, in order), else
+processing. The doc documents no delete or cancel endpoint: if generation k of N cannot be started,
+the k-1 already started are paid and left unused (logged with their ids), and the error is raised
+unchanged, so a 402 still fails over under `auto`.
+
 Assumptions where the doc is silent:
 
 - Every job runs `model: "pro"` at `resolution: "2k"`: 2 credits per image by the doc's table, the
@@ -17,16 +27,17 @@ Assumptions where the doc is silent:
 - Aspect ratios: only the doc's examples (1:1, 16:9, 9:16) are declared; other ratios are not
   documented, so routing sends them to vendors that document them. One ratio per request.
 - The merchant prompt is sent verbatim (as the edit description too), the preset appended as
-  "(style: preset)": the doc's style templates belong to product-shots only. `quantity` = count.
+  "(style: preset)": the doc's style templates belong to product-shots only. `quantity` is always 1.
 - Error bodies are undocumented: `{"error": "<message>"}` (the `error` field failed generations
   carry) or `{"error": {"code", "message"}}` are read; the typed error comes from the status code.
   429 may carry `Retry-After` in seconds.
-- Poll answers carry `generation_id` and `status` (`processing | completed | failed`, compared
-  case-insensitively; `pending` / `queued` read as pending, anything else is a protocol error).
-  A failed generation's `error` is a string or `{code, message}`.
-- The doc names one `result_url` ("a link to the generated image") even when quantity > 1: a
-  `result_urls` list is read when present, else the single `result_url`. Result URLs are public
-  (no auth) and fetched through the SSRF guard.
+- Poll answers are read for the documented fields only: `status` (`processing | completed |
+  failed`, compared case-insensitively; `pending` / `queued` read as pending, anything else is a
+  protocol error), `result_url` when completed (missing: a protocol error), `error` when failed
+  (its shape is undocumented: a string or `{code, message}`). `type`, `created_at`,
+  `completed_at` are not needed. No progress is documented, so none is reported.
+- Result URLs are public (no auth) and fetched through the SSRF guard.
+- Generation ids are UUIDs in the doc: an id containing "," (our separator) is a protocol error.
 - The vendor fetches the reference image while processing, within the presigned URL's lifetime.
 """
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from adforge.domain.models import JobError, VendorState, VendorSubmission, VendorUpdate
+from adforge.vendors import joined_ids
 from adforge.vendors.adsumo import NAME
 from adforge.vendors.errors import VendorProtocolError
 
 MODEL = "pro"
 RESOLUTION = "2k"
 MAX_QUANTITY = 8
+QUANTITY = 1  # one image per generation: the documented completion carries one result_url (see the package notes)
 
 CREDITS: dict[tuple[str, str], int] = {
     ("fast", "1k"): 1,
@@ -47,13 +49,13 @@ def prompt(submission: VendorSubmission) -> str:
 
 
 def text_to_image_payload(submission: VendorSubmission) -> dict[str, Any]:
-    """Body for `POST /images/text-to-image`."""
+    """Body for `POST /images/text-to-image`: one image (a job of N outputs sends it N times)."""
     request = submission.request
     return {
         "prompt": prompt(submission),
         "model": MODEL,
         "aspect_ratio": request.aspect_ratios[0],
-        "quantity": request.count,
+        "quantity": QUANTITY,
         "resolution": RESOLUTION,
     }
 
@@ -63,19 +65,25 @@ def edit_payload(submission: VendorSubmission, image_url: str) -> dict[str, Any]
     return {**text_to_image_payload(submission), "reference_image_urls": [image_url]}
 
 
+class Generation(NamedTuple):
+    """One `GET /generations/{id}` answer, read from the documented fields only."""
+
+    state: VendorState
+    result_url: str | None
+    error: JobError | None
+
+
 def generation_id(body: Any) -> str:
-    """The generation id from a 202 or poll answer."""
-    if not isinstance(body, dict) or not isinstance(body.get("generation_id"), str) or not body["generation_id"]:
-        raise VendorProtocolError(NAME, "answer has no generation_id")
-    return str(body["generation_id"])
+    """The generation id from a 202 answer (one id of a job's joined vendor job id)."""
+    return joined_ids.generation_id(NAME, body, "generation_id")
 
 
-def _result_urls(body: dict[str, Any]) -> list[str]:
-    many = body.get("result_urls")
-    if isinstance(many, list) and many and all(isinstance(url, str) and url for url in many):
-        return list(many)
-    one = body.get("result_url")
-    return [one] if isinstance(one, str) and one else []
+def job_id(generation_ids: list[str]) -> str:
+    return joined_ids.job_id(generation_ids)
+
+
+def generation_ids(vendor_job_id: str) -> list[str]:
+    return joined_ids.generation_ids(NAME, vendor_job_id)
 
 
 def _failure(raw: Any) -> JobError:
@@ -86,17 +94,36 @@ def _failure(raw: Any) -> JobError:
     )
 
 
-def to_update(body: Any) -> VendorUpdate:
-    """A `GET /generations/{id}` answer as a `VendorUpdate`."""
-    job_id = generation_id(body)
+def generation(body: Any) -> Generation:
+    """One poll answer: `status`, then `result_url` when completed or `error` when failed."""
+    if not isinstance(body, dict):
+        raise VendorProtocolError(NAME, "generation answer is not an object")
     state = _STATES.get(str(body.get("status")).lower())
     if state is None:
         raise VendorProtocolError(NAME, f"unknown status {body.get('status')!r}")
-    outputs = _result_urls(body) if state is VendorState.COMPLETED else []
-    if state is VendorState.COMPLETED and not outputs:
-        raise VendorProtocolError(NAME, f"generation {job_id} completed without a result_url")
-    error = _failure(body.get("error")) if state is VendorState.FAILED else None
-    return VendorUpdate(vendor_job_id=job_id, state=state, outputs=outputs, error=error)
+    if state is VendorState.COMPLETED:
+        url = body.get("result_url")
+        if not isinstance(url, str) or not url:
+            raise VendorProtocolError(NAME, f"generation {body.get('generation_id')} completed without a result_url")
+        return Generation(state, url, None)
+    if state is VendorState.FAILED:
+        return Generation(state, None, _failure(body.get("error")))
+    return Generation(state, None, None)
+
+
+def to_update(vendor_job_id: str, bodies: list[Any]) -> VendorUpdate:
+    """A job's generations as one update: failed as soon as any failed (with its `error`), completed when all
+    completed (one output per generation, in order), else processing (pending while none has started)."""
+    generations = [generation(body) for body in bodies]
+    failed = next((g for g in generations if g.state is VendorState.FAILED), None)
+    if failed is not None:
+        return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.FAILED, error=failed.error)
+    if all(g.state is VendorState.COMPLETED for g in generations):
+        outputs = [g.result_url for g in generations if g.result_url]
+        return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.COMPLETED, outputs=outputs)
+    if all(g.state is VendorState.PENDING for g in generations):
+        return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.PENDING)
+    return VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.PROCESSING)
 
 
 def read_error(body: Any) -> tuple[str | None, str | None, str | None]:

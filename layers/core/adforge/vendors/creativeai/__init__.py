@@ -1,18 +1,54 @@
 """CreativeAI (creativeai-api.txt).
 
+What the doc says, and which endpoint serves which job:
+
+- Image without a product photo: the native async API, `POST /api/v1/model/generateImage` (its webhook is the
+  doc's "async image generation (native API)" delivery), polled at `GET /api/v1/model/prediction/{id}`. The doc
+  shows one `output_url` per generation, so a count of N is N generations: the vendor job id is their ids
+  joined by "," (as adcreator), and the job is failed when any failed, completed when all completed.
+- Image with a product photo: "the documented way to put a product photo into a scene" is the multipart
+  `POST /v1/images/edits` (`model=seedream-v4.5-edit`, `image=`, `prompt`, `size`), whose answer carries the
+  output (`{created, data: [{url}]}`): nothing to poll, no webhook. A count of N is N edits. The vendor job id
+  is `edited:` + the output URLs (space-separated), and its status is read from that id, without a call.
+- Video: `POST /v1/video/generations` for one video (image-to-video with `image_url` when a photo is given),
+  polled at `GET /v1/video/generations/{id}`; a count of N is one documented batch,
+  `POST /v1/video/generations/batch` (1-20 `prompts`), polled at `GET /v1/video/generations/batch/{batch_id}`,
+  whose one webhook (`video.batch.completed`) carries every video. The vendor job id is `batch:` + batch_id.
+- `size` is only 1024x1024, 1536x1024 or 1024x1536: of AdForge's ratios only 1:1 is one of them exactly
+  (3:2 and 2:3 are not AdForge ratios), so images are 1:1 only. Video ratios are the documented six.
+- Signed webhooks (`X-CreativeAI-Signature: sha256=<hmac-hex>` over the raw body), "included when a signing
+  secret is configured": we configure one and keep it in this vendor's entry of the vendor secret as
+  `webhook_secret`; without that key the API key is used, as the doc's tip says ("Use your API key as the HMAC
+  secret"). An unsigned delivery is refused. Every creation request that can have a webhook carries our per-job
+  callback (`?job=<id>`): a signed delivery naming our job adopts a generation whose HTTP answer was lost
+  (services/submission.py), but only where that one delivery is the job's whole vendor job
+  (`Capabilities.adopts_by_webhook`): a one-image job or any video job (one generation or one batch).
+- Prices: the doc prices in credits, per generation: 2 per image (the native image webhook), 30 per video (the
+  image-to-video and batch examples; 60 in the text-to-video one). It gives no price of a credit: at the
+  $0.02 per credit our image price of $0.04 assumes, a video is $0.60.
+
 Assumptions where the doc is silent, kept as small as the rest of the doc allows:
 
-- Images go through the native async API: `POST /api/v1/model/generateImage` takes the JSON
-  fields of `/v1/images/generations` (model, prompt, size, n, background) plus `image_url` and
-  `webhook_url`, and answers 202 with the shape of the image webhook payload
-  (`id`, `object: image.generation`, `status`). `GET /api/v1/model/prediction/{id}` returns that
-  same shape; when n > 1 the outputs are in `output_urls`, else in `output_url`.
-- Statuses are `pending | processing | completed | failed`, compared case-insensitively (the
-  voice API writes them upper-case).
-- Webhooks are always signed (we configure the signing secret: the API key, as the doc says).
-  The doc gives no timestamp header, so the replay window is applied to the payload's
-  `completed_at` when present; otherwise replays are stopped by dedup on delivery id + status
-  and by finished jobs refusing every change.
+- The native image endpoint's request fields are not documented: we send those of `/v1/images/generations`
+  that mean one image (`model`, `prompt`, `size`), plus `webhook_url`; no `n` (one `output_url` per
+  generation) and no `image_url` (documented only on the video endpoints). Its 202 answer and the prediction
+  are read with the shape of the native image webhook (`id`, `status`, `output_url`). The model is the one the
+  doc's native example names (`seedream-3.0`).
+- A job of N native images carries no `webhook_url`: each delivery would name one of its N generations, which
+  no job is (answered 404, retried by the vendor for nothing); such a job is polled. The generations started
+  before a failed one are paid and left (the doc documents no way to delete one).
+- `/v1/images/edits` names no input formats (its examples are .png and .jpg): the photo is sent as it is
+  (PNG, JPEG or WebP) with its sniffed content type. `n` is not documented there: one output per edit.
+- Image-to-video's `image_url` must be "a JPEG or PNG image": the photo's first bytes are read before the
+  request, and a WebP (or anything else) is refused with `VendorRejected` naming the reason (the type is known
+  only at submit, so `why_not` cannot refuse it first); no video is made without the photo the merchant gave.
+- A batch's status answer has no overall `status`, only counts and `jobs[]`: the batch is failed when any job
+  failed, completed when all completed (outputs in `jobs` order). Its webhook is read the same way.
+- Statuses are `pending | processing | completed | failed`, compared case-insensitively (the voice API writes
+  them upper-case).
+- The doc gives no timestamp header, so the replay window is applied to the payload's `completed_at` when
+  present; otherwise replays are stopped by dedup on delivery id + status and by finished jobs refusing every
+  change.
 - One vendor job serves one aspect ratio (one `size` / `aspect_ratio` per request).
 """
 
@@ -25,10 +61,14 @@ CAPABILITIES = Capabilities(
     name=NAME,
     display_name="CreativeAI",
     kinds=frozenset({JobKind.IMAGE, JobKind.VIDEO}),
-    aspect_ratios=frozenset({"1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"}),
+    aspect_ratios=frozenset({"1:1"}),
     video_aspect_ratios=frozenset({"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}),
     max_count=4,
     webhooks=True,
+    webhook_names_job=True,
     transparent_background=True,
     cost_per_output_usd=0.04,
+    video_cost_per_output_usd=0.60,
+    photo_answered_at_once=frozenset({JobKind.IMAGE}),
+    output_per_generation=frozenset({JobKind.IMAGE}),
 )

@@ -17,19 +17,20 @@ class CreativeAIClient(BearerJsonClient, vendor=NAME, reader=read_error):
     def get_prediction(self, generation_id: str) -> Any:
         return self._json("GET", f"/api/v1/model/prediction/{generation_id}")
 
-    def generate_image_sync(self, payload: dict[str, Any]) -> Any:
-        """OpenAI-compatible `/v1/images/generations`: answers `{created, data: [{url}]}`."""
-        return self._json("POST", "/v1/images/generations", creates=True, json=payload)
-
-    def edit_image(self, image: bytes, fields: dict[str, str], mask: bytes | None = None) -> Any:
-        """OpenAI-compatible multipart `/v1/images/edits`: answers `{created, data: [{url}]}`."""
-        files = {"image": ("image.png", image, "image/png")}
-        if mask is not None:
-            files["mask"] = ("mask.png", mask, "image/png")
-        return self._json("POST", "/v1/images/edits", creates=True, data=fields, files=files)
+    def edit_image(self, image: tuple[str, bytes, str], fields: dict[str, str]) -> Any:
+        """OpenAI-compatible multipart `/v1/images/edits` (`image` = (filename, bytes, content type)): answers
+        `{created, data: [{url}]}`."""
+        return self._json("POST", "/v1/images/edits", creates=True, data=fields, files={"image": image})
 
     def generate_video(self, payload: dict[str, Any]) -> Any:
         return self._json("POST", "/v1/video/generations", creates=True, json=payload)
 
     def get_video(self, generation_id: str) -> Any:
         return self._json("GET", f"/v1/video/generations/{generation_id}")
+
+    def generate_video_batch(self, payload: dict[str, Any]) -> Any:
+        """1-20 videos in one request: 202 with a `batch_id`."""
+        return self._json("POST", "/v1/video/generations/batch", creates=True, json=payload)
+
+    def get_video_batch(self, batch_id: str) -> Any:
+        return self._json("GET", f"/v1/video/generations/batch/{batch_id}")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from adforge.domain.models import VendorUpdate
-from adforge.vendors.creativeai.transform import to_update
+from adforge.vendors.creativeai.transform import delivery_update
 from adforge.vendors.signatures import SignatureInvalid, header, verify_prefixed_hex
 
 REPLAY_WINDOW_SECONDS = 15 * 60
@@ -28,7 +28,7 @@ def _completed_at(payload: dict[str, object]) -> float | None:
 
 
 class CreativeAIWebhooks:
-    """`WebhookReader` for CreativeAI; the signing secret is the account's API key."""
+    """`WebhookReader` for CreativeAI: one generation's delivery, or a batch's (`video.batch`)."""
 
     def __init__(self, secret: str, clock: Callable[[], float]) -> None:
         self._secret = secret
@@ -44,11 +44,13 @@ class CreativeAIWebhooks:
         stamp = _completed_at(payload)
         if stamp is not None and abs(self._clock() - stamp) > REPLAY_WINDOW_SECONDS:
             raise SignatureInvalid("delivery is outside the replay window")
-        update = to_update(payload)
+        update = delivery_update(payload)
         delivery_id = header(headers, "X-CreativeAI-Delivery-Id") or update.vendor_job_id
         return delivery_id, update
 
 
 def build_reader(secret: Mapping[str, str], clock: Callable[[], float]) -> CreativeAIWebhooks:
-    """CreativeAI signs with the account's API key ("Use your API key as the HMAC secret")."""
-    return CreativeAIWebhooks(secret["api_key"], clock)
+    """The signing secret we configured at CreativeAI ("X-CreativeAI-Signature is included when a signing
+    secret is configured"), kept as `webhook_secret` in this vendor's entry; without it, the API key (the doc's
+    tip: "Use your API key as the HMAC secret")."""
+    return CreativeAIWebhooks(secret.get("webhook_secret") or secret["api_key"], clock)
