@@ -67,6 +67,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -462,7 +463,19 @@ def ledger(sandbox: Sandbox) -> dict[str, Any]:
 
 
 def generation_ids(vendor_job_id: str | None) -> list[str]:
-    return [part for part in (vendor_job_id or "").split(",") if part]
+    """The vendor ids a job's `vendor_job_id` names: several joined by "," (N generations), or, for answers
+    that carry their outputs and no id (CreativeAI's edits: `edited:<url> <url>`), the outputs' paths."""
+    ids = []
+    for part in re.split(r"[,\s]+", (vendor_job_id or "").removeprefix("edited:")):
+        if part:
+            ids.append(urlsplit(part).path if "://" in part else part)
+    return ids
+
+
+def _names(generation_id: str, text: str) -> bool:
+    """`text` (a job's ids and outputs) names the generation: its id whole, or as the stem of an output file
+    (a synchronous answer has no id; its ledger entry is keyed by its outputs' stem, `sync-7` of `sync-7-0.png`)."""
+    return re.search(rf"(?<![\w-]){re.escape(generation_id)}(?![\w])", text) is not None
 
 
 def vendor_of(sandbox: str, generation: dict[str, Any]) -> str:
@@ -488,16 +501,18 @@ class Billing:
 def attribute(ledgers: dict[str, dict[str, Any]], jobs: dict[str, dict[str, Any]], tags: dict[str, str] | None = None) -> Billing:
     """Each accepted generation to its job: by the ids the job records, else by the job's unique prompt tag."""
     referenced: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for job in jobs.values():
-        for vendor_job_id in [job.get("vendor_job_id"), *(a.get("vendor_job_id") for a in job.get("attempts", []))]:
-            for generation_id in generation_ids(vendor_job_id):
-                referenced[generation_id] = job["id"]
+        named = [job.get("vendor_job_id"), *(a.get("vendor_job_id") for a in job.get("attempts", []))]
+        for generation_id in [i for vendor_job_id in named for i in generation_ids(vendor_job_id)]:
+            referenced[generation_id] = job["id"]
+        texts[job["id"]] = " ".join(str(v) for v in named if v) + " " + " ".join((job.get("result") or {}).get("outputs", []))
     by_job: dict[str, list[tuple[str, str]]] = defaultdict(list)
     unreferenced: list[tuple[str, dict[str, Any], str | None]] = []
     for sandbox, book in ledgers.items():
         for generation in book.get("generations", []):
             vendor, generation_id = vendor_of(sandbox, generation), str(generation["id"])
-            job_id = referenced.get(generation_id)
+            job_id = referenced.get(generation_id) or next((j for j, text in texts.items() if _names(generation_id, text)), None)
             if job_id is None:
                 prompt = str(generation.get("prompt") or "")
                 job_id = next((job for tag, job in (tags or {}).items() if tag in prompt), None)

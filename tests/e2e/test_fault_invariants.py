@@ -32,14 +32,14 @@ PLAN = [
     job(4, 2.0, "adcreator"),
     job(5, 2.2, "adcreator"),
     job(6, 2.4, "adcreator"),  # adcreator allows 2 a minute: a 429, then waits
-    job(7, 2.8, "creativeai", cancel_at="collecting"),  # cancelled when Collect asks for its output
+    job(7, 2.0, "creativeai", cancel_at="collecting"),  # cancelled when Collect asks for its output
     job(8, 3.2, "adsumo", cancel_at="processing"),
     job(9, 3.6, "auto", cancel_at="queued"),
     job(10, 4.0, "adsumo", cancel_at="submitting"),  # answered in time (600 ms): the generation is abandoned
-    job(11, 5.0, "auto"),  # creativeai answers late: must not fail over
-    job(12, 5.5, "adcreative_stock"),  # text only: no product photo
+    job(11, 6.3, "auto"),  # creativeai answers late: must not fail over
+    job(12, 5.0, "adcreative_stock"),  # text only: no product photo
     job(13, 6.5, "adsumo"),
-    job(14, 7.0, "creativeai"),
+    job(14, 7.5, "creativeai"),
 ]
 FAULTS = [
     *(FaultEvent(0.0, name, {"rate_limit_per_minute": 10}) for name in ("creativeai", "adsumo", "adcreative")),
@@ -47,7 +47,7 @@ FAULTS = [
     FaultEvent(0.0, "adsumo", {"latency_ms": 600}),  # every adsumo answer: time to cancel while Submit waits
     FaultEvent(0.0, "adsumo", {"answer_late_seconds": LATE, "answer_late_count": 2}),  # (setting a fault restarts counts)
     FaultEvent(0.1, "creativeai", {"error_status": 503, "error_count": 2}),
-    FaultEvent(4.5, "creativeai", {"answer_late_seconds": LATE, "answer_late_count": 1}),
+    FaultEvent(6.0, "creativeai", {"answer_late_seconds": LATE, "answer_late_count": 1}),
     FaultEvent(8.0, "creativeai", {"answer_late_seconds": 0, "error_status": None}),
 ]
 
