@@ -32,8 +32,8 @@ How usage is counted (the bench's own calls, made as the operator, are never cou
 - DynamoDB on-demand: request units per call, from the item sizes by DynamoDB's size rules (names + values):
   a write takes ceil(size / 1 KB) WRU of the item it writes (PutItem: the item sent; UpdateItem/DeleteItem:
   the item as it ends the run, at least what the update sends); a read ceil(size / 4 KB) RRU (half when
-  eventually consistent) of the item as it ends the run (items only grow here: an upper bound); a Query 1 RRU
-  per call; transactions twice.
+  eventually consistent) of the item as it ends the run (items only grow here: an upper bound); a Query or Scan
+  as one 4 KB read per call; transactions twice.
 - EventBridge: PutEvents entries (each under 64 KB: one event each). S3: requests by class (PUT/COPY/POST/
   LIST, GET and others; DELETE free), presigned GETs made by vendors included (billed to the bucket owner).
 - SQS: calls by functions, plus two requests (receive, delete) per message a queue with a Lambda event source
@@ -486,39 +486,51 @@ def vendor_of(sandbox: str, generation: dict[str, Any]) -> str:
 
 @dataclass
 class Billing:
-    """Ledger generations attributed to jobs."""
+    """Ledger generations attributed to jobs. A submission is one creation the job made: the generations one
+    `vendor_job_id` names (N outputs may be N generations), or one generation no job references."""
 
-    by_job: dict[str, list[tuple[str, str]]]  # job id -> [(vendor, generation id)]
+    by_job: dict[str, list[tuple[str, str, str]]]  # job id -> [(vendor, generation id, submission)]
     unreferenced: list[tuple[str, dict[str, Any], str | None]]  # (vendor, generation, job id by prompt tag)
 
     def billed_more_than_once(self) -> list[str]:
-        return sorted(job for job, gens in self.by_job.items() if any(n > 1 for n in Counter(v for v, _ in gens).values()))
+        """Jobs with more than one submission at one vendor."""
+        return sorted(
+            job
+            for job, gens in self.by_job.items()
+            if any(n > 1 for n in Counter(v for v, _ in {(v, s) for v, _, s in gens}).values())
+        )
 
     def billed_at_two_vendors(self) -> list[str]:
-        return sorted(job for job, gens in self.by_job.items() if len({v for v, _ in gens}) > 1)
+        return sorted(job for job, gens in self.by_job.items() if len({v for v, _, _ in gens}) > 1)
 
 
 def attribute(ledgers: dict[str, dict[str, Any]], jobs: dict[str, dict[str, Any]], tags: dict[str, str] | None = None) -> Billing:
-    """Each accepted generation to its job: by the ids the job records, else by the job's unique prompt tag."""
-    referenced: dict[str, str] = {}
-    texts: dict[str, str] = {}
+    """Each accepted generation to its job: by the ids the job records (or its outputs, for a generation whose answer
+    had no id), else by the job's unique prompt tag (then it counts as unreferenced)."""
+    referenced: dict[str, tuple[str, str]] = {}  # generation id -> (job id, submission)
+    named_by: list[tuple[str, str, str]] = []  # (job id, submission, text naming its generations)
     for job in jobs.values():
-        named = [job.get("vendor_job_id"), *(a.get("vendor_job_id") for a in job.get("attempts", []))]
-        for generation_id in [i for vendor_job_id in named for i in generation_ids(vendor_job_id)]:
-            referenced[generation_id] = job["id"]
-        texts[job["id"]] = " ".join(str(v) for v in named if v) + " " + " ".join((job.get("result") or {}).get("outputs", []))
-    by_job: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        named = {job.get("vendor_job_id"), *(a.get("vendor_job_id") for a in job.get("attempts", []))} - {None}
+        for vendor_job_id in sorted(named):
+            for generation_id in generation_ids(vendor_job_id):
+                referenced[generation_id] = (job["id"], vendor_job_id)
+            outputs = " ".join((job.get("result") or {}).get("outputs", [])) if vendor_job_id == job.get("vendor_job_id") else ""
+            named_by.append((job["id"], vendor_job_id, f"{vendor_job_id} {outputs}"))
+    by_job: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     unreferenced: list[tuple[str, dict[str, Any], str | None]] = []
     for sandbox, book in ledgers.items():
         for generation in book.get("generations", []):
             vendor, generation_id = vendor_of(sandbox, generation), str(generation["id"])
-            job_id = referenced.get(generation_id) or next((j for j, text in texts.items() if _names(generation_id, text)), None)
-            if job_id is None:
+            owner = referenced.get(generation_id) or next(
+                ((job, submission) for job, submission, text in named_by if _names(generation_id, text)), None
+            )
+            if owner is None:
                 prompt = str(generation.get("prompt") or "")
                 job_id = next((job for tag, job in (tags or {}).items() if tag in prompt), None)
                 unreferenced.append((vendor, generation, job_id))
-            if job_id is not None:
-                by_job[job_id].append((vendor, generation_id))
+                owner = (job_id, generation_id) if job_id is not None else None
+            if owner is not None:
+                by_job[owner[0]].append((vendor, generation_id, owner[1]))
     return Billing(dict(by_job), unreferenced)
 
 
@@ -725,7 +737,8 @@ def catalog_run(settings: ScaleSettings, products: int, limited: bool, counted: 
 
 def scale(settings: ScaleSettings) -> None:
     """A Shopify catalog of `jobs` products to one named vendor limited at `limit_per_minute`; prints figures.
-    First a control: `control` products of the same shape with no vendor limit, the local stack's own pace."""
+    First a control: `control` products of the same shape with no sandbox limit: the stack's own pace on this
+    machine (with an admission limiter, its spacing too: the limiter goes by the vendor secret, not the sandbox)."""
     quiet_moto()
     control = catalog_run(settings, settings.control, limited=False, counted=False) if settings.control else None
     run = catalog_run(settings, settings.jobs, limited=True, counted=True)
@@ -776,8 +789,9 @@ def _print_scale(settings: ScaleSettings, run: CatalogRun, billing: Billing, con
     pace = float("nan")
     if control is not None:
         pace = len(control.jobs) / control.drain * 60
-        print(f"  control, no vendor limit: {len(control.jobs)} products drained in {control.drain:5.1f} s = "
-              f"{pace:4.1f} jobs/minute (the local stack's own pace here) | {outcome_line(control.jobs)}")  # fmt: skip
+        print(f"  control, no sandbox limit: {len(control.jobs)} products drained in {control.drain:5.1f} s = "
+              f"{pace:4.1f} jobs/minute (the stack's own pace here, its admission spacing included) | "
+              f"{outcome_line(control.jobs)}")  # fmt: skip
     refused = f"refused {sum(run.refused.values())} {dict(run.refused) or ''}"
     print(f"  deliveries: {settings.jobs} sent in {run.delivered:5.1f} s, {refused}")
     tail = f" | unfinished at the deadline {unfinished}" if unfinished else ""
@@ -1133,8 +1147,10 @@ def print_faults(report: FaultReport, settings: FaultSettings) -> None:
         print("  billing figures n/a: a sandbox has no ledger (GET /_sandbox/ledger)")
     print(f"  jobs billed more than once at one vendor: {len(billing.billed_more_than_once())}")
     print(f"  jobs billed at two vendors: {len(billing.billed_at_two_vendors())}")
-    print(f"  vendor generations no job references: {len(billing.unreferenced)} ({by_prompt} traced to their job by prompt, "
-          f"{deleted} deleted/cancelled at the vendor) | attempts abandoned {abandoned}, unknown outcome {unknown}")  # fmt: skip
+    vendors = Counter(vendor for vendor, _, _ in billing.unreferenced)
+    print(f"  vendor generations no job references: {len(billing.unreferenced)} {dict(vendors) or ''} ({by_prompt} traced to "
+          f"their job by prompt, {deleted} deleted/cancelled at the vendor) | attempts abandoned {abandoned}, unknown "
+          f"outcome {unknown}")  # fmt: skip
     cancelled = sum(1 for job in jobs.values() if job["status"] == "cancelled")
     print(f"  cancelled jobs that left objects in S3: {len(report.leftovers)} of {cancelled}")
     line, _ = terminal_line(jobs, report.events)
