@@ -936,6 +936,23 @@ class FaultReport:
     def unreferenced(self) -> list[tuple[str, dict[str, Any], str | None]]:
         return self.billing.unreferenced
 
+    @property
+    def on_nothing(self) -> list[tuple[str, dict[str, Any], str | None]]:
+        """Unreferenced generations that are not even their job's unknown outcome (see `unknown_on_its_job`)."""
+        return [entry for entry in self.unreferenced if not unknown_on_its_job(entry, self.jobs)]
+
+
+def unknown_on_its_job(entry: tuple[str, dict[str, Any], str | None], jobs: dict[str, dict[str, Any]]) -> bool:
+    """A generation no job names by id is still on its job when that job (found by prompt tag) recorded an
+    `unknown` outcome at that vendor: the request whose answer never came, at a vendor that gave us no way to
+    learn its id (no list, no reference, no webhook naming the job)."""
+    vendor, _, job_id = entry
+    job = jobs.get(job_id or "")
+    return job is not None and any(
+        a.get("vendor") == vendor and a.get("outcome") == "unknown" and not a.get("vendor_job_id")
+        for a in job.get("attempts", [])
+    )
+
 
 class FaultRun:
     """The seeded plan on a started stack: merchants create jobs (the tenant's upload is each job's product
@@ -1148,9 +1165,10 @@ def print_faults(report: FaultReport, settings: FaultSettings) -> None:
     print(f"  jobs billed more than once at one vendor: {len(billing.billed_more_than_once())}")
     print(f"  jobs billed at two vendors: {len(billing.billed_at_two_vendors())}")
     vendors = Counter(vendor for vendor, _, _ in billing.unreferenced)
-    print(f"  vendor generations no job references: {len(billing.unreferenced)} {dict(vendors) or ''} ({by_prompt} traced to "
-          f"their job by prompt, {deleted} deleted/cancelled at the vendor) | attempts abandoned {abandoned}, unknown "
-          f"outcome {unknown}")  # fmt: skip
+    print(f"  vendor generations no job references by id: {len(billing.unreferenced)} {dict(vendors) or ''} ({by_prompt} "
+          f"traced to their job by prompt, {deleted} deleted/cancelled at the vendor; on their job as its unknown outcome "
+          f"{len(billing.unreferenced) - len(report.on_nothing)}, on nothing {len(report.on_nothing)}) | attempts abandoned "
+          f"{abandoned}, unknown outcome {unknown}")  # fmt: skip
     cancelled = sum(1 for job in jobs.values() if job["status"] == "cancelled")
     print(f"  cancelled jobs that left objects in S3: {len(report.leftovers)} of {cancelled}")
     line, _ = terminal_line(jobs, report.events)

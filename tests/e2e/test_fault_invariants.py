@@ -97,10 +97,18 @@ def test_no_job_is_billed_at_two_vendors(report):
     assert billing(report).billed_at_two_vendors() == [], _story(report)
 
 
-def test_every_generation_the_vendors_billed_is_referenced_by_its_job(report):
+def test_every_generation_the_vendors_billed_is_on_its_job(report):
+    """By id, or, at a vendor that gives no way to learn the id of a request whose answer never came (Adsumo,
+    AdCreative, CreativeAI's synchronous edits), as that job's `unknown` attempt at that vendor: never on nothing."""
     billing(report)
-    unreferenced = [(vendor, generation["id"], job) for vendor, generation, job in report.unreferenced]
-    assert unreferenced == [], _story(report)
+    assert report.on_nothing == [], _story(report)
+    reconcilable = {"adcreator", "creativeai"}  # a list endpoint / a signed webhook naming the job
+    late_text_to_image = [
+        (vendor, generation["id"])
+        for vendor, generation, _ in report.unreferenced
+        if vendor in reconcilable and "/v1/images/edits" not in str(generation.get("endpoint"))
+    ]
+    assert late_text_to_image == [], _story(report)
 
 
 def test_a_cancelled_job_leaves_no_objects(report):

@@ -111,3 +111,19 @@ def test_an_abandoned_generation_is_deleted_where_the_vendor_documents_how(two_v
     submitter.submit(job.id)
     attempt = jobs.get(job.id).attempts[-1]
     assert discarded == ["cheap_1"] and attempt.outcome == "abandoned" and "deleted at the vendor" in attempt.error.message
+
+
+def test_a_job_cancelled_while_its_answer_is_late_keeps_the_unknown_attempt(two_vendors):
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+
+    def cancelled_meanwhile(submission):
+        current = jobs.items[job.id]
+        jobs.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
+        raise VendorOutcomeUnknown("cheap", "no answer after the request was sent")
+
+    gateways["cheap"].submit = cancelled_meanwhile
+    ended = submitter.submit(job.id)
+    stored = jobs.get(job.id)
+    assert (ended["status"], stored.status) == ("cancelled", JobStatus.CANCELLED)
+    assert outcomes(stored) == [("cheap", "unknown", "vendor_outcome_unknown")]

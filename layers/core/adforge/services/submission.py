@@ -330,7 +330,16 @@ class Submitter:
         return self._finish_failed(job, last, job.attempts)
 
     def _finish_failed(self, job: Job, problem: JobError, attempts: list[VendorAttempt]) -> dict[str, Any]:
-        job = self.jobs.transition(job, JobStatus.FAILED, error=problem, attempts=attempts)
+        try:
+            job = self.jobs.transition(job, JobStatus.FAILED, error=problem, attempts=attempts)
+        except TransitionRejected:
+            current = self.jobs.get(job.id)
+            if not current.is_finished:
+                raise
+            # ended meanwhile (a cancel): what this step learnt of its request still goes on the job's attempts
+            if attempts and current.attempts and current.attempts[-1].outcome == "submitting":
+                current = self.jobs.settle_attempt(current.id, attempts[-1])
+            return finished(current)
         self.events.publish(JobEvent.FAILED, job)
         for limits in self.limits.values():  # out of every cap it may hold (a failover left one behind)
             if limits.max_in_flight and self.admission is not None:
