@@ -49,7 +49,7 @@ def test_a_webhook_for_a_finished_job_changes_nothing(stack, completed_job):
 def test_a_duplicate_delivery_changes_nothing(stack, acme):
     stack.creativeai.set_faults(never_finish=True)
     job_id = submit(acme, image=None)
-    stack.wait_until(lambda: stored(stack, job_id)["vendor_job_id"] is not None)
+    stack.wait_until(lambda: stored(stack, job_id)["task_token"] is not None)  # submitted, and parked for its webhook
     vendor_job_id = stored(stack, job_id)["vendor_job_id"]
     progress = {"id": vendor_job_id, "status": "processing", "progress": 40}
     assert deliver(stack, job_id, progress).json()["recorded"] == "accepted"
