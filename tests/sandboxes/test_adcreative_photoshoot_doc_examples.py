@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.doc_examples.adcreative import CREDITS_400
 
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.clock import ManualClock
@@ -103,20 +104,6 @@ DOWNLOAD_404 = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-599b17ae93900d22ce7df8169f3188f6-edcd222ed89634ed-00"},
-}
-CREDITS_400 = {
-    "errors": {
-        "engine: ProductGeneration/Download": [
-            "Error decreasing Api Key Credits for Application e790c565-d56a-4e32-b00a-66be90cfcd43. ErrorMessage: API Key Credits for Application does not exist."  # noqa: E501
-        ],
-        "business: ProductGeneration/Download": ["Bad request error occurred while getting image content stream"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 400,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-5593df94b6415482f5d01c65f51de46f-9a0a8bfb206eae96-00"},
 }
 DOWNLOAD_VALIDATION_400 = {
     "errors": {"imageProductGeneratorProcessId": ["The value '60a743a6-c761-4168-9288-40a729dd407e1' is not valid."]},

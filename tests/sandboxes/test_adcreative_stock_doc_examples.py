@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.doc_examples.adcreative import ALL_PROGRESSES_200, CHECK_USER_PROGRESS_200, CREDITS_400, START_200
 
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.clock import ManualClock
@@ -54,21 +55,6 @@ DOWNLOAD_QUERY = {
     "lowResolution": "true",
 }
 
-# the doc's responses, verbatim -----------------------------------------------------------------------
-START_200 = {
-    "messageType": "ImageStockGenerationProgress",
-    "requestRenderState": 1,
-    "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-    "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-    "imageRenderProcessId": "0898d00e-4a06-4d3d-b7c5-96116286449e",
-    "totalTaskCount": 1,
-    "completedTaskCount": 0,
-    "progress": 0,
-    "tasks": {"530286a9-7adb-49e0-a66d-065cbb52fecc": 1},
-    "renderType": 32,
-    "isSuccessful": False,
-    "errorMessage": "",
-}
 START_400_EXAMPLE_1 = {
     "errors": {
         "engine: StockGeneration/AdCreative": ["CustomWithImage can't be null if ImageStyle is CustomWithImage"],
@@ -102,22 +88,6 @@ UNAUTHORIZED_401 = {  # the same body for AdCreative, CheckUserProgress and Down
     "instance": None,
     "extensions": {"traceId": "00-d378b545461dcc848f91b9c6ea2e4775-26d09313c3eebb1a-00"},
 }
-CHECK_USER_PROGRESS_200 = [
-    {
-        "messageType": "ImageStockGenerationProgress",
-        "requestRenderState": 5,
-        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-        "imageRenderProcessId": "0898d00e-4a06-4d3d-b7c5-96116286449e",
-        "totalTaskCount": 1,
-        "completedTaskCount": 1,
-        "progress": 100,
-        "tasks": {"530286a9-7adb-49e0-a66d-065cbb52fecc": 5},
-        "renderType": 32,
-        "isSuccessful": True,
-        "errorMessage": "",
-    }
-]
 CHECK_USER_PROGRESS_400 = {
     "errors": {
         "business: StockGeneration/CheckUserProgress": ["Invalid userId or imageStockGeneratorProcessId provided."],
@@ -130,36 +100,6 @@ CHECK_USER_PROGRESS_400 = {
     "instance": None,
     "extensions": {"traceId": "00-abcdef1234567890abcdef1234567890-abcdef1234567890-00"},
 }
-ALL_PROGRESSES_200 = [
-    {
-        "messageType": "ImageStockGenerationProgress",
-        "requestRenderState": 1,
-        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-        "imageRenderProcessId": "63dd1bff-8396-41d0-ba89-3406a27179cc",
-        "totalTaskCount": 1,
-        "completedTaskCount": 0,
-        "progress": 0,
-        "tasks": {"54f61fb3-114a-4eb1-b4ce-263c7298efa3": 1},
-        "renderType": 32,
-        "isSuccessful": False,
-        "errorMessage": "",
-    },
-    {
-        "messageType": "ImageStockGenerationProgress",
-        "requestRenderState": 1,
-        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-        "imageRenderProcessId": "b3a0ce72-a4cb-4651-b128-b465a4b36b17",
-        "totalTaskCount": 1,
-        "completedTaskCount": 0,
-        "progress": 0,
-        "tasks": {"0f5f6dce-09ba-4287-ac2c-799aa607cb63": 1},
-        "renderType": 32,
-        "isSuccessful": False,
-        "errorMessage": "",
-    },
-]
 ALL_PROGRESSES_400 = {
     "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
     "title": "One or more validation errors occurred.",
@@ -202,20 +142,6 @@ DOWNLOAD_404 = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-80d865ee86529038daf1fef33992439c-4defb5fc45a4f77e-00"},
-}
-CREDITS_400 = {  # adcreative-product-photoshoot-api.txt: "400 Bad Request - API Key Credits for Application does not exist"
-    "errors": {
-        "engine: ProductGeneration/Download": [
-            "Error decreasing Api Key Credits for Application e790c565-d56a-4e32-b00a-66be90cfcd43. ErrorMessage: API Key Credits for Application does not exist."  # noqa: E501
-        ],
-        "business: ProductGeneration/Download": ["Bad request error occurred while getting image content stream"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 400,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-5593df94b6415482f5d01c65f51de46f-9a0a8bfb206eae96-00"},
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.doc_examples.adsumo import ACCEPTED_RESPONSE, COMPLETED_RESPONSE
 
 from adforge_local.sandboxes.adsumo import AdsumoSandbox
 from adforge_local.sandboxes.clock import ManualClock
@@ -45,20 +46,6 @@ EDIT_REQUEST = {
     "resolution": "1k",
 }
 
-# the doc's response bodies, verbatim -------------------------------------------------------------
-ACCEPTED_RESPONSE = {
-    "generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
-    "type": "text-to-image",
-    "status": "processing",
-}
-COMPLETED_RESPONSE = {
-    "generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
-    "type": "text-to-image",
-    "status": "completed",
-    "result_url": "https://cdn.adsumo.ai/generations/f47ac10b.png",
-    "created_at": "2026-03-17T12:00:00Z",
-    "completed_at": "2026-03-17T12:00:12Z",
-}
 
 EXAMPLES = [
     ("text-to-image", TEXT_TO_IMAGE_REQUEST, 2 * 2),  # pro 2k: 2 credits x quantity 2

@@ -25,6 +25,7 @@ from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, 
 from adforge.vendors.adcreative.problems import read_error
 from adforge.vendors.adcreative.webhook import build_reader
 from adforge.vendors.signatures import SignatureInvalid
+from tests.doc_examples.adcreative import ALL_PROGRESSES_200, CHECK_USER_PROGRESS_200, CREDITS_400, START_200
 from tests.fakes import FakeFetcher
 
 APP = "6a9d3f2c-1b0e-4c7f-a8d5-e3f0c1b9a4d6"
@@ -340,100 +341,21 @@ def test_malformed_output_refs_are_refused(ref):
         progress.parse_ref(ref, NAME_STOCK)
 
 
-# documented failure signals ----------------------------------------------------------------------
-# The stock doc's examples, verbatim: the start answer ("200 OK"), CheckUserProgress's "Success (200 OK)" and
-# CheckApplicationAllProgresses's "Success (200 OK)".
-DOC_START = {
-    "messageType": "ImageStockGenerationProgress",
-    "requestRenderState": 1,
-    "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-    "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-    "imageRenderProcessId": "0898d00e-4a06-4d3d-b7c5-96116286449e",
-    "totalTaskCount": 1,
-    "completedTaskCount": 0,
-    "progress": 0,
-    "tasks": {"530286a9-7adb-49e0-a66d-065cbb52fecc": 1},
-    "renderType": 32,
-    "isSuccessful": False,
-    "errorMessage": "",
-}
-DOC_USER_PROGRESS = [
-    {
-        "messageType": "ImageStockGenerationProgress",
-        "requestRenderState": 5,
-        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-        "imageRenderProcessId": "0898d00e-4a06-4d3d-b7c5-96116286449e",
-        "totalTaskCount": 1,
-        "completedTaskCount": 1,
-        "progress": 100,
-        "tasks": {"530286a9-7adb-49e0-a66d-065cbb52fecc": 5},
-        "renderType": 32,
-        "isSuccessful": True,
-        "errorMessage": "",
-    }
-]
-DOC_ALL_PROGRESSES = [
-    {
-        "messageType": "ImageStockGenerationProgress",
-        "requestRenderState": 1,
-        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-        "imageRenderProcessId": "63dd1bff-8396-41d0-ba89-3406a27179cc",
-        "totalTaskCount": 1,
-        "completedTaskCount": 0,
-        "progress": 0,
-        "tasks": {"54f61fb3-114a-4eb1-b4ce-263c7298efa3": 1},
-        "renderType": 32,
-        "isSuccessful": False,
-        "errorMessage": "",
-    },
-    {
-        "messageType": "ImageStockGenerationProgress",
-        "requestRenderState": 1,
-        "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
-        "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-        "imageRenderProcessId": "b3a0ce72-a4cb-4651-b128-b465a4b36b17",
-        "totalTaskCount": 1,
-        "completedTaskCount": 0,
-        "progress": 0,
-        "tasks": {"0f5f6dce-09ba-4287-ac2c-799aa607cb63": 1},
-        "renderType": 32,
-        "isSuccessful": False,
-        "errorMessage": "",
-    },
-]
-# The photoshoot doc's "400 Bad Request - API Key Credits for Application does not exist", verbatim.
-DOC_NO_CREDITS = {
-    "errors": {
-        "engine: ProductGeneration/Download": [
-            "Error decreasing Api Key Credits for Application e790c565-d56a-4e32-b00a-66be90cfcd43. "
-            "ErrorMessage: API Key Credits for Application does not exist."
-        ],
-        "business: ProductGeneration/Download": ["Bad request error occurred while getting image content stream"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 400,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-5593df94b6415482f5d01c65f51de46f-9a0a8bfb206eae96-00"},
-}
 DOC_PROCESS = "0898d00e-4a06-4d3d-b7c5-96116286449e"
 DOC_TASK = "530286a9-7adb-49e0-a66d-065cbb52fecc"
 
 
 def test_the_doc_examples_mean_what_the_doc_says():
-    started = progress.to_update(DOC_START, NAME_STOCK)
+    started = progress.to_update(START_200, NAME_STOCK)
     assert (started.vendor_job_id, started.state, started.progress, started.error) == (
         DOC_PROCESS,
         VendorState.PENDING,
         0,
         None,
     )
-    done = progress.to_update(progress.pick(DOC_USER_PROGRESS, NAME_STOCK, DOC_PROCESS), NAME_STOCK)
+    done = progress.to_update(progress.pick(CHECK_USER_PROGRESS_200, NAME_STOCK, DOC_PROCESS), NAME_STOCK)
     assert (done.state, done.outputs, done.error) == (VendorState.COMPLETED, [f"{DOC_PROCESS}/{DOC_TASK}"], None)
-    running = [progress.to_update(item, NAME_STOCK) for item in DOC_ALL_PROGRESSES]
+    running = [progress.to_update(item, NAME_STOCK) for item in ALL_PROGRESSES_200]
     assert [(u.vendor_job_id, u.state) for u in running] == [
         ("63dd1bff-8396-41d0-ba89-3406a27179cc", VendorState.PENDING),
         ("b3a0ce72-a4cb-4651-b128-b465a4b36b17", VendorState.PENDING),
@@ -444,7 +366,7 @@ def test_the_doc_examples_mean_what_the_doc_says():
 def test_a_failure_message_ends_the_process_at_once_with_the_vendor_message(pct):
     """`isSuccessful: false` with a non-empty `errorMessage` is failed, whatever the progress: not left running
     until progress 100 (which a failed process may never reach)."""
-    body = {**DOC_START, "progress": pct, "isSuccessful": False, "errorMessage": "Content policy violation"}
+    body = {**START_200, "progress": pct, "isSuccessful": False, "errorMessage": "Content policy violation"}
     update = progress.to_update(body, NAME_STOCK)
     assert (update.state, update.error.code, update.error.message) == (
         VendorState.FAILED,
@@ -458,7 +380,7 @@ def test_a_failure_message_ends_the_process_at_once_with_the_vendor_message(pct)
     ("successful", "message"), [(False, ""), (False, "   "), (False, None), (True, "warning only"), ("false", "x")]
 )
 def test_without_both_failure_fields_a_running_process_goes_on(successful, message):
-    update = progress.to_update({**DOC_START, "progress": 40, "isSuccessful": successful, "errorMessage": message}, NAME_STOCK)
+    update = progress.to_update({**START_200, "progress": 40, "isSuccessful": successful, "errorMessage": message}, NAME_STOCK)
     assert (update.state, update.error) == (VendorState.PROCESSING, None)
 
 
@@ -473,7 +395,7 @@ def test_a_photoshoot_failing_midway_keeps_the_rendered_tasks_with_the_vendor_me
 
 def test_a_failed_stock_process_fails_within_one_poll():
     vendor = Vendor()
-    failed = {**DOC_USER_PROGRESS[0], "requestRenderState": 1, "progress": 20, "isSuccessful": False}
+    failed = {**CHECK_USER_PROGRESS_200[0], "requestRenderState": 1, "progress": 20, "isSuccessful": False}
     failed = {**failed, "completedTaskCount": 0, "tasks": {DOC_TASK: 1}, "errorMessage": "Render failed: GPU error"}
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[failed]))
     update = StockGateway(vendor.client(), "tok").status(DOC_PROCESS, JobKind.IMAGE)
@@ -482,7 +404,7 @@ def test_a_failed_stock_process_fails_within_one_poll():
 
 
 def test_a_failure_notification_is_read_as_failed():
-    pascal = {key[0].upper() + key[1:]: value for key, value in DOC_START.items()}
+    pascal = {key[0].upper() + key[1:]: value for key, value in START_200.items()}
     body = {**pascal, "Progress": 10, "IsSuccessful": False, "ErrorMessage": "Render failed"}
     _, update = build_reader(SECRET, lambda: 0.0).read(json.dumps(body).encode(), {}, {"token": "tok"})
     assert (update.state, update.error.message) == (VendorState.FAILED, "Render failed")
@@ -499,7 +421,7 @@ def test_a_failure_notification_is_read_as_failed():
 )
 def test_the_documented_no_credits_400_is_insufficient_credits(method, path, call):
     vendor = Vendor()
-    vendor.on(method, path, httpx.Response(400, json=DOC_NO_CREDITS))
+    vendor.on(method, path, httpx.Response(400, json=CREDITS_400))
     with pytest.raises(errors.VendorError) as raised:
         result = call(vendor.client())
         if hasattr(result, "__enter__"):
@@ -512,14 +434,14 @@ def test_the_documented_no_credits_400_is_insufficient_credits(method, path, cal
 
 
 def test_other_400s_stay_rejections():
-    body = {**DOC_NO_CREDITS, "errors": {"engine: ProductGeneration/Download": ["Image content not found."]}}
+    body = {**CREDITS_400, "errors": {"engine: ProductGeneration/Download": ["Image content not found."]}}
     assert read_error(body)[0] == "engine: ProductGeneration/Download"
 
 
 def test_the_no_credits_error_fails_over_under_auto(two_vendors):
     """The adapter's error for the documented body, raised at submission, moves an `auto` job to the next vendor."""
     vendor = Vendor()
-    vendor.on("POST", STOCK_START, httpx.Response(400, json=DOC_NO_CREDITS))
+    vendor.on("POST", STOCK_START, httpx.Response(400, json=CREDITS_400))
     with pytest.raises(errors.VendorError) as raised:
         vendor.client().start_stock({"userPrompt": "x"}, {})
     intake, submitter, gateways, jobs, _ = two_vendors

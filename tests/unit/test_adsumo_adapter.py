@@ -19,20 +19,10 @@ from adforge.vendors.adsumo.transform import (
     text_to_image_payload,
     to_update,
 )
+from tests.doc_examples.adsumo import ACCEPTED_RESPONSE, COMPLETED_RESPONSE
 from tests.fakes import FakeFetcher
 
 GEN = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
-
-# The doc's examples, verbatim ("Response Format" and "Polling for Results").
-DOC_ACCEPTED = {"generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479", "type": "text-to-image", "status": "processing"}
-DOC_COMPLETED = {
-    "generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
-    "type": "text-to-image",
-    "status": "completed",
-    "result_url": "https://cdn.adsumo.ai/generations/f47ac10b.png",
-    "created_at": "2026-03-17T12:00:00Z",
-    "completed_at": "2026-03-17T12:00:12Z",
-}
 
 
 def submission(image: str | None = "https://assets/p.png", **request) -> VendorSubmission:
@@ -66,7 +56,7 @@ def numbered(seen: list[httpx.Request], fail_at: int | None = None, status: int 
         seen.append(request)
         if len(seen) == fail_at:
             return httpx.Response(status, json={"error": "Insufficient credits"})
-        return httpx.Response(202, json={**DOC_ACCEPTED, "generation_id": f"gen-{len(seen)}"})
+        return httpx.Response(202, json={**ACCEPTED_RESPONSE, "generation_id": f"gen-{len(seen)}"})
 
     return client_for(handler)
 
@@ -83,7 +73,7 @@ def polled(answers: dict[str, dict[str, object]], seen: list[httpx.Request] | No
 
 
 def completed(generation: str, url: str) -> dict[str, object]:
-    return {**DOC_COMPLETED, "generation_id": generation, "result_url": url}
+    return {**COMPLETED_RESPONSE, "generation_id": generation, "result_url": url}
 
 
 # credits ----------------------------------------------------------------------------------------
@@ -203,7 +193,7 @@ def test_product_shots_posts_to_its_endpoint():
 
 def test_status_is_one_poll_of_the_generation():
     seen: list[httpx.Request] = []
-    client = recording(seen, 200, DOC_ACCEPTED)
+    client = recording(seen, 200, ACCEPTED_RESPONSE)
     update = AdsumoGateway(client, FakeFetcher()).status(GEN, JobKind.IMAGE)
     assert (update.vendor_job_id, update.state) == (GEN, VendorState.PROCESSING)
     assert [(r.method, r.url.path) for r in seen] == [("GET", f"/api/v1/generations/{GEN}")]
@@ -236,14 +226,14 @@ def test_generation_ids_are_escaped_in_the_path():
     assert seen[0].url.raw_path == b"/api/v1/generations/a%2Fb"
 
 
-@pytest.mark.parametrize("body", [{"status": "processing"}, {**DOC_ACCEPTED, "generation_id": "a,b"}, {"generation_id": ""}])
+@pytest.mark.parametrize("body", [{"status": "processing"}, {**ACCEPTED_RESPONSE, "generation_id": "a,b"}, {"generation_id": ""}])
 def test_submit_answer_without_a_usable_generation_id_is_a_protocol_error(body):
     with pytest.raises(errors.VendorProtocolError):
         AdsumoGateway(recording([], 202, body), FakeFetcher()).submit(submission())
 
 
 def test_the_doc_accepted_answer_is_the_job_id():
-    assert AdsumoGateway(recording([], 202, DOC_ACCEPTED), FakeFetcher()).submit(submission()) == GEN
+    assert AdsumoGateway(recording([], 202, ACCEPTED_RESPONSE), FakeFetcher()).submit(submission()) == GEN
 
 
 @pytest.mark.parametrize("vendor_job_id", ["", "a,,b", ",a"])
@@ -265,7 +255,7 @@ def test_outputs_are_opened_through_the_fetcher():
 
 # status mapping ---------------------------------------------------------------------------------
 def test_the_doc_completed_example_reads_its_result_url():
-    update = to_update(GEN, [DOC_COMPLETED])
+    update = to_update(GEN, [COMPLETED_RESPONSE])
     assert (update.vendor_job_id, update.state, update.outputs, update.error) == (
         GEN,
         VendorState.COMPLETED,
@@ -275,14 +265,14 @@ def test_the_doc_completed_example_reads_its_result_url():
 
 
 def test_the_doc_accepted_example_is_processing():
-    assert to_update(GEN, [DOC_ACCEPTED]).state is VendorState.PROCESSING
+    assert to_update(GEN, [ACCEPTED_RESPONSE]).state is VendorState.PROCESSING
 
 
 def test_result_urls_is_not_read():
     """Only the documented `result_url`: a `result_urls` list (shown by no doc example) neither adds outputs
     nor stands in for a missing `result_url`."""
-    assert to_update(GEN, [{**DOC_COMPLETED, "result_urls": ["u0", "u1"]}]).outputs == [DOC_COMPLETED["result_url"]]
-    body = {k: v for k, v in DOC_COMPLETED.items() if k != "result_url"}
+    assert to_update(GEN, [{**COMPLETED_RESPONSE, "result_urls": ["u0", "u1"]}]).outputs == [COMPLETED_RESPONSE["result_url"]]
+    body = {k: v for k, v in COMPLETED_RESPONSE.items() if k != "result_url"}
     with pytest.raises(errors.VendorProtocolError):
         to_update(GEN, [{**body, "result_urls": ["u0", "u1"]}])
 
@@ -301,7 +291,7 @@ def test_result_urls_is_not_read():
 )
 def test_generations_combine(states, expected):
     bodies = [
-        completed(f"g{n}", f"https://cdn/{n}.png") if state == "completed" else {**DOC_ACCEPTED, "status": state}
+        completed(f"g{n}", f"https://cdn/{n}.png") if state == "completed" else {**ACCEPTED_RESPONSE, "status": state}
         for n, state in enumerate(states)
     ]
     update = to_update("g0,g1", bodies)

@@ -23,6 +23,18 @@ from adforge.vendors.creativeai.transform import (
 )
 from adforge.vendors.creativeai.webhook import REPLAY_WINDOW_SECONDS, CreativeAIWebhooks, build_reader
 from adforge.vendors.signatures import SignatureInvalid
+from tests.doc_examples.creativeai import (
+    BATCH_ACCEPTED,
+    BATCH_STATUS,
+    BATCH_WEBHOOK,
+    ERROR_RESPONSE,
+    I2V_COMPLETED,
+    IMAGE_EDIT_RESPONSE,
+    IMAGE_WEBHOOK,
+    T2V_ACCEPTED,
+    T2V_FAILED,
+    VIDEO_WEBHOOK_FAILED,
+)
 
 SECRET = "sk_test_123"
 
@@ -71,182 +83,6 @@ class PhotoFetcher:
     def open(self, url: str) -> Opened:
         self.opened.append(url)
         return Opened(self.data)
-
-
-# the doc's examples, verbatim ---------------------------------------------------------------------
-VIDEO_202 = json.loads("""{
-"id": "vgen_abc123",
-"object": "video.generation",
-"model": "auto",
-"model_actual": "kling-o3-pro-t2v",
-"status": "processing",
-"prompt": "A drone shot over a coastal city at golden hour, cinematic",
-"credits": 60,
-"failover_used": false,
-"output_url": null,
-"webhook_url": "https://your-app.com/webhooks/creativeai/video",
-"created_at": "2026-03-09T16:10:00Z"
-}""")
-I2V_COMPLETED = json.loads("""{
-"id": "vgen_i2v_abc123",
-"object": "video.generation",
-"model": "auto",
-"model_actual": "kling-o3-pro-i2v",
-"status": "completed",
-"prompt": "Subtle camera push in, natural motion, cinematic lighting",
-"image_url": "https://example.com/source-image.png",
-"credits": 30,
-"output_url": "https://cdn.creativeai.run/output/i2v-abc123.mp4",
-"error": null,
-"completed_at": "2026-04-10T00:17:32Z"
-}""")
-VIDEO_FAILED = json.loads("""{
-"id": "vgen_abc123",
-"object": "video.generation",
-"model": "auto",
-"model_actual": "seedance-t2v",
-"status": "failed",
-"prompt": "A drone shot over a coastal city at golden hour, cinematic",
-"credits": 30,
-"output_url": null,
-"error": {
-"message": "Video generation timed out after 10 minutes",
-"type": "server_error",
-"code": "generation_failed"
-},
-"failover_used": true,
-"created_at": "2026-03-09T16:10:00Z",
-"completed_at": "2026-03-09T16:20:02Z"
-}""")
-BATCH_202 = json.loads("""{
-"batch_id": "video_batch_abc123",
-"total_jobs": 3,
-"jobs": [
-{"id": "vid_xyz1", "prompt": "Product showcase video...", "status": "pending", "credits": 30},
-{"id": "vid_xyz2", "prompt": "Social media clip...", "status": "pending", "credits": 30},
-{"id": "vid_xyz3", "prompt": "Aerial drone shot...", "status": "pending", "credits": 30}
-],
-"credits_charged": 90
-}""")
-BATCH_STATUS = json.loads("""{
-"batch_id": "video_batch_abc123",
-"total_jobs": 3,
-"completed": 2,
-"failed": 0,
-"pending": 0,
-"processing": 1,
-"jobs": [
-{
-"id": "vid_xyz1",
-"prompt": "Product showcase video...",
-"image_url": "https://example.com/product1.png",
-"status": "completed",
-"output_url": "https://cdn.creativeai.run/output/video-1.mp4",
-"error_message": null,
-"credits": 30
-},
-{
-"id": "vid_xyz2",
-"prompt": "Social media clip...",
-"image_url": null,
-"status": "completed",
-"output_url": "https://cdn.creativeai.run/output/video-2.mp4",
-"error_message": null,
-"credits": 30
-},
-{
-"id": "vid_xyz3",
-"prompt": "Aerial drone shot...",
-"image_url": null,
-"status": "processing",
-"output_url": null,
-"error_message": null,
-"credits": 30
-}
-]
-}""")
-BATCH_WEBHOOK = json.loads("""{
-"batch_id": "video_batch_abc123",
-"object": "video.batch",
-"status": "completed",
-"total_jobs": 3,
-"completed": 3,
-"failed": 0,
-"jobs": [
-{
-"id": "vid_xyz1",
-"prompt": "Product showcase video, rotating 360 degrees",
-"status": "completed",
-"output_url": "https://cdn.creativeai.run/output/video-1.mp4",
-"credits": 30
-},
-{
-"id": "vid_xyz2",
-"prompt": "Social media clip, dynamic transitions",
-"status": "completed",
-"output_url": "https://cdn.creativeai.run/output/video-2.mp4",
-"credits": 30
-},
-{
-"id": "vid_xyz3",
-"prompt": "Aerial drone shot over mountains at sunset",
-"status": "completed",
-"output_url": "https://cdn.creativeai.run/output/video-3.mp4",
-"credits": 30
-}
-],
-"total_credits": 90,
-"completed_at": "2026-03-09T16:15:00Z"
-}""")
-VIDEO_FAILED_WEBHOOK = json.loads("""{
-"id": "vgen_xyz789",
-"object": "video.generation",
-"status": "failed",
-"model": "auto",
-"model_actual": "kling-o3-pro-t2v",
-"prompt": "A drone shot over mountains at sunset",
-"output_url": null,
-"error": {
-"message": "Video generation timed out after 10 minutes",
-"type": "server_error",
-"code": "generation_timeout"
-},
-"error_message": "Video generation timed out after 10 minutes",
-"credits": 0,
-"credits_refunded": 60,
-"failover_used": true,
-"completed_at": "2026-03-09T16:20:02Z"
-}""")
-IMAGE_WEBHOOK = json.loads("""{
-"id": "img_abc123",
-"object": "image.generation",
-"status": "completed",
-"model": "seedream-3.0",
-"prompt": "A minimalist product photo on white background",
-"output_url": "https://cdn.creativeai.run/output/image-abc123.png",
-"revised_prompt": "A minimalist product photo on white background, professional lighting",
-"width": 1024,
-"height": 1024,
-"credits": 2,
-"completed_at": "2026-03-09T16:05:12Z"
-}""")
-EDIT_ANSWER = json.loads("""{
-"created": 1709550000,
-"data": [
-{
-"url": "https://cdn.creativeai.run/output/edited-abc123.png",
-"revised_prompt": "A natural human hand with five fingers..."
-}
-]
-}""")
-POLICY_ERROR = json.loads("""{
-"error": {
-"code": "content_policy_violation",
-"message": "Your request was rejected because it may generate content that violates our usage policy.",
-"type": "invalid_request_error",
-"param": "prompt"
-}
-}""")
 
 
 def test_capabilities_are_the_documented_ones():
@@ -305,16 +141,16 @@ def test_status_mapping(status, state):
 
 
 def test_the_documented_video_bodies_mean_what_the_doc_says():
-    assert (to_update(VIDEO_202).vendor_job_id, to_update(VIDEO_202).state) == ("vgen_abc123", "processing")
+    assert (to_update(T2V_ACCEPTED).vendor_job_id, to_update(T2V_ACCEPTED).state) == ("vgen_abc123", "processing")
     assert to_update(I2V_COMPLETED).outputs == ["https://cdn.creativeai.run/output/i2v-abc123.mp4"]
-    failed = to_update(VIDEO_FAILED)
+    failed = to_update(T2V_FAILED)
     assert (failed.state, failed.error.code, failed.error.message) == (
         "failed", "generation_failed", "Video generation timed out after 10 minutes"
     )  # fmt: skip
 
 
 def test_the_documented_batch_bodies():
-    assert batch_id(BATCH_202) == "batch:video_batch_abc123"
+    assert batch_id(BATCH_ACCEPTED) == "batch:video_batch_abc123"
     running = batch_update(BATCH_STATUS)
     assert (running.vendor_job_id, running.state, running.outputs, running.progress) == (
         "batch:video_batch_abc123", "processing", [], 66
@@ -410,7 +246,7 @@ def recording_client(answers: dict[tuple[str, str], object], seen: list[httpx.Re
 
 def test_one_video_goes_to_the_generations_endpoint_with_the_photo_checked_first():
     seen: list[httpx.Request] = []
-    answers = {("POST", "/v1/video/generations"): VIDEO_202, ("GET", "/v1/video/generations/vgen_abc123"): VIDEO_FAILED}
+    answers = {("POST", "/v1/video/generations"): T2V_ACCEPTED, ("GET", "/v1/video/generations/vgen_abc123"): T2V_FAILED}
     fetcher = PhotoFetcher(JPEG)
     gateway = CreativeAIGateway(recording_client(answers, seen), fetcher)
     vendor_job_id = gateway.submit(submission(kind="video", aspect_ratios=["16:9"]))
@@ -431,7 +267,7 @@ def test_image_to_video_refuses_a_photo_that_is_not_jpeg_or_png(photo):
 def test_n_videos_are_one_batch():
     seen: list[httpx.Request] = []
     answers = {
-        ("POST", "/v1/video/generations/batch"): BATCH_202,
+        ("POST", "/v1/video/generations/batch"): BATCH_ACCEPTED,
         ("GET", "/v1/video/generations/batch/video_batch_abc123"): BATCH_STATUS,
     }
     gateway = CreativeAIGateway(recording_client(answers, seen), PhotoFetcher(PNG))
@@ -461,7 +297,7 @@ def test_n_text_to_images_are_n_native_generations_polled_together():
 def test_a_product_photo_is_edited_into_the_scene_once_per_output():
     seen: list[httpx.Request] = []
     fetcher = PhotoFetcher(WEBP)  # the doc names no formats for /v1/images/edits: sent as it is
-    gateway = CreativeAIGateway(recording_client({("POST", "/v1/images/edits"): EDIT_ANSWER}, seen), fetcher)
+    gateway = CreativeAIGateway(recording_client({("POST", "/v1/images/edits"): IMAGE_EDIT_RESPONSE}, seen), fetcher)
     vendor_job_id = gateway.submit(submission(count=2, preset="studio"))
     assert len(seen) == 2
     for request in seen:
@@ -477,7 +313,7 @@ def test_a_product_photo_is_edited_into_the_scene_once_per_output():
 
 
 def test_the_documented_error_is_a_content_policy_rejection():
-    client = client_answering(400, POLICY_ERROR)
+    client = client_answering(400, ERROR_RESPONSE)
     with pytest.raises(errors.VendorContentPolicy) as raised:
         client.generate_image({"prompt": "x"})
     assert raised.value.message.startswith("Your request was rejected")
@@ -544,7 +380,7 @@ def test_replay_window_on_completed_at():
     ("payload", "vendor_job_id", "state"),
     [
         (BATCH_WEBHOOK, "batch:video_batch_abc123", "completed"),
-        (VIDEO_FAILED_WEBHOOK, "vgen_xyz789", "failed"),
+        (VIDEO_WEBHOOK_FAILED, "vgen_xyz789", "failed"),
         (IMAGE_WEBHOOK, "img_abc123", "completed"),
     ],
 )
