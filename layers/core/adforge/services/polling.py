@@ -44,8 +44,8 @@ class Poller:
         if job.vendor is None or job.vendor_job_id is None:  # the unanswered request's webhook never came
             return self.recorder.fail_unadopted(job)
         bucket = self._bucket(job)
-        if bucket is not None and not slot:
-            wait = self.admission.reserve(*bucket) if self.admission else 0.0
+        if bucket is not None and self.admission is not None and not slot:
+            wait = self.admission.reserve(*bucket)
             if wait > 0:
                 return self._next(job, "processing", math.ceil(wait), {"reserved": self.clock()})
         try:

@@ -75,21 +75,14 @@ def limits_for(vendor: str, secret_key: str, secret: Mapping[str, Any]) -> Accou
     cap = int(secret["max_in_flight"]) if secret.get("max_in_flight") not in (None, "") else None
     if cap is not None and cap < 1:
         raise ValueError(f"max_in_flight must be at least 1, not {cap}")
-    if vendor == "creativeai":
-        tier = CREATIVEAI_TIERS[str(secret.get("tier", "pro"))]
-        return AccountLimits(
-            vendor,
-            account,
-            _rate(secret, "creations_per_minute", tier),
-            _rate(secret, "status_per_minute", tier),
-            CREATIVEAI_VIDEO_CREATIONS,
-            CREATIVEAI_VIDEO_STATUS,
-            cap,
-        )
+    documented = vendor == "creativeai"
+    tier = CREATIVEAI_TIERS[str(secret.get("tier", "pro"))] if documented else None
     return AccountLimits(
         vendor,
         account,
-        _rate(secret, "creations_per_minute", UNDOCUMENTED_CREATIONS),
-        _rate(secret, "status_per_minute", UNDOCUMENTED_STATUS),
-        max_in_flight=cap,
+        _rate(secret, "creations_per_minute", tier or UNDOCUMENTED_CREATIONS),
+        _rate(secret, "status_per_minute", tier or UNDOCUMENTED_STATUS),
+        CREATIVEAI_VIDEO_CREATIONS if documented else None,
+        CREATIVEAI_VIDEO_STATUS if documented else None,
+        cap,
     )
