@@ -118,6 +118,7 @@ class VendorCall:
     method: str
     path: str
     status: int
+    answered: float = 0.0  # when the sandbox answered (wall clock)
 
     @property
     def creates(self) -> bool:
@@ -204,7 +205,7 @@ class Meter:
             reply = original(request)
             if not request.path.startswith("/_sandbox/"):
                 with meter.lock:
-                    meter.vendor.append(VendorCall(started, name, request.method, request.path, reply.status))
+                    meter.vendor.append(VendorCall(started, name, request.method, request.path, reply.status, time.time()))
             return reply
 
         sandbox.dispatch = dispatch  # type: ignore[method-assign]

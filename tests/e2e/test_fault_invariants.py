@@ -37,7 +37,7 @@ PLAN = [
     job(9, 3.6, "auto", cancel_at="queued"),
     job(10, 4.0, "adsumo", cancel_at="submitting"),  # answered in time (600 ms): the generation is abandoned
     job(11, 6.3, "auto"),  # creativeai answers late: must not fail over
-    job(12, 5.0, "adcreative_stock"),  # text only: no product photo
+    job(12, 5.0, "adcreative_stock"),  # text only: no product photo; answered late, found by the job's userId
     job(13, 6.5, "adsumo"),
     job(14, 7.5, "creativeai"),
 ]
@@ -46,6 +46,7 @@ FAULTS = [
     FaultEvent(0.0, "adcreator", {"rate_limit_per_minute": 2}),
     FaultEvent(0.0, "adsumo", {"latency_ms": 600}),  # every adsumo answer: time to cancel while Submit waits
     FaultEvent(0.0, "adsumo", {"answer_late_seconds": LATE, "answer_late_count": 2}),  # (setting a fault restarts counts)
+    FaultEvent(0.0, "adcreative", {"answer_late_seconds": LATE, "answer_late_count": 1}),
     FaultEvent(0.1, "creativeai", {"error_status": 503, "error_count": 2}),
     FaultEvent(6.0, "creativeai", {"answer_late_seconds": LATE, "answer_late_count": 1}),
     FaultEvent(8.0, "creativeai", {"answer_late_seconds": 0, "error_status": None}),
@@ -99,16 +100,27 @@ def test_no_job_is_billed_at_two_vendors(report):
 
 def test_every_generation_the_vendors_billed_is_on_its_job(report):
     """By id, or, at a vendor that gives no way to learn the id of a request whose answer never came (Adsumo,
-    AdCreative, CreativeAI's synchronous edits), as that job's `unknown` attempt at that vendor: never on nothing."""
+    CreativeAI's synchronous edits), as that job's `unknown` attempt at that vendor: never on nothing."""
     billing(report)
     assert report.on_nothing == [], _story(report)
-    reconcilable = {"adcreator", "creativeai"}  # a list endpoint / a signed webhook naming the job
+    # a list endpoint (adcreator), the job's own userId (AdCreative), a signed webhook naming the job (CreativeAI)
+    reconcilable = {"adcreator", "creativeai", "adcreative_stock", "adcreative_photoshoot"}
     late_text_to_image = [
         (vendor, generation["id"])
         for vendor, generation, _ in report.unreferenced
         if vendor in reconcilable and "/v1/images/edits" not in str(generation.get("endpoint"))
     ]
     assert late_text_to_image == [], _story(report)
+
+
+def test_a_late_answered_adcreative_start_is_adopted_not_sent_again(report):
+    """Its start was carried out and answered after our timeout: CheckUserProgress by the job's userId finds it."""
+    (stock,) = [job for job in report.jobs.values() if "ref-fault-12" in job["request"]["prompt"]]
+    starts = [call for call in report.vendor_calls if call.creates and "StockGeneration" in call.path]
+    assert [round(call.answered - call.at) >= LATE for call in starts] == [True], _story(report)  # the fault met it
+    assert (stock["status"], [a["outcome"] for a in stock["attempts"]]) == ("completed", ["completed"]), _story(report)
+    process = stock["vendor_job_id"].partition("@")[0]
+    assert billing(report).by_job[stock["id"]] == [("adcreative_stock", process, stock["vendor_job_id"])], _story(report)
 
 
 def test_a_cancelled_job_leaves_no_objects(report):

@@ -35,6 +35,8 @@ TASKS = [f"530286a9-7adb-49e0-a66d-065cbb52fe{n:02d}" for n in range(6)]
 LORA = "e2b3c5d1-a123-456b-c789-d12345678901"
 SECRET = {"api_key": "key", "api_secret": "shh", "application_id": APP, "user_id": USER, "webhook_token": "tok"}
 TRACE = "00-3bbaf2bdb083fbf5b8d96a25830005ca-adee457f95c76f15-00"
+ACCOUNT = Account.from_secret(SECRET)
+JOB = progress.job_id(PROCESS, USER)  # a submission of no job runs as the secret's user
 CALLBACK = "https://api.adforge.test/v1/webhooks/adcreative_stock?job=job_1"
 
 
@@ -118,6 +120,7 @@ class Vendor:
 
 STOCK_PROGRESS = "/api/v1/Image/StockGeneration/CheckUserProgress"
 STOCK_START = "/api/v1/Image/StockGeneration/AdCreative"
+CHANNELS_PATH = "/api/v1/NotificationChannel"
 
 
 # auth -----------------------------------------------------------------------------------------
@@ -125,8 +128,8 @@ def test_jwt_is_generated_once_and_sent_with_the_key_headers():
     vendor = Vendor()
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([1], 0)]))
     client = vendor.client()
-    client.stock_progress(PROCESS)
-    client.stock_progress(PROCESS)
+    client.stock_progress(USER, PROCESS)
+    client.stock_progress(USER, PROCESS)
     token_call = vendor.requests[0]
     assert token_call.url.path == TOKEN_PATH and token_call.method == "POST"
     assert json.loads(token_call.content) == {"applicationId": APP}
@@ -142,12 +145,12 @@ def test_jwt_is_renewed_shortly_before_it_expires():
     vendor = Vendor()
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([1], 0)]))
     client = vendor.client()
-    client.stock_progress(PROCESS)
+    client.stock_progress(USER, PROCESS)
     vendor.now += vendor.lifetime - RENEW_BEFORE_SECONDS - 1
-    client.stock_progress(PROCESS)
+    client.stock_progress(USER, PROCESS)
     assert vendor.tokens_issued == 1
     vendor.now += 2
-    client.stock_progress(PROCESS)
+    client.stock_progress(USER, PROCESS)
     assert vendor.tokens_issued == 2
     assert vendor.api_calls()[-1].headers["authorization"] == "Bearer jwt-2"
 
@@ -155,7 +158,7 @@ def test_jwt_is_renewed_shortly_before_it_expires():
 def test_a_private_key_in_the_secret_goes_into_the_token_request():
     vendor = Vendor()
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([1], 0)]))
-    vendor.client(secret={**SECRET, "jwt_private_key": "pk"}).stock_progress(PROCESS)
+    vendor.client(secret={**SECRET, "jwt_private_key": "pk"}).stock_progress(USER, PROCESS)
     assert json.loads(vendor.requests[0].content) == {"applicationId": APP, "jwtPrivateKey": "pk"}
 
 
@@ -168,8 +171,8 @@ def test_a_401_on_a_cached_token_renews_it_once():
     ]
     vendor.on("GET", STOCK_PROGRESS, lambda request: answers.pop(0))
     client = vendor.client()
-    client.stock_progress(PROCESS)
-    assert client.stock_progress(PROCESS)[0]["progress"] == 100
+    client.stock_progress(USER, PROCESS)
+    assert client.stock_progress(USER, PROCESS)[0]["progress"] == 100
     assert vendor.tokens_issued == 2
     assert [call.headers["authorization"] for call in vendor.api_calls()] == ["Bearer jwt-1", "Bearer jwt-1", "Bearer jwt-2"]
 
@@ -179,7 +182,7 @@ def test_a_401_on_a_fresh_token_is_an_auth_failure_without_retry():
     body = problem(401, {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]})
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(401, json=body))
     with pytest.raises(errors.VendorAuthFailed) as raised:
-        vendor.client().stock_progress(PROCESS)
+        vendor.client().stock_progress(USER, PROCESS)
     assert raised.value.message == "business: Token is missing, invalid or ApplicationId is not found in the token."
     assert raised.value.trace_id == TRACE
     assert len(vendor.api_calls()) == 1 and vendor.tokens_issued == 1
@@ -189,7 +192,7 @@ def test_wrong_keys_fail_at_the_token_call():
     vendor = Vendor()
     vendor.token_answer = httpx.Response(401, json=problem(401, {"business:": ["Token is missing, invalid ..."]}))
     with pytest.raises(errors.VendorAuthFailed) as raised:
-        vendor.client().stock_progress(PROCESS)
+        vendor.client().stock_progress(USER, PROCESS)
     assert raised.value.trace_id == TRACE and not vendor.api_calls()
 
 
@@ -200,7 +203,7 @@ def test_a_token_answer_without_token_or_expiry_is_a_protocol_error(answer):
     vendor = Vendor()
     vendor.token_answer = httpx.Response(200, json=answer)
     with pytest.raises(errors.VendorProtocolError):
-        vendor.client().stock_progress(PROCESS)
+        vendor.client().stock_progress(USER, PROCESS)
 
 
 # problem+json -> typed errors -----------------------------------------------------------------
@@ -256,7 +259,7 @@ def test_problem_json_becomes_a_typed_error_with_the_vendor_message_and_trace(st
     vendor = Vendor()
     vendor.on("POST", STOCK_START, httpx.Response(status, json=body, headers={"content-type": "application/problem+json"}))
     with pytest.raises(expected) as raised:
-        vendor.client().start_stock({"userPrompt": "x"}, {})
+        vendor.client().start_stock(USER, {"userPrompt": "x"}, {})
     assert type(raised.value) is expected
     assert (raised.value.vendor_code, raised.value.message, raised.value.trace_id) == (code, message, trace)
     assert raised.value.retryable is (expected is errors.VendorUnavailable)
@@ -270,7 +273,7 @@ def test_rate_limit_keeps_retry_after_and_trace():
         httpx.Response(429, json=problem(429, {"business:": ["Too many requests"]}), headers={"Retry-After": "7"}),
     )
     with pytest.raises(errors.VendorRateLimited) as raised:
-        vendor.client().start_stock({"userPrompt": "x"}, {})
+        vendor.client().start_stock(USER, {"userPrompt": "x"}, {})
     assert (raised.value.retry_after, raised.value.trace_id, raised.value.retryable) == (7.0, TRACE, True)
 
 
@@ -348,7 +351,7 @@ DOC_TASK = "530286a9-7adb-49e0-a66d-065cbb52fecc"
 def test_the_doc_examples_mean_what_the_doc_says():
     started = progress.to_update(START_200, NAME_STOCK)
     assert (started.vendor_job_id, started.state, started.progress, started.error) == (
-        DOC_PROCESS,
+        progress.job_id(DOC_PROCESS, START_200["userId"]),
         VendorState.PENDING,
         0,
         None,
@@ -357,8 +360,7 @@ def test_the_doc_examples_mean_what_the_doc_says():
     assert (done.state, done.outputs, done.error) == (VendorState.COMPLETED, [f"{DOC_PROCESS}/{DOC_TASK}"], None)
     running = [progress.to_update(item, NAME_STOCK) for item in ALL_PROGRESSES_200]
     assert [(u.vendor_job_id, u.state) for u in running] == [
-        ("63dd1bff-8396-41d0-ba89-3406a27179cc", VendorState.PENDING),
-        ("b3a0ce72-a4cb-4651-b128-b465a4b36b17", VendorState.PENDING),
+        (progress.job_id(item["imageRenderProcessId"], item["userId"]), VendorState.PENDING) for item in ALL_PROGRESSES_200
     ]
 
 
@@ -398,7 +400,7 @@ def test_a_failed_stock_process_fails_within_one_poll():
     failed = {**CHECK_USER_PROGRESS_200[0], "requestRenderState": 1, "progress": 20, "isSuccessful": False}
     failed = {**failed, "completedTaskCount": 0, "tasks": {DOC_TASK: 1}, "errorMessage": "Render failed: GPU error"}
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[failed]))
-    update = StockGateway(vendor.client(), "tok").status(DOC_PROCESS, JobKind.IMAGE)
+    update = StockGateway(vendor.client(), ACCOUNT, "tok").status(progress.job_id(DOC_PROCESS, failed["userId"]), JobKind.IMAGE)
     assert len(vendor.api_calls()) == 1
     assert (update.state, update.error.message) == (VendorState.FAILED, "Render failed: GPU error")
 
@@ -415,8 +417,8 @@ def test_a_failure_notification_is_read_as_failed():
     [
         ("GET", "/api/v1/Image/ProductGeneration/Download", lambda c: c.photoshoot_download(PROCESS, TASKS[0])),
         ("GET", "/api/v1/Image/StockGeneration/Download", lambda c: c.stock_download(PROCESS, TASKS[0])),
-        ("POST", STOCK_START, lambda c: c.start_stock({"userPrompt": "x"}, {})),
-        ("POST", "/api/v1/Image/ProductGeneration/AdCreative", lambda c: c.start_photoshoot({"renderKind": "4"})),
+        ("POST", STOCK_START, lambda c: c.start_stock(USER, {"userPrompt": "x"}, {})),
+        ("POST", "/api/v1/Image/ProductGeneration/AdCreative", lambda c: c.start_photoshoot(USER, {"renderKind": "4"})),
     ],
 )
 def test_the_documented_no_credits_400_is_insufficient_credits(method, path, call):
@@ -443,7 +445,7 @@ def test_the_no_credits_error_fails_over_under_auto(two_vendors):
     vendor = Vendor()
     vendor.on("POST", STOCK_START, httpx.Response(400, json=CREDITS_400))
     with pytest.raises(errors.VendorError) as raised:
-        vendor.client().start_stock({"userPrompt": "x"}, {})
+        vendor.client().start_stock(USER, {"userPrompt": "x"}, {})
     intake, submitter, gateways, jobs, _ = two_vendors
     job = intake.create("acme", JobRequest(prompt="a red mug"))
     gateways["cheap"].error = raised.value
@@ -666,9 +668,9 @@ def test_photoshoot_submit_uploads_the_photo_then_starts_with_the_asset_id():
     )
     vendor.on("POST", "/api/v1/Image/ProductGeneration/AdCreative", httpx.Response(200, json=progress_body([1] * 6, 0)))
     fetcher = FakeFetcher()
-    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), fetcher, "tok")
+    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), ACCOUNT, fetcher, "tok")
     submission = VendorSubmission(request=shoot(), product_image_url="https://s3/p.png", callback_url=CALLBACK)
-    assert gateway.submit(submission) == PROCESS
+    assert gateway.submit(submission) == JOB
     assert fetcher.opened == ["https://s3/p.png"]
     calls = vendor.api_calls()
     assert [(c.method, c.url.path.rsplit("/", 1)[-1]) for c in calls] == [
@@ -689,14 +691,14 @@ def test_photoshoot_refuses_an_unknown_preset_before_uploading_anything():
     vendor = channels_vendor()
     vendor.on("GET", "/api/v1/Image/ProductGeneration/PresetKeys", httpx.Response(200, json=[{"id": "white_background"}]))
     fetcher = FakeFetcher()
-    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), fetcher, "tok")
+    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), ACCOUNT, fetcher, "tok")
     with pytest.raises(errors.VendorRejected):
         gateway.submit(VendorSubmission(request=shoot(preset="neon"), product_image_url="https://s3/p.png"))
     assert fetcher.opened == [] and vendor.api_calls()[-1].url.path.endswith("/PresetKeys")
 
 
 def test_photoshoot_without_a_product_image_is_refused():
-    gateway = PhotoshootGateway(Vendor().client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+    gateway = PhotoshootGateway(Vendor().client(NAME_PHOTOSHOOT), ACCOUNT, FakeFetcher(), "tok")
     with pytest.raises(errors.VendorRejected):
         gateway.submit(VendorSubmission(request=shoot()))
 
@@ -704,7 +706,7 @@ def test_photoshoot_without_a_product_image_is_refused():
 def test_the_channel_is_set_up_once_per_gateway_without_the_job_id():
     vendor = channels_vendor()
     vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
-    gateway = StockGateway(vendor.client(), "tok")
+    gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
     for job in ("job_1", "job_2"):
         gateway.submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK.replace("job_1", job)))
     channel_calls = [c for c in vendor.api_calls() if "NotificationChannel" in c.url.path]
@@ -736,7 +738,7 @@ def test_the_channel_is_set_up_once_per_gateway_without_the_job_id():
 def test_an_existing_channel_is_kept_or_updated(existing, calls):
     vendor = channels_vendor(existing)
     vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
-    StockGateway(vendor.client(), "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK))
+    StockGateway(vendor.client(), ACCOUNT, "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK))
     assert [c.method for c in vendor.api_calls() if "NotificationChannel" in c.url.path] == calls
 
 
@@ -745,7 +747,8 @@ def test_an_unreadable_channel_list_is_logged_and_does_not_block_the_job(caplog)
     vendor.on("GET", "/api/v1/NotificationChannel", httpx.Response(200, json={"channels": []}))
     vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
     assert (
-        StockGateway(vendor.client(), "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
+        StockGateway(vendor.client(), ACCOUNT, "tok").submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK))
+        == JOB
     )
     assert [c.method for c in vendor.api_calls()] == ["GET", "POST"] and vendor.api_calls()[1].url.path == STOCK_START
     assert "webhook channel not set up" in caplog.text
@@ -774,17 +777,19 @@ def test_a_failed_channel_set_up_is_logged_and_the_job_still_starts(failing, ans
             httpx.Response(200, json={"backgroundRemovedImageAssetId": "a"}),
         )
         vendor.on("POST", "/api/v1/Image/ProductGeneration/AdCreative", httpx.Response(200, json=progress_body([1] * 6, 0)))
-        gateway: PhotoshootGateway | StockGateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+        gateway: PhotoshootGateway | StockGateway = PhotoshootGateway(
+            vendor.client(NAME_PHOTOSHOOT), ACCOUNT, FakeFetcher(), "tok"
+        )
         submission = VendorSubmission(request=shoot(), product_image_url="https://s3/p.png", callback_url=CALLBACK)
     else:
         vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
-        gateway = StockGateway(vendor.client(), "tok")
+        gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
         submission = VendorSubmission(request=stock_request(), callback_url=CALLBACK)
-    assert gateway.submit(submission) == PROCESS
+    assert gateway.submit(submission) == JOB
     assert vendor.api_calls()[-1].url.path.endswith("/AdCreative")
     assert "webhook channel not set up, the job is polled instead" in caplog.text
     before = len([c for c in vendor.api_calls() if c.url.path == "/api/v1/NotificationChannel" and c.method == "GET"])
-    assert gateway.submit(submission) == PROCESS
+    assert gateway.submit(submission) == JOB
     after = len([c for c in vendor.api_calls() if c.url.path == "/api/v1/NotificationChannel" and c.method == "GET"])
     assert after == before + 1  # not remembered as set up
 
@@ -794,8 +799,8 @@ def test_a_channel_update_that_fails_does_not_fail_the_job(caplog):
     vendor = channels_vendor(existing)
     vendor.on("PUT", "/api/v1/NotificationChannel/ch0", httpx.Response(404, json=problem(404, {"business:": ["gone"]})))
     vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
-    gateway = StockGateway(vendor.client(), "tok")
-    assert gateway.submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == PROCESS
+    gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
+    assert gateway.submit(VendorSubmission(request=stock_request(), callback_url=CALLBACK)) == JOB
     assert [c.method for c in vendor.api_calls()] == ["GET", "PUT", "POST"]
     assert "webhook channel not set up" in caplog.text
 
@@ -811,8 +816,8 @@ def test_stock_submit_and_status_use_the_process_id():
     vendor = channels_vendor()
     vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([5], 100, request_state=5)]))
-    gateway = StockGateway(vendor.client(), "tok")
-    assert gateway.submit(VendorSubmission(request=stock_request(preset="noir"))) == PROCESS
+    gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
+    assert gateway.submit(VendorSubmission(request=stock_request(preset="noir"))) == JOB
     start = form(vendor.api_calls()[0])
     assert (start["userPrompt"], start["imageStyle"], start["customStyleText"], start["userId"]) == (
         "Darth Vader",
@@ -820,19 +825,70 @@ def test_stock_submit_and_status_use_the_process_id():
         "noir",
         USER,
     )
-    update = gateway.status(PROCESS, JobKind.IMAGE)
+    update = gateway.status(JOB, JobKind.IMAGE)
     assert update.state is VendorState.COMPLETED and update.outputs == [f"{PROCESS}/{TASKS[0]}"]
 
 
-def test_in_flight_lists_running_processes_and_treats_404_as_none():
+SINCE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def job_submission(job_id: str = "job_1") -> VendorSubmission:
+    return VendorSubmission(request=stock_request(), callback_url=CALLBACK.replace("job_1", job_id), reference=job_id)
+
+
+def test_each_job_starts_as_its_own_user_and_is_polled_as_it():
+    """The userId is the job's client reference: a GUID of our job id, different per job, stable for one job."""
     vendor = Vendor()
-    path = "/api/v1/Image/StockGeneration/CheckApplicationAllProgresses"
-    vendor.on("GET", path, httpx.Response(200, json=[progress_body([1], 0)]))
-    gateway = StockGateway(vendor.client(), "tok")
-    assert [u.vendor_job_id for u in gateway.in_flight()] == [PROCESS]
-    assert dict(vendor.api_calls()[0].url.params) == {"applicationId": APP}
-    vendor.on("GET", path, httpx.Response(404, json=problem(404, {"engine: CheckProgress": ["No running process"]})))
-    assert gateway.in_flight() == []
+    vendor.on("POST", STOCK_START, lambda request: httpx.Response(200, json={**START_200, "userId": form(request)["userId"]}))
+    vendor.on("GET", CHANNELS_PATH, httpx.Response(200, json=[]))
+    vendor.on("POST", CHANNELS_PATH, httpx.Response(200, json={}))
+    gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
+    first, again, other = (gateway.submit(job_submission(job)) for job in ("job_1", "job_1", "job_2"))
+    users = [form(call)["userId"] for call in vendor.api_calls() if call.url.path == STOCK_START]
+    assert users[0] == users[1] != users[2] and USER not in users
+    assert first == progress.job_id(START_200["imageRenderProcessId"], users[0]) == again != other
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[{**CHECK_USER_PROGRESS_200[0], "userId": users[0]}]))
+    update = gateway.status(first, JobKind.IMAGE)
+    assert dict(vendor.api_calls()[-1].url.params)["userId"] == users[0] and update.vendor_job_id == first
+
+
+@pytest.mark.parametrize("gateway_of", ["stock", "photoshoot"])
+def test_reconcile_adopts_the_one_process_of_the_jobs_user(gateway_of):
+    vendor = Vendor()
+    path = STOCK_PROGRESS if gateway_of == "stock" else "/api/v1/Image/ProductGeneration/CheckUserProgress"
+    user = ACCOUNT.user_for("job_1")
+    vendor.on("GET", path, httpx.Response(200, json=[{**CHECK_USER_PROGRESS_200[0], "userId": user}]))
+    gateway = (
+        StockGateway(vendor.client(), ACCOUNT, "tok")
+        if gateway_of == "stock"
+        else PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), ACCOUNT, FakeFetcher(), "tok")
+    )
+    found = gateway.reconcile(job_submission(), SINCE, lambda vendor_job_id: False)
+    assert found == progress.job_id(CHECK_USER_PROGRESS_200[0]["imageRenderProcessId"], user)
+    assert dict(vendor.api_calls()[0].url.params) == {"userId": user}  # every process of the job's user, no process id
+
+
+def test_reconcile_reads_the_documented_404_as_none_and_two_processes_as_unknown():
+    vendor = Vendor()
+    gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
+    missing = problem(404, {"engine: CheckProgress": ["No running or incomplete Stock Image Generation process"]})
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(404, json=missing))
+    assert gateway.reconcile(job_submission(), SINCE, lambda vendor_job_id: False) is None
+    user = ACCOUNT.user_for("job_1")
+    two = [{**item, "userId": user} for item in ALL_PROGRESSES_200]
+    vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=two))
+    with pytest.raises(errors.VendorOutcomeUnknown, match="2 processes"):
+        gateway.reconcile(job_submission(), SINCE, lambda vendor_job_id: False)
+    claimed = progress.job_id(two[0]["imageRenderProcessId"], user)
+    assert gateway.reconcile(job_submission(), SINCE, lambda vendor_job_id: vendor_job_id == claimed) == progress.job_id(
+        two[1]["imageRenderProcessId"], user
+    )
+
+
+def test_reconcile_without_our_job_id_cannot_tell():
+    gateway = StockGateway(Vendor().client(), ACCOUNT, "tok")
+    with pytest.raises(errors.VendorOutcomeUnknown):
+        gateway.reconcile(VendorSubmission(request=stock_request()), SINCE, lambda vendor_job_id: False)
 
 
 def test_open_output_streams_the_authenticated_download():
@@ -841,7 +897,7 @@ def test_open_output_streams_the_authenticated_download():
     vendor.on(
         "GET", "/api/v1/Image/ProductGeneration/Download", httpx.Response(200, content=png, headers={"content-type": "image/png"})
     )
-    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+    gateway = PhotoshootGateway(vendor.client(NAME_PHOTOSHOOT), ACCOUNT, FakeFetcher(), "tok")
     with gateway.open_output(f"{PROCESS}/{TASKS[0]}") as download:
         assert (download.content_type, download.declared_length) == ("image/png", len(png))
         assert b"".join(download.chunks()) == png
@@ -868,7 +924,7 @@ def test_a_failed_download_is_a_typed_error_with_its_trace():
     vendor = Vendor()
     body = problem(404, {"engine: StockGeneration/Download": ["Image content not found."]})
     vendor.on("GET", "/api/v1/Image/StockGeneration/Download", httpx.Response(404, json=body))
-    gateway = StockGateway(vendor.client(), "tok")
+    gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
     with pytest.raises(errors.VendorNotFound) as raised, gateway.open_output(f"{PROCESS}/{TASKS[0]}"):
         pass
     assert raised.value.trace_id == TRACE and "Image content not found." in raised.value.message
@@ -890,9 +946,9 @@ def test_a_network_failure_is_unavailable():
         raise httpx.ConnectError("refused", request=request)
 
     http = httpx.Client(base_url="https://api.adcreative.test", transport=httpx.MockTransport(handler))
-    gateway = PhotoshootGateway(AdCreativeClient(http, Account.from_secret(SECRET), NAME_PHOTOSHOOT), FakeFetcher(), "tok")
+    gateway = PhotoshootGateway(AdCreativeClient(http, ACCOUNT, NAME_PHOTOSHOOT), ACCOUNT, FakeFetcher(), "tok")
     with pytest.raises(errors.VendorUnavailable):
-        gateway.status(PROCESS, JobKind.IMAGE)
+        gateway.status(JOB, JobKind.IMAGE)
 
 
 # webhooks ---------------------------------------------------------------------------------------------
@@ -903,15 +959,17 @@ def message(body: dict) -> bytes:
 def test_a_progress_delivery_with_our_token_reads_like_a_status_answer():
     body = message(progress_body([5] * 6, 100, request_state=5, pascal=True))
     delivery_id, update = build_reader(SECRET, lambda: 0.0).read(body, {}, {"token": "tok", "job": "job_1"})
-    assert update.vendor_job_id == PROCESS and update.state is VendorState.COMPLETED and len(update.outputs) == 6
-    assert delivery_id == f"{PROCESS}:ImageStockGenerationProgress:100"
+    assert update.vendor_job_id == JOB and update.state is VendorState.COMPLETED and len(update.outputs) == 6
+    assert delivery_id == f"{JOB}:ImageStockGenerationProgress:100"
 
 
 def test_a_task_completed_delivery_is_progress_only():
-    body = message({"MessageType": "ImageGenerationTaskCompleted", "ImageRenderProcessId": PROCESS, "TaskId": TASKS[0]})
+    body = message(
+        {"MessageType": "ImageGenerationTaskCompleted", "UserId": USER, "ImageRenderProcessId": PROCESS, "TaskId": TASKS[0]}
+    )
     delivery_id, update = build_reader(SECRET, lambda: 0.0).read(body, {}, {"token": "tok"})
-    assert (update.vendor_job_id, update.state, update.outputs) == (PROCESS, VendorState.PROCESSING, [])
-    assert delivery_id == f"{PROCESS}:ImageGenerationTaskCompleted:{TASKS[0]}"
+    assert (update.vendor_job_id, update.state, update.outputs) == (JOB, VendorState.PROCESSING, [])
+    assert delivery_id == f"{JOB}:ImageGenerationTaskCompleted:{TASKS[0]}"
 
 
 @pytest.mark.parametrize("query", [{}, {"token": ""}, {"token": "TOK"}, {"token": "tok2"}, {"job": "tok"}])

@@ -16,8 +16,9 @@ held job's normal pace (`processing_seconds`) starts from that moment. Time come
 constructor (clock.py; the wall clock by default): job progress, the webhook retry schedule (`webhook_retry_delays`,
 seconds between attempts), `latency_ms` (slept outside the sandbox lock) and timestamps.
 
-`{"answer_late_seconds": s, "answer_late_count": n}`: the next n POST API calls (0: all) are carried out,
-then answered s seconds later: the vendor accepted, and a client with a shorter timeout cannot know it.
+`{"answer_late_seconds": s, "answer_late_count": n}`: the next n creation requests (0: all) are carried out,
+then answered s seconds later: the vendor accepted, and a client with a shorter timeout cannot know it. (Only
+creations: a late token or set-up call bills nothing, and would use up the count before the creation it aims at.)
 
 Creation requests are the API calls that start a paid generation: each sandbox names their routes in `creations`
 and says whose they are in `identity()` (the Bearer key by default). `{"rate_limit_per_minute": n}` (null: off)
@@ -67,7 +68,7 @@ class Faults:
     fail_generation: bool = False  # jobs end in the vendor's 'failed' state
     no_credits: bool = False  # AdCreative: Download answers the documented 400 "API Key Credits ... does not exist"
     hold: bool = False  # new jobs stay in progress until the hold ends
-    answer_late_seconds: float = 0  # POST API calls are carried out, then answered this much later
+    answer_late_seconds: float = 0  # creation requests are carried out, then answered this much later
     answer_late_count: int = 0
     rate_limit_per_minute: int | None = None  # creation requests per identity in any sliding 60 s (null: no limit)
     documented_rate_limits: bool = False  # the vendor's documented limits (CreativeAI: tiers and video limits)
@@ -289,7 +290,7 @@ class Sandbox:
             if creation and reply.status == 429:
                 self.ledger.rejected_429 += 1
             reply.headers.update(self.rate_headers(identity, usages, now))
-        if carried_out and request.method == "POST":
+        if carried_out and creation:
             self._answer_late()
         return reply
 

@@ -109,6 +109,7 @@ class VendorSubmission(Frozen):
     request: JobRequest
     product_image_url: str | None = None
     callback_url: str | None = None
+    reference: str | None = None  # our job id: sent wherever the vendor's API lets a request carry a client reference
 
 
 class VendorAttempt(Frozen):

@@ -258,7 +258,10 @@ class Submitter:
         image_url = self.assets.share(job.input_key, SHARE_SECONDS) if job.input_key and vendor.uses_product_image else None
         callback = f"{self.public_api_url.rstrip('/')}/v1/webhooks/{vendor.name}?job={job.id}"
         return VendorSubmission(
-            request=job.request, product_image_url=image_url, callback_url=callback if vendor.webhooks else None
+            request=job.request,
+            product_image_url=image_url,
+            callback_url=callback if vendor.webhooks else None,
+            reference=job.id,
         )
 
     def _accepted(self, job: Job, vendor: Capabilities, vendor_job_id: str) -> dict[str, Any]:

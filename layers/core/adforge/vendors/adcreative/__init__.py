@@ -2,8 +2,8 @@
 (adcreative-stock-image-api.txt), two gateways over one auth.
 
 Credentials (one vendor-secret entry per gateway; both may name the same application): `api_key`, `api_secret`,
-`application_id`, `user_id` (both APIs send a userId on start and need it for CheckUserProgress; a fixed GUID of our
-choosing, AdCreative's sub-user id), `webhook_token`, and optionally `jwt_private_key`.
+`application_id`, `user_id` (a GUID of our choosing that each job's userId derives from, below), `webhook_token`,
+and optionally `jwt_private_key`.
 
 Assumptions where the two docs are silent (the family's public Authentication, Notifications and Enums pages were
 followed where they say something):
@@ -12,6 +12,17 @@ followed where they say something):
   `{"applicationId"}` (plus `jwtPrivateKey` when the secret has one) answers `accessToken` and
   `accessTokenExpiration` (ISO 8601). Every call sends x-api-key, x-api-secret and `Bearer <accessToken>`. The token
   is cached and renewed a minute before it expires; a 401 on a cached token renews it once and repeats the call.
+- Client reference (issue 9): the only field a start carries that we choose and a lookup filters by is `userId`
+  ("User ID for whom the image generation is being performed", documented only as a non-empty GUID; credits are
+  the application's). Each job's calls (Recommendations, start, CheckUserProgress) send
+  `uuid5(NAMESPACE_URL, "adforge:<application_id>:<user_id>:<job id>")`, so CheckUserProgress?userId=<that> without
+  a process id lists that job's processes and nobody else's. A start whose answer was lost is reconciled with that
+  one call: one process -> adopted; the documented 404 ("No running or incomplete ... process ... for the User")
+  -> the vendor has none, sent again; two or more -> `vendor_outcome_unknown`. The 404 is read as "none" because
+  the doc's CheckUserProgress answer lists a finished process (progress 100, every task 5) too: finished processes
+  are listed, not only running ones. The guess: that AdCreative accepts any GUID as userId (the doc requires
+  nothing more); if a real application must register its users, `user_for` is the one place to change.
+  The vendor job id is `<processId>@<userId>` (CheckUserProgress needs both); outputs stay `<processId>/<taskId>`.
 - Both APIs answer a start, and every CheckUserProgress item, with the stock progress object
   (`imageRenderProcessId`, `progress`, `tasks` {taskId: renderState}, `requestRenderState`, `errorMessage`).
   The vendor job id is that process id; CheckUserProgress answers a JSON array and we take the item with our id.

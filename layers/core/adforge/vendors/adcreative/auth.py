@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ RENEW_BEFORE_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Account:
-    """One AdCreative application, and the fixed sub-user we generate as."""
+    """One AdCreative application, and the sub-user the jobs' userIds derive from."""
 
     api_key: str
     api_secret: str
@@ -32,6 +33,13 @@ class Account:
             user_id=secret["user_id"],
             jwt_private_key=secret.get("jwt_private_key") or None,
         )
+
+    def user_for(self, reference: str | None) -> str:
+        """The userId one job's calls carry: a GUID of our job id (`reference`), so CheckUserProgress?userId= lists
+        that job's processes and nobody else's; the secret's `user_id` for calls of no job."""
+        if reference is None:
+            return self.user_id
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"adforge:{self.application_id}:{self.user_id}:{reference}"))
 
     def key_headers(self) -> dict[str, str]:
         return {"x-api-key": self.api_key, "x-api-secret": self.api_secret, "Accept": "application/json"}

@@ -100,23 +100,28 @@ class AdCreativeClient:
         finally:
             response.close()
 
-    def _ids(self) -> dict[str, str]:
-        return {"applicationId": self._account.application_id, "userId": self._account.user_id}
+    def _ids(self, user: str) -> dict[str, str]:
+        return {"applicationId": self._account.application_id, "userId": user}
+
+    @staticmethod
+    def _progress_query(user: str, process_param: str, process_id: str | None) -> dict[str, str]:
+        """CheckUserProgress: one process of `user`, or (no `process_id`) every process of `user`."""
+        return {"userId": user, **({process_param: process_id} if process_id else {})}
 
     # Product Photoshoot --------------------------------------------------------------------------
-    def recommendations(self, image: bytes, filename: str, content_type: str) -> Any:
+    def recommendations(self, user: str, image: bytes, filename: str, content_type: str) -> Any:
         """Upload the product photo: background-removed asset id, product info, recommended prompts and presets."""
-        files = multipart(self._ids(), {"productImage": (filename, image, content_type)})
+        files = multipart(self._ids(user), {"productImage": (filename, image, content_type)})
         return self._json("POST", f"{PHOTOSHOOT}/Recommendations", files=files)
 
     def preset_keys(self) -> Any:
         return self._json("GET", f"{PHOTOSHOOT}/PresetKeys")
 
-    def start_photoshoot(self, fields: Mapping[str, str]) -> Any:
-        return self._json("POST", f"{PHOTOSHOOT}/AdCreative", creates=True, files=multipart({**self._ids(), **fields}))
+    def start_photoshoot(self, user: str, fields: Mapping[str, str]) -> Any:
+        return self._json("POST", f"{PHOTOSHOOT}/AdCreative", creates=True, files=multipart({**self._ids(user), **fields}))
 
-    def photoshoot_progress(self, process_id: str) -> Any:
-        params = {"userId": self._account.user_id, "imageProductGeneratorProcessId": process_id}
+    def photoshoot_progress(self, user: str, process_id: str | None = None) -> Any:
+        params = self._progress_query(user, "imageProductGeneratorProcessId", process_id)
         return self._json("GET", f"{PHOTOSHOOT}/CheckUserProgress", params=params)
 
     def photoshoot_download(
@@ -132,16 +137,12 @@ class AdCreativeClient:
         return self._download(f"{PHOTOSHOOT}/Download", params)
 
     # Stock Image Generation ----------------------------------------------------------------------
-    def start_stock(self, fields: Mapping[str, str], files: Mapping[str, Part]) -> Any:
-        return self._json("POST", f"{STOCK}/AdCreative", creates=True, files=multipart({**self._ids(), **fields}, files))
+    def start_stock(self, user: str, fields: Mapping[str, str], files: Mapping[str, Part]) -> Any:
+        return self._json("POST", f"{STOCK}/AdCreative", creates=True, files=multipart({**self._ids(user), **fields}, files))
 
-    def stock_progress(self, process_id: str) -> Any:
-        params = {"userId": self._account.user_id, "imageStockGeneratorProcessId": process_id}
+    def stock_progress(self, user: str, process_id: str | None = None) -> Any:
+        params = self._progress_query(user, "imageStockGeneratorProcessId", process_id)
         return self._json("GET", f"{STOCK}/CheckUserProgress", params=params)
-
-    def stock_running(self) -> Any:
-        """CheckApplicationAllProgresses: the application's unfinished stock processes (404 when there are none)."""
-        return self._json("GET", f"{STOCK}/CheckApplicationAllProgresses", params={"applicationId": self._account.application_id})
 
     def stock_download(self, process_id: str, task_id: str, low_resolution: bool = False) -> AbstractContextManager[Download]:
         params = {"taskId": task_id, "imageStockGeneratorProcessId": process_id, "lowResolution": str(low_resolution).lower()}

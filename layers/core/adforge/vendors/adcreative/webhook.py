@@ -32,13 +32,13 @@ class AdCreativeWebhooks:
             raise SignatureInvalid("callback token missing or wrong")
         data = progress.fields(json.loads(raw_body), FAMILY)
         message_type = str(data.get("messagetype") or "")
-        process_id = progress.process_id(data, FAMILY)
+        vendor_job_id = progress.vendor_job_id(data, FAMILY)
         if message_type.endswith("Progress"):  # e.g. ImageGenerationProgress, ImageStockGenerationProgress
             update = progress.to_update(data, FAMILY)
-            return f"{process_id}:{message_type}:{update.progress}", update
+            return f"{vendor_job_id}:{message_type}:{update.progress}", update
         if message_type.endswith("TaskCompleted"):  # one task finished; the process goes on
-            return f"{process_id}:{message_type}:{data.get('taskid')}", VendorUpdate(
-                vendor_job_id=process_id, state=VendorState.PROCESSING
+            return f"{vendor_job_id}:{message_type}:{data.get('taskid')}", VendorUpdate(
+                vendor_job_id=vendor_job_id, state=VendorState.PROCESSING
             )
         raise VendorProtocolError(FAMILY, f"unknown notification message type {message_type!r}")
 
