@@ -4,6 +4,7 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.services.backpressure import SLOT_LATE_SECONDS
 from adforge.services.polling import Poller
 from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import UpdateRecorder
@@ -60,6 +61,34 @@ def test_a_burst_is_queued_at_the_accounts_rate_and_each_job_sends_at_its_slot(l
     now[0] += queued["wait"]
     assert submitter.submit(second.id, queued["slot"])["state"] == "processing"
     assert len(admission.reserved) == 2 and len(gateways["cheap"].submissions) == 2  # the slot was not taken twice
+
+
+@pytest.mark.parametrize("late", [SLOT_LATE_SECONDS, SLOT_LATE_SECONDS + 1])
+def test_a_slot_started_too_late_is_given_up_for_a_new_one(limited, late):
+    """A Submit that runs long after its slot (a busy Lambda) would bunch up with on-time requests: it queues again."""
+    submitter, gateways, _jobs, admission, now, create = limited
+    first, job = create(), create()
+    submitter.submit(first.id)
+    queued = submitter.submit(job.id)
+    assert queued["state"] == "throttled"
+    now[0] = queued["slot"]["at"] + late
+    again = submitter.submit(job.id, queued["slot"])
+    in_time = late <= SLOT_LATE_SECONDS
+    assert again["state"] == ("processing" if in_time else "throttled"), again
+    assert len(admission.reserved) == (2 if in_time else 3) and len(gateways["cheap"].submissions) == (2 if in_time else 1)
+
+
+def test_a_poll_slot_started_too_late_is_given_up(limited):
+    submitter, gateways, jobs, admission, now, create = limited
+    job = create()
+    submitter.submit(job.id)
+    admission.next_free = now[0] + 7
+    poller = Poller(jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), gateways, lambda: now[0], 2, 10, 3600,
+                    admission, submitter.limits)  # fmt: skip
+    queued = poller.poll(job.id, 2)
+    now[0] = queued["slot"]["at"] + SLOT_LATE_SECONDS + 1
+    admission.next_free = now[0] + 3
+    assert (poller.poll(job.id, queued["wait"], queued["slot"])["wait"], gateways["cheap"].status_calls) == (3, 0)
 
 
 def test_a_slot_already_spent_on_a_request_is_not_reused_by_a_retry(limited):

@@ -15,7 +15,7 @@ from typing import Any
 
 from adforge.domain.models import Job
 from adforge.ports import Admission, JobRepository, VendorGateway
-from adforge.services.backpressure import wait_seconds
+from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.outcomes import State, outcome
 from adforge.services.updates import UpdateRecorder, recorded_outcome
 from adforge.vendors.errors import VendorRateLimited
@@ -44,10 +44,11 @@ class Poller:
         if job.vendor is None or job.vendor_job_id is None:  # the unanswered request's webhook never came
             return self.recorder.fail_unadopted(job)
         bucket = self._bucket(job)
-        if bucket is not None and self.admission is not None and not slot:
+        if bucket is not None and self.admission is not None and not (slot and slot_in_time(slot, self.clock())):
+            now = self.clock()
             wait = self.admission.reserve(*bucket)
             if wait > 0:
-                return self._next(job, "processing", math.ceil(wait), {"reserved": self.clock()})
+                return self._next(job, "processing", math.ceil(wait), {"reserved": now, "at": now + wait})
         try:
             try:
                 update = self.gateways[job.vendor].status(job.vendor_job_id, job.request.kind)

@@ -45,7 +45,7 @@ from adforge.ports import (
     VendorGateway,
     VendorHealth,
 )
-from adforge.services.backpressure import wait_seconds
+from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.discard import abandon
 from adforge.services.outcomes import finished, outcome, with_fresh_job
 from adforge.vendors import registry
@@ -96,10 +96,10 @@ def still_running(jobs: JobRepository, job_id: str) -> bool:
     return not job.is_finished and not (job.result is not None and job.result.state.is_final)
 
 
-def unused_slot(job: Job, slot: Mapping[str, Any] | None, vendor: str) -> bool:
-    """A slot this execution took for `vendor` and has not spent on a request yet (a Retry re-runs the step
-    with the same input: the slot is then already used)."""
-    if not slot or slot.get("vendor") != vendor:
+def unused_slot(job: Job, slot: Mapping[str, Any] | None, vendor: str, now: float) -> bool:
+    """A slot this execution took for `vendor`, not spent on a request yet (a Retry re-runs the step with the
+    same input: the slot is then already used) and not stale (`slot_in_time`)."""
+    if not slot or slot.get("vendor") != vendor or not slot_in_time(slot, now):
         return False
     return not any(a.vendor == vendor and a.at.timestamp() >= float(slot["reserved"]) for a in job.attempts)
 
@@ -128,7 +128,7 @@ class Submitter:
             if not candidates:
                 return self._give_up(job)
             vendor = candidates[0]
-            if not unused_slot(job, slot, vendor.name):
+            if not unused_slot(job, slot, vendor.name, self.clock()):
                 queued = self._admit(job, vendor.name)
                 if queued is not None:
                     return queued
@@ -190,7 +190,8 @@ class Submitter:
         wait = self.admission.reserve(bucket, per_minute, tokens)
         if wait <= 0:
             return None
-        return self._queue(job, vendor, wait, f"{vendor}'s request rate has no free slot", {"vendor": vendor, "reserved": now})
+        slot = {"vendor": vendor, "reserved": now, "at": now + wait}
+        return self._queue(job, vendor, wait, f"{vendor}'s request rate has no free slot", slot)
 
     def _queue(self, job: Job, vendor: str, wait: float, why: str, slot: dict[str, Any] | None = None) -> dict[str, Any]:
         if self.clock() - job.created_at.timestamp() + wait >= self.deadline_seconds:
