@@ -6,19 +6,27 @@ video answers by field tables only: no example to copy."""
 from typing import Any
 
 # adcreator-platform-api.txt --------------------------------------------------------------------------
-CREDITS_200 = {"balance": 142, "lifetimePurchased": 500, "lifetimeUsed": 358, "unlimited": False}  # adcreator-platform-api.txt:36
-UPLOAD_201 = {
+CREDITS_200: dict[str, Any] = {
+    "balance": 142,
+    "lifetimePurchased": 500,
+    "lifetimeUsed": 358,
+    "unlimited": False,
+}  # adcreator-platform-api.txt:36
+UPLOAD_201: dict[str, Any] = {
     "path": "user_123/1709012345-a1b2c3.jpg",
     "publicUrl": "https://...supabase.co/storage/v1/.../product.jpg",
 }  # adcreator-platform-api.txt:115
-GENERATE_REQUEST = {
+GENERATE_REQUEST: dict[str, Any] = {
     "prompt": "Luxury perfume bottle on marble surface, soft studio lighting",
     "modelId": "nano-banana-2",
     "aspectRatio": "1:1",
     "stylePreset": "studio-product",
 }  # adcreator-platform-api.txt:147
-GENERATE_202 = {"id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "status": "processing"}  # adcreator-platform-api.txt:154
-VIDEO_REQUEST = {
+GENERATE_202: dict[str, Any] = {
+    "id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+    "status": "processing",
+}  # adcreator-platform-api.txt:154
+VIDEO_REQUEST: dict[str, Any] = {
     "sourceGenerationId": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
     "prompt": "Smooth camera orbit around the product",
     "modelId": "kling-v3-pro",
@@ -26,7 +34,7 @@ VIDEO_REQUEST = {
 }  # adcreator-platform-api.txt:239
 
 UPLOAD_FORM: dict[str, str] = {}  # adcreator-platform-api.txt:110, "curl — multipart upload": no text field
-UPLOAD_FORM_FILES = {"file": "product.jpg"}  # -F "file=@product.jpg"
+UPLOAD_FORM_FILES: dict[str, Any] = {"file": "product.jpg"}  # -F "file=@product.jpg"
 
 EXAMPLES: dict[str, Any] = {
     name: value

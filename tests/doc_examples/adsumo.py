@@ -5,14 +5,14 @@ among them)."""
 from typing import Any
 
 # adsumo-image-api.txt --------------------------------------------------------------------------------
-TEXT_TO_IMAGE_REQUEST = {
+TEXT_TO_IMAGE_REQUEST: dict[str, Any] = {
     "prompt": "A minimalist product shot of white sneakers on a marble surface, soft studio lighting",
     "model": "pro",
     "aspect_ratio": "1:1",
     "quantity": 2,
     "resolution": "2k",
 }  # adsumo-image-api.txt:33
-PRODUCT_SHOTS_REQUEST = {
+PRODUCT_SHOTS_REQUEST: dict[str, Any] = {
     "product_id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
     "style_id": "lifestyle-outdoor",
     "model": "pro",
@@ -21,7 +21,7 @@ PRODUCT_SHOTS_REQUEST = {
     "resolution": "2k",
     "additional_prompt": "Golden hour lighting, beach setting",
 }  # adsumo-image-api.txt:62
-EDIT_REQUEST = {
+EDIT_REQUEST: dict[str, Any] = {
     "prompt": "Remove the background and place the product on a clean white surface",
     "model": "fast",
     "aspect_ratio": "1:1",
@@ -29,12 +29,12 @@ EDIT_REQUEST = {
     "quantity": 1,
     "resolution": "1k",
 }  # adsumo-image-api.txt:95
-ACCEPTED_RESPONSE = {
+ACCEPTED_RESPONSE: dict[str, Any] = {
     "generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
     "type": "text-to-image",
     "status": "processing",
 }  # adsumo-image-api.txt:114
-COMPLETED_RESPONSE = {
+COMPLETED_RESPONSE: dict[str, Any] = {
     "generation_id": "f47ac10b-58cc-4372-a567-0e02b2c3d479",
     "type": "text-to-image",
     "status": "completed",

@@ -8,7 +8,7 @@ them all: tests/contract/test_doc_inventory.py finds each in the doc and every b
 from typing import Any
 
 # creativeai-api.txt ----------------------------------------------------------------------------------
-N8N_VIDEO_REQUEST = {
+N8N_VIDEO_REQUEST: dict[str, Any] = {
     "model": "auto",
     "prompt": "Turn this product image into a short vertical promo clip",
     "image_url": "{{$json.product_image_url}}",
@@ -16,7 +16,7 @@ N8N_VIDEO_REQUEST = {
     "aspect_ratio": "9:16",
     "webhook_url": "https://your-n8n-host/webhook/creativeai-video",
 }  # creativeai-api.txt:10
-QUICK_START_IMAGE_REQUEST = {
+QUICK_START_IMAGE_REQUEST: dict[str, Any] = {
     "model": "dall-e-3",
     "prompt": "A serene Japanese garden at sunset",
     "size": "1024x1024",
@@ -25,14 +25,14 @@ QUICK_START_IMAGE_REQUEST = {
     "camera_angle": "isometric",
     "style_reference_url": "https://example.com/style.jpg",
 }  # creativeai-api.txt:26
-TRANSPARENT_IMAGE_REQUEST = {
+TRANSPARENT_IMAGE_REQUEST: dict[str, Any] = {
     "model": "dall-e-3",
     "prompt": "Pixel art warrior character, 64x64 sprite, clean edges",
     "size": "1024x1024",
     "background": "transparent",
     "n": 1,
 }  # creativeai-api.txt:42
-T2V_REQUEST = {
+T2V_REQUEST: dict[str, Any] = {
     "model": "auto",
     "prompt": "A drone shot over a coastal city at golden hour, cinematic",
     "duration": 5,
@@ -43,21 +43,21 @@ T2V_REQUEST = {
     "style_reference_url": "https://example.com/style.jpg",
     "webhook_url": "https://your-app.com/webhooks/creativeai/video",
 }  # creativeai-api.txt:81
-I2V_REQUEST = {
+I2V_REQUEST: dict[str, Any] = {
     "model": "auto",
     "prompt": "Camera slowly zooms in, the character turns and smiles",
     "image_url": "https://example.com/portrait.png",
     "duration": 5,
     "aspect_ratio": "9:16",
 }  # creativeai-api.txt:105
-I2V_MINIMAL_REQUEST = {
+I2V_MINIMAL_REQUEST: dict[str, Any] = {
     "model": "auto",
     "image_url": "https://example.com/source-image.png",
     "prompt": "Subtle camera push in, natural motion, cinematic lighting",
     "duration": 5,
     "aspect_ratio": "16:9",
 }  # creativeai-api.txt:112
-I2V_ACCEPTED = {
+I2V_ACCEPTED: dict[str, Any] = {
     "id": "vgen_i2v_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -69,7 +69,7 @@ I2V_ACCEPTED = {
     "output_url": None,
     "created_at": "2026-04-10T00:15:00Z",
 }  # creativeai-api.txt:119
-I2V_COMPLETED = {
+I2V_COMPLETED: dict[str, Any] = {
     "id": "vgen_i2v_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -82,7 +82,7 @@ I2V_COMPLETED = {
     "error": None,
     "completed_at": "2026-04-10T00:17:32Z",
 }  # creativeai-api.txt:131
-BATCH_REQUEST = {
+BATCH_REQUEST: dict[str, Any] = {
     "prompts": [
         {"prompt": "Product showcase video, rotating 360 degrees", "image_url": "https://example.com/product1.png"},
         {"prompt": "Social media clip, dynamic transitions"},
@@ -93,7 +93,7 @@ BATCH_REQUEST = {
     "duration": 5,
     "webhook_url": "https://your-app.com/webhooks/creativeai/batch",
 }  # creativeai-api.txt:150
-BATCH_ACCEPTED = {
+BATCH_ACCEPTED: dict[str, Any] = {
     "batch_id": "video_batch_abc123",
     "total_jobs": 3,
     "jobs": [
@@ -103,7 +103,7 @@ BATCH_ACCEPTED = {
     ],
     "credits_charged": 90,
 }  # creativeai-api.txt:167
-BATCH_STATUS = {
+BATCH_STATUS: dict[str, Any] = {
     "batch_id": "video_batch_abc123",
     "total_jobs": 3,
     "completed": 2,
@@ -140,7 +140,7 @@ BATCH_STATUS = {
         },
     ],
 }  # creativeai-api.txt:177
-T2V_ACCEPTED = {
+T2V_ACCEPTED: dict[str, Any] = {
     "id": "vgen_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -153,7 +153,7 @@ T2V_ACCEPTED = {
     "webhook_url": "https://your-app.com/webhooks/creativeai/video",
     "created_at": "2026-03-09T16:10:00Z",
 }  # creativeai-api.txt:216
-T2V_COMPLETED = {
+T2V_COMPLETED: dict[str, Any] = {
     "id": "vgen_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -182,7 +182,7 @@ T2V_COMPLETED = {
     "created_at": "2026-03-09T16:10:00Z",
     "completed_at": "2026-03-09T16:12:43Z",
 }  # creativeai-api.txt:229
-T2V_FAILED = {
+T2V_FAILED: dict[str, Any] = {
     "id": "vgen_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -196,15 +196,15 @@ T2V_FAILED = {
     "created_at": "2026-03-09T16:10:00Z",
     "completed_at": "2026-03-09T16:20:02Z",
 }  # creativeai-api.txt:258
-MULTI_SHOT_HEADERS = {"Authorization": "Bearer YOUR_API_KEY"}  # creativeai-api.txt:294
-VOICE_REQUEST = {
+MULTI_SHOT_HEADERS: dict[str, Any] = {"Authorization": "Bearer YOUR_API_KEY"}  # creativeai-api.txt:294
+VOICE_REQUEST: dict[str, Any] = {
     "text": "Welcome to CreativeAI. Your product video is ready.",
     "voice": "alloy",
     "language": "en",
     "speed": 1.0,
     "webhook_url": "https://your-app.com/webhooks/creativeai/voice",
 }  # creativeai-api.txt:322
-VOICE_STATUS = {
+VOICE_STATUS: dict[str, Any] = {
     "id": "voice_abc123",
     "type": "VOICE",
     "model": "creative-voice",
@@ -215,7 +215,7 @@ VOICE_STATUS = {
     "created_at": "2026-03-27T18:30:00Z",
     "completed_at": "2026-03-27T18:30:12Z",
 }  # creativeai-api.txt:334
-VIDEO_WEBHOOK_COMPLETED = {
+VIDEO_WEBHOOK_COMPLETED: dict[str, Any] = {
     "id": "vgen_abc123",
     "object": "video.generation",
     "status": "completed",
@@ -228,7 +228,7 @@ VIDEO_WEBHOOK_COMPLETED = {
     "failover_used": True,
     "completed_at": "2026-03-09T16:12:43Z",
 }  # creativeai-api.txt:357
-VIDEO_WEBHOOK_FAILED = {
+VIDEO_WEBHOOK_FAILED: dict[str, Any] = {
     "id": "vgen_xyz789",
     "object": "video.generation",
     "status": "failed",
@@ -243,7 +243,7 @@ VIDEO_WEBHOOK_FAILED = {
     "failover_used": True,
     "completed_at": "2026-03-09T16:20:02Z",
 }  # creativeai-api.txt:415
-BATCH_WEBHOOK = {
+BATCH_WEBHOOK: dict[str, Any] = {
     "batch_id": "video_batch_abc123",
     "object": "video.batch",
     "status": "completed",
@@ -276,7 +276,7 @@ BATCH_WEBHOOK = {
     "total_credits": 90,
     "completed_at": "2026-03-09T16:15:00Z",
 }  # creativeai-api.txt:439
-IMAGE_WEBHOOK = {
+IMAGE_WEBHOOK: dict[str, Any] = {
     "id": "img_abc123",
     "object": "image.generation",
     "status": "completed",
@@ -289,7 +289,7 @@ IMAGE_WEBHOOK = {
     "credits": 2,
     "completed_at": "2026-03-09T16:05:12Z",
 }  # creativeai-api.txt:477
-VOICE_WEBHOOK = {
+VOICE_WEBHOOK: dict[str, Any] = {
     "id": "voice_abc123",
     "object": "voice.generation",
     "status": "completed",
@@ -301,27 +301,27 @@ VOICE_WEBHOOK = {
     "credits": 1,
     "completed_at": "2026-03-09T16:03:45Z",
 }  # creativeai-api.txt:495
-COMMERCE_VIDEO_REQUEST = {
+COMMERCE_VIDEO_REQUEST: dict[str, Any] = {
     "model": "auto",
     "image_url": "https://cdn.creativeai.run/output/clean-product-shot.png",
     "prompt": "Slow premium turntable shot of this product, subtle camera drift, soft studio reflections, ecommerce ad style",
     "duration": 5,
     "webhook_url": "https://your-app.com/webhooks/creativeai/video",
 }  # creativeai-api.txt:526
-COMMERCE_VOICE_REQUEST = {
+COMMERCE_VOICE_REQUEST: dict[str, Any] = {
     "text": "Meet the travel mug built for commutes, workouts, and long desk days. Leak-resistant, lightweight, and ready to go.",
     "voice": "alloy",
     "language": "en",
     "speed": 1.0,
     "webhook_url": "https://your-app.com/webhooks/creativeai/voice",
 }  # creativeai-api.txt:534
-COMMERCE_COMPOSE_REQUEST = {
+COMMERCE_COMPOSE_REQUEST: dict[str, Any] = {
     "video_url": "https://cdn.creativeai.run/output/product-motion.mp4",
     "audio_url": "https://cdn.creativeai.run/output/product-voice.mp3",
     "replace_audio": True,
     "webhook_url": "https://your-app.com/webhooks/creativeai/compose",
 }  # creativeai-api.txt:542
-COMMERCE_COMPOSE_STATUS = {
+COMMERCE_COMPOSE_STATUS: dict[str, Any] = {
     "id": "comp_commerce123",
     "status": "COMPLETED",
     "output_url": "https://cdn.creativeai.run/output/travel-mug-story.mp4",
@@ -329,13 +329,13 @@ COMMERCE_COMPOSE_STATUS = {
     "created_at": "2026-03-27T21:40:00Z",
     "completed_at": "2026-03-27T21:40:22Z",
 }  # creativeai-api.txt:548
-COMPOSE_REQUEST = {
+COMPOSE_REQUEST: dict[str, Any] = {
     "video_url": "https://cdn.creativeai.run/output/product-demo.mp4",
     "audio_url": "https://cdn.creativeai.run/output/voice-abc123.mp3",
     "replace_audio": True,
     "webhook_url": "https://your-app.com/webhooks/creativeai/compose",
 }  # creativeai-api.txt:563
-COMPOSE_STATUS = {
+COMPOSE_STATUS: dict[str, Any] = {
     "id": "comp_xyz789",
     "status": "COMPLETED",
     "output_url": "https://cdn.creativeai.run/output/product-demo-with-voice.mp4",
@@ -343,14 +343,14 @@ COMPOSE_STATUS = {
     "created_at": "2026-03-27T18:30:00Z",
     "completed_at": "2026-03-27T18:30:18Z",
 }  # creativeai-api.txt:571
-CHART_REQUEST = {
+CHART_REQUEST: dict[str, Any] = {
     "chart_image_url": "https://example.com/charts/q4-revenue.png",
     "animation_style": "ken_burns",
     "title": "Q4 Revenue Growth",
     "duration": 10,
     "webhook_url": "https://your-app.com/webhooks/creativeai/chart-video",
 }  # creativeai-api.txt:586
-CHART_DATA_REQUEST = {
+CHART_DATA_REQUEST: dict[str, Any] = {
     "chart_data": {
         "type": "line",
         "labels": ["Q1", "Q2", "Q3", "Q4"],
@@ -360,7 +360,7 @@ CHART_DATA_REQUEST = {
     "title": "Revenue Trajectory",
     "duration": 8,
 }  # creativeai-api.txt:594
-CHART_STATUS = {
+CHART_STATUS: dict[str, Any] = {
     "id": "chart_xyz123",
     "status": "COMPLETED",
     "output_url": "https://cdn.creativeai.run/output/animated-chart-q4-revenue.mp4",
@@ -368,11 +368,11 @@ CHART_STATUS = {
     "created_at": "2026-03-28T20:30:00Z",
     "completed_at": "2026-03-28T20:30:45Z",
 }  # creativeai-api.txt:606
-IMAGE_RESPONSE = {
+IMAGE_RESPONSE: dict[str, Any] = {
     "created": 1709550000,
     "data": [{"url": "https://cdn.creativeai.run/output/abc123.png", "revised_prompt": "A serene Japanese garden at sunset..."}],
 }  # creativeai-api.txt:622
-IMAGE_EDIT_RESPONSE = {
+IMAGE_EDIT_RESPONSE: dict[str, Any] = {
     "created": 1709550000,
     "data": [
         {
@@ -381,7 +381,7 @@ IMAGE_EDIT_RESPONSE = {
         }
     ],
 }  # creativeai-api.txt:631
-ERROR_RESPONSE = {
+ERROR_RESPONSE: dict[str, Any] = {
     "error": {
         "code": "content_policy_violation",
         "message": "Your request was rejected because it may generate content that violates our usage policy.",
@@ -389,8 +389,8 @@ ERROR_RESPONSE = {
         "param": "prompt",
     }
 }  # creativeai-api.txt:664
-GEMINI_CHAT_MESSAGES = [{"role": "user", "content": "Hello!"}]  # creativeai-api.txt:690
-FAQ_CHARACTER_REQUEST = {
+GEMINI_CHAT_MESSAGES: list[dict[str, Any]] = [{"role": "user", "content": "Hello!"}]  # creativeai-api.txt:690
+FAQ_CHARACTER_REQUEST: dict[str, Any] = {
     "model": "dall-e-3",
     "prompt": "Three fantasy heroes standing on a cliff at sunrise, epic wide shot",
     "size": "1792x1024",
@@ -405,7 +405,7 @@ FAQ_CHARACTER_REQUEST = {
 }  # creativeai-api.txt:718
 
 # not JSON in the doc ---------------------------------------------------------------------------------------------
-MULTI_SHOT_REQUEST = {  # creativeai-api.txt:292, the Python `json=` of "Multi-Shot Example Request (Python)"
+MULTI_SHOT_REQUEST: dict[str, Any] = {  # creativeai-api.txt:292, the Python `json=` of "Multi-Shot Example Request (Python)"
     "model": "kling-v3",
     "prompt": "Camera pans right over a dense neon-lit cyberpunk city. Flying cars zip past.",
     "multi_shot_prompts": [
@@ -421,20 +421,23 @@ MULTI_SHOT_REQUEST = {  # creativeai-api.txt:292, the Python `json=` of "Multi-S
     "duration": 10,
     "webhook_url": "https://your-server.com/webhooks/video",
 }
-EDIT_FORM = {  # creativeai-api.txt:53, the -F text fields of "Advanced Editing" (image= and mask= are files)
+EDIT_FORM: dict[str, Any] = {  # creativeai-api.txt:53, the -F text fields of "Advanced Editing" (image= and mask= are files)
     "model": "seedream-v4.5-edit",
     "prompt": "A natural human hand with five fingers holding the product in an expanded cinematic scene",
     "outpaint_direction": "all",
     "style_reference_url": "https://example.com/style.jpg",
     "size": "1024x1024",
 }
-EDIT_FORM_FILES = {"image": "product-shot.png", "mask": "hand-mask.png"}  # -F image=@product-shot.png -F mask=@hand-mask.png
-COMMERCE_EDIT_FORM = {  # creativeai-api.txt:524, "Commerce workflow" step 1 (image= is a file)
+EDIT_FORM_FILES: dict[str, Any] = {
+    "image": "product-shot.png",
+    "mask": "hand-mask.png",
+}  # -F image=@product-shot.png -F mask=@hand-mask.png
+COMMERCE_EDIT_FORM: dict[str, Any] = {  # creativeai-api.txt:524, "Commerce workflow" step 1 (image= is a file)
     "model": "seedream-v4.5-edit",
     "prompt": "Clean up this product photo, sharpen details, improve lighting, and place the item on a clean white studio background with a soft natural shadow",  # noqa: E501
     "size": "1024x1024",
 }
-COMMERCE_EDIT_FORM_FILES = {"image": "product.jpg"}  # -F image=@product.jpg
+COMMERCE_EDIT_FORM_FILES: dict[str, Any] = {"image": "product.jpg"}  # -F image=@product.jpg
 
 EXAMPLES: dict[str, Any] = {
     name: value
