@@ -235,3 +235,16 @@ def test_the_documented_error_statuses(method, path, status, expected):
     with pytest.raises(expected) as raised:
         run(mock, SHAPES["one image"])
     assert type(raised.value) is expected and raised.value.message == f"HTTP {status}"
+
+
+@pytest.mark.parametrize("path", ["/generate", "/videos"])
+def test_a_422_generation_failed_is_the_vendors_failure_not_a_refusal_of_our_request(path):
+    """ "422 Generation Failed" (on /generate and /videos): no validation error of ours, so not `VendorRejected` (which
+    fails the job); a plain `VendorError`, so `auto` goes to the next vendor."""
+    mock = vendor().on("POST", f"{API}{path}", answer(422, {"error": "Generation Failed"}))
+    client = gateway(mock)._client
+    start = client.generate if path == "/generate" else client.create_video
+    with pytest.raises(errors.VendorError) as raised:
+        start(doc.GENERATE_REQUEST if path == "/generate" else doc.VIDEO_REQUEST)
+    assert type(raised.value) is errors.VendorError and not raised.value.retryable
+    assert raised.value.message == "Generation Failed"

@@ -26,6 +26,7 @@ from adforge.vendors import errors
 from adforge.vendors.creativeai import CAPABILITIES
 from adforge.vendors.creativeai.gateway import CreativeAIGateway, build
 from adforge.vendors.creativeai.webhook import build_reader
+from adforge.vendors.rate_headers import RATE_HEADERS
 from adforge.vendors.signatures import SignatureInvalid
 from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, one_of, spec_for
 from tests.doc_examples import creativeai as doc
@@ -409,3 +410,14 @@ def test_a_429_is_rate_limited_for_its_retry_after():
     with pytest.raises(errors.VendorRateLimited) as raised:
         gateway(mock).submit(SHAPES["text-to-video"])
     assert (raised.value.retry_after, raised.value.retryable) == (retry_after, True)
+
+
+def test_the_rate_limit_headers_of_every_response_hold_the_next_request():
+    """ "Rate limit headers are included in every response: X-RateLimit-Limit, X-RateLimit-Remaining,
+    X-RateLimit-Reset": none remaining holds the account until the reset (seconds here; see rate_headers)."""
+    reset = 42
+    headers = {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+    mock = vendor().on("POST", "/v1/video/generations", answer(202, doc.T2V_ACCEPTED, headers))
+    RATE_HEADERS.pause(CAPABILITIES.name)
+    gateway(mock).submit(SHAPES["text-to-video"])
+    assert RATE_HEADERS.pause(CAPABILITIES.name) == reset
