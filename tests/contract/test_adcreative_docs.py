@@ -247,6 +247,16 @@ def test_every_request_is_a_documented_endpoint_with_documented_fields(shape):
             assert request.headers["Authorization"] == f"Bearer {TOKEN['accessToken']}"
 
 
+def test_a_channel_at_our_endpoint_with_another_url_is_updated_with_a_documented_request():
+    existing = [{"id": "channel-0", "url": "https://api.adforge.test/v1/webhooks/adcreative?token=old", "isActive": True}]
+    mock = vendor().on("GET", CHANNELS, answer(200, existing)).on("PUT", f"{CHANNELS}/channel-0", answer(200, existing[0]))
+    stock(mock).submit(stock_job())
+    (update,) = mock.calls("PUT", f"{CHANNELS}/.+")
+    assert json.loads(update.content)["url"].endswith(f"token={SECRET['webhook_token']}")
+    for request in mock.requests:
+        check(request, SPECS)
+
+
 # the docs' requests --------------------------------------------------------------------------------------------
 def doc_form(forms: dict[str, tuple[dict[str, str], dict[str, str]]], name: str, path: str) -> Callable[[], None]:
     def accepted() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -157,9 +158,27 @@ def test_every_request_is_a_documented_endpoint_with_documented_fields(shape):
     mock = vendor()
     run(mock, SHAPES[shape])
     assert mock.calls("POST", f"{API}/generate")
+    check_all(mock)
+
+
+def check_all(mock: Vendor) -> None:
+    assert mock.requests
     for request in mock.requests:
         check(request, SPECS)
         assert request.headers["Authorization"] == f"Bearer {KEY}"
+
+
+def test_reconciliation_lists_and_discarding_deletes_with_documented_requests():
+    """`GET /generations` ("an array of generation objects": `limit`, `offset`) finds a generation whose answer was
+    lost; `DELETE /generations/:id` drops one."""
+    listed = {**generation("processing", None)["generation"], "created_at": "2999-01-01T00:00:00Z"}
+    mock = vendor().on("GET", f"{API}/generations", answer(200, [listed]))
+    adcreator = gateway(mock)
+    found = adcreator.reconcile(SHAPES["one image"], datetime(2026, 1, 1, tzinfo=UTC), lambda generation_id: False)
+    assert found == listed["id"] and mock.calls("GET", f"{API}/generations")
+    adcreator.discard(f"{listed['id']},{listed['id']}")
+    assert len(mock.calls("DELETE", f"{API}/generations/.+")) == 2
+    check_all(mock)
 
 
 def test_a_generation_of_the_documented_fields_completes_with_its_image_url():
