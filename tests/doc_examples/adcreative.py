@@ -10,7 +10,7 @@ doc and every block of the doc among them.
 from typing import Any
 
 # adcreative-product-photoshoot-api.txt ---------------------------------------------------------------
-RECOMMENDATIONS_200: dict[str, Any] = {
+RECOMMENDATIONS_200: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:20
     "productInfo": {
         "productName": "headphones",
         "productDescription": "Wireless over-ear headphones with noise-canceling features in vibrant red and black.",
@@ -30,8 +30,8 @@ RECOMMENDATIONS_200: dict[str, Any] = {
         "gray_shadowy_room_sunlight_streaming_studio",
         "gray_shadowy_room_sunlight_streaming_neutral",
     ],
-}  # adcreative-product-photoshoot-api.txt:20
-PHOTOSHOOT_401: dict[str, Any] = {
+}
+PHOTOSHOOT_401: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:43, 174
     "errors": {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]},
     "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
     "title": "One or more errors occurred.",
@@ -39,8 +39,8 @@ PHOTOSHOOT_401: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-6865a20820da1254cdd62ef5de9df71e-60781c154d97f7c6-00"},
-}  # adcreative-product-photoshoot-api.txt:43
-RECOMMENDATIONS_400: dict[str, Any] = {
+}
+RECOMMENDATIONS_400: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:59
     "errors": {
         "productImage": [
             "The productImage field is required.",
@@ -51,15 +51,15 @@ RECOMMENDATIONS_400: dict[str, Any] = {
     "title": "One or more validation errors occurred.",
     "status": 400,
     "traceId": "00-1342e34cfbba2b448dcaefe49e0b67d6-a3d4e02dd4b7f122-00",
-}  # adcreative-product-photoshoot-api.txt:59
-PRESET: dict[str, Any] = {
+}
+PRESET: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:80
     "id": "white_background",
     "previewImageUrl": "https://api.adcreative.ai/assets/ai-product-preset/white_background.webp",
     "previewName": "White Background",
     "promptText": ", in front of a white background",
     "categories": [{"name": "monochrome"}],
-}  # adcreative-product-photoshoot-api.txt:80
-PHOTOSHOOT_DOWNLOAD_404: dict[str, Any] = {
+}
+PHOTOSHOOT_DOWNLOAD_404: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:132
     "errors": {
         "engine: ProductGeneration/Download": ["Image content not found."],
         "business: ProductGeneration/Download": ["Not found error occurred while getting image content stream"],
@@ -70,8 +70,8 @@ PHOTOSHOOT_DOWNLOAD_404: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-599b17ae93900d22ce7df8169f3188f6-edcd222ed89634ed-00"},
-}  # adcreative-product-photoshoot-api.txt:132
-CREDITS_400: dict[str, Any] = {
+}
+CREDITS_400: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:190
     "errors": {
         "engine: ProductGeneration/Download": [
             "Error decreasing Api Key Credits for Application e790c565-d56a-4e32-b00a-66be90cfcd43. ErrorMessage: API Key Credits for Application does not exist."  # noqa: E501
@@ -84,17 +84,17 @@ CREDITS_400: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-5593df94b6415482f5d01c65f51de46f-9a0a8bfb206eae96-00"},
-}  # adcreative-product-photoshoot-api.txt:190
-PHOTOSHOOT_DOWNLOAD_400: dict[str, Any] = {
+}
+PHOTOSHOOT_DOWNLOAD_400: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:209
     "errors": {"imageProductGeneratorProcessId": ["The value '60a743a6-c761-4168-9288-40a729dd407e1' is not valid."]},
     "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
     "title": "One or more validation errors occurred.",
     "status": 400,
     "traceId": "00-ae0c64f2970933d69b2a159253a68fea-9e4a75471688ac32-00",
-}  # adcreative-product-photoshoot-api.txt:209
+}
 
 # adcreative-stock-image-api.txt ----------------------------------------------------------------------
-START_200: dict[str, Any] = {
+START_200: dict[str, Any] = {  # adcreative-stock-image-api.txt:271
     "messageType": "ImageStockGenerationProgress",
     "requestRenderState": 1,
     "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f",
@@ -107,8 +107,8 @@ START_200: dict[str, Any] = {
     "renderType": 32,
     "isSuccessful": False,
     "errorMessage": "",
-}  # adcreative-stock-image-api.txt:271
-START_400_EXAMPLE_1: dict[str, Any] = {
+}
+START_400_EXAMPLE_1: dict[str, Any] = {  # adcreative-stock-image-api.txt:292
     "errors": {
         "engine: StockGeneration/AdCreative": ["CustomWithImage can't be null if ImageStyle is CustomWithImage"],
         "business: StockGeneration/AdCreative": ["Bad request error occurred while starting image stock generation process"],
@@ -119,8 +119,8 @@ START_400_EXAMPLE_1: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-3bbaf2bdb083fbf5b8d96a25830005ca-adee457f95c76f15-00"},
-}  # adcreative-stock-image-api.txt:292
-START_400_EXAMPLE_2: dict[str, Any] = {
+}
+START_400_EXAMPLE_2: dict[str, Any] = {  # adcreative-stock-image-api.txt:313
     "errors": {
         "engine: StockGeneration/AdCreative": ["CustomStyleText can't be null or empty if ImageStyle is CustomWithText"],
         "business: StockGeneration/AdCreative": ["Bad request error occurred while starting image stock generation process"],
@@ -131,8 +131,8 @@ START_400_EXAMPLE_2: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-9c92e7330476cab570f09bde47f59f47-d0040fb4d3c039c8-00"},
-}  # adcreative-stock-image-api.txt:313
-STOCK_401: dict[str, Any] = {
+}
+STOCK_401: dict[str, Any] = {  # adcreative-stock-image-api.txt:334, 731
     "errors": {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]},
     "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
     "title": "One or more errors occurred.",
@@ -140,8 +140,8 @@ STOCK_401: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-d378b545461dcc848f91b9c6ea2e4775-26d09313c3eebb1a-00"},
-}  # adcreative-stock-image-api.txt:334
-CHECK_USER_PROGRESS_200: list[dict[str, Any]] = [
+}
+CHECK_USER_PROGRESS_200: list[dict[str, Any]] = [  # adcreative-stock-image-api.txt:431
     {
         "messageType": "ImageStockGenerationProgress",
         "requestRenderState": 5,
@@ -156,8 +156,8 @@ CHECK_USER_PROGRESS_200: list[dict[str, Any]] = [
         "isSuccessful": True,
         "errorMessage": "",
     }
-]  # adcreative-stock-image-api.txt:431
-CHECK_USER_PROGRESS_400: dict[str, Any] = {
+]
+CHECK_USER_PROGRESS_400: dict[str, Any] = {  # adcreative-stock-image-api.txt:452
     "errors": {
         "business: StockGeneration/CheckUserProgress": ["Invalid userId or imageStockGeneratorProcessId provided."],
         "engine: StockGeneration/CheckProgress": ["A required parameter is missing."],
@@ -168,8 +168,8 @@ CHECK_USER_PROGRESS_400: dict[str, Any] = {
     "detail": "Validation error in the request parameters.",
     "instance": None,
     "extensions": {"traceId": "00-abcdef1234567890abcdef1234567890-abcdef1234567890-00"},
-}  # adcreative-stock-image-api.txt:452
-CHECK_USER_PROGRESS_401: dict[str, Any] = {
+}
+CHECK_USER_PROGRESS_401: dict[str, Any] = {  # adcreative-stock-image-api.txt:473
     "errors": {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]},
     "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
     "title": "One or more errors occurred.",
@@ -177,8 +177,8 @@ CHECK_USER_PROGRESS_401: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-2963f16f8ef6ed45095d4ceab4aa4be3-5d89071342730431-00"},
-}  # adcreative-stock-image-api.txt:473
-ALL_PROGRESSES_200: list[dict[str, Any]] = [
+}
+ALL_PROGRESSES_200: list[dict[str, Any]] = [  # adcreative-stock-image-api.txt:545
     {
         "messageType": "ImageStockGenerationProgress",
         "requestRenderState": 1,
@@ -207,15 +207,15 @@ ALL_PROGRESSES_200: list[dict[str, Any]] = [
         "isSuccessful": False,
         "errorMessage": "",
     },
-]  # adcreative-stock-image-api.txt:545
-ALL_PROGRESSES_400: dict[str, Any] = {
+]
+ALL_PROGRESSES_400: dict[str, Any] = {  # adcreative-stock-image-api.txt:582
     "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
     "title": "One or more validation errors occurred.",
     "status": 400,
     "errors": {"applicationId": ["The value '2581c740-8e9d-4d63-96bc-5665bb9a6' is not valid."]},
     "traceId": "00-f63a19f0239297745f0493e1ff93f582-3e5099e2cbe621ce-00",
-}  # adcreative-stock-image-api.txt:582
-ALL_PROGRESSES_404: dict[str, Any] = {
+}
+ALL_PROGRESSES_404: dict[str, Any] = {  # adcreative-stock-image-api.txt:596
     "errors": {
         "engine: CheckProgress": [
             "No running or incomplete Stock Image Generation process was not found for the User: N/A or the Application: 2581c740-8e9d-4d63-96bc-5665bb9a646b"  # noqa: E501
@@ -230,16 +230,16 @@ ALL_PROGRESSES_404: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-8d925e3ff2b520c283a3fbd504172fce-1df96f7a708f401d-00"},
-}  # adcreative-stock-image-api.txt:596
-STOCK_DOWNLOAD_400: dict[str, Any] = {
+}
+STOCK_DOWNLOAD_400: dict[str, Any] = {  # adcreative-stock-image-api.txt:751
     "$id": "1",
     "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
     "title": "One or more validation errors occurred.",
     "status": 400,
     "errors": {"$id": "2", "taskId": ["The value '165ce0c4-27a4-4317-a388-3c4064cf8b' is not valid."]},
     "traceId": "00-a54a3264785cd30b4ee7e454053096bf-0b0d3b01c3bcd870-00",
-}  # adcreative-stock-image-api.txt:751
-STOCK_DOWNLOAD_404: dict[str, Any] = {
+}
+STOCK_DOWNLOAD_404: dict[str, Any] = {  # adcreative-stock-image-api.txt:769
     "errors": {
         "engine: StockGeneration/Download": ["Image content not found."],
         "business: StockGeneration/Download": ["Not found error occurred while getting original image content stream"],
@@ -250,7 +250,7 @@ STOCK_DOWNLOAD_404: dict[str, Any] = {
     "detail": None,
     "instance": None,
     "extensions": {"traceId": "00-80d865ee86529038daf1fef33992439c-4defb5fc45a4f77e-00"},
-}  # adcreative-stock-image-api.txt:769
+}
 
 # not JSON in the docs ------------------------------------------------------------------------------------------
 PHOTOSHOOT_START_FORM: dict[str, Any] = {  # adcreative-product-photoshoot-api.txt:89, "Example curl Request" --form fields
@@ -283,13 +283,13 @@ STOCK_START_FORM_CURL: dict[str, Any] = {  # adcreative-stock-image-api.txt:234,
 STOCK_START_FORM_CURL_FILES: dict[str, Any] = {
     "customStyleImage": "/path/to/image.jpg"
 }  # --form 'customStyleImage=@"/path/to/image.jpg"'
-CHECK_USER_PROGRESS_QUERY: dict[str, Any] = {  # adcreative-stock-image-api.txt:409
+CHECK_USER_PROGRESS_QUERY: dict[str, Any] = {  # adcreative-stock-image-api.txt:409, 418
     "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
     "imageStockGeneratorProcessId": "26eca5df-b455-4111-847a-84247bc8e594",
 }
-ALL_PROGRESSES_QUERY: dict[str, Any] = {
+ALL_PROGRESSES_QUERY: dict[str, Any] = {  # adcreative-stock-image-api.txt:523, 532
     "applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f"
-}  # adcreative-stock-image-api.txt:523
+}
 DOWNLOAD_QUERY: dict[str, Any] = {  # adcreative-stock-image-api.txt:714
     "applicationId": "4f7d8a9c-b5e6-4d3e-b7a9-d5c3e1b7a4f6",
     "taskId": "165ce0c4-27a4-4317-a388-3c4064cf8b17",

@@ -6,34 +6,34 @@ video answers by field tables only: no example to copy."""
 from typing import Any
 
 # adcreator-platform-api.txt --------------------------------------------------------------------------
-CREDITS_200: dict[str, Any] = {
+CREDITS_200: dict[str, Any] = {  # adcreator-platform-api.txt:36
     "balance": 142,
     "lifetimePurchased": 500,
     "lifetimeUsed": 358,
     "unlimited": False,
-}  # adcreator-platform-api.txt:36
-UPLOAD_201: dict[str, Any] = {
+}
+UPLOAD_201: dict[str, Any] = {  # adcreator-platform-api.txt:115
     "path": "user_123/1709012345-a1b2c3.jpg",
     "publicUrl": "https://...supabase.co/storage/v1/.../product.jpg",
-}  # adcreator-platform-api.txt:115
-GENERATE_REQUEST: dict[str, Any] = {
+}
+GENERATE_REQUEST: dict[str, Any] = {  # adcreator-platform-api.txt:147
     "prompt": "Luxury perfume bottle on marble surface, soft studio lighting",
     "modelId": "nano-banana-2",
     "aspectRatio": "1:1",
     "stylePreset": "studio-product",
-}  # adcreator-platform-api.txt:147
-GENERATE_202: dict[str, Any] = {
+}
+GENERATE_202: dict[str, Any] = {  # adcreator-platform-api.txt:154
     "id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
     "status": "processing",
-}  # adcreator-platform-api.txt:154
-VIDEO_REQUEST: dict[str, Any] = {
+}
+VIDEO_REQUEST: dict[str, Any] = {  # adcreator-platform-api.txt:239
     "sourceGenerationId": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
     "prompt": "Smooth camera orbit around the product",
     "modelId": "kling-v3-pro",
     "durationSeconds": 5,
-}  # adcreator-platform-api.txt:239
+}
 
-UPLOAD_FORM: dict[str, str] = {}  # adcreator-platform-api.txt:110, "curl — multipart upload": no text field
+UPLOAD_FORM: dict[str, str] = {}  # adcreator-platform-api.txt:113, "curl — multipart upload": no text field
 UPLOAD_FORM_FILES: dict[str, Any] = {"file": "product.jpg"}  # -F "file=@product.jpg"
 
 EXAMPLES: dict[str, Any] = {

@@ -8,15 +8,15 @@ them all: tests/contract/test_doc_inventory.py finds each in the doc and every b
 from typing import Any
 
 # creativeai-api.txt ----------------------------------------------------------------------------------
-N8N_VIDEO_REQUEST: dict[str, Any] = {
+N8N_VIDEO_REQUEST: dict[str, Any] = {  # creativeai-api.txt:10
     "model": "auto",
     "prompt": "Turn this product image into a short vertical promo clip",
     "image_url": "{{$json.product_image_url}}",
     "duration": 5,
     "aspect_ratio": "9:16",
     "webhook_url": "https://your-n8n-host/webhook/creativeai-video",
-}  # creativeai-api.txt:10
-QUICK_START_IMAGE_REQUEST: dict[str, Any] = {
+}
+QUICK_START_IMAGE_REQUEST: dict[str, Any] = {  # creativeai-api.txt:26
     "model": "dall-e-3",
     "prompt": "A serene Japanese garden at sunset",
     "size": "1024x1024",
@@ -24,15 +24,15 @@ QUICK_START_IMAGE_REQUEST: dict[str, Any] = {
     "character_references": ["https://example.com/char1.png", "https://example.com/char2.png"],
     "camera_angle": "isometric",
     "style_reference_url": "https://example.com/style.jpg",
-}  # creativeai-api.txt:26
-TRANSPARENT_IMAGE_REQUEST: dict[str, Any] = {
+}
+TRANSPARENT_IMAGE_REQUEST: dict[str, Any] = {  # creativeai-api.txt:42
     "model": "dall-e-3",
     "prompt": "Pixel art warrior character, 64x64 sprite, clean edges",
     "size": "1024x1024",
     "background": "transparent",
     "n": 1,
-}  # creativeai-api.txt:42
-T2V_REQUEST: dict[str, Any] = {
+}
+T2V_REQUEST: dict[str, Any] = {  # creativeai-api.txt:81
     "model": "auto",
     "prompt": "A drone shot over a coastal city at golden hour, cinematic",
     "duration": 5,
@@ -42,22 +42,22 @@ T2V_REQUEST: dict[str, Any] = {
     "camera_angle": "isometric",
     "style_reference_url": "https://example.com/style.jpg",
     "webhook_url": "https://your-app.com/webhooks/creativeai/video",
-}  # creativeai-api.txt:81
-I2V_REQUEST: dict[str, Any] = {
+}
+I2V_REQUEST: dict[str, Any] = {  # creativeai-api.txt:105
     "model": "auto",
     "prompt": "Camera slowly zooms in, the character turns and smiles",
     "image_url": "https://example.com/portrait.png",
     "duration": 5,
     "aspect_ratio": "9:16",
-}  # creativeai-api.txt:105
-I2V_MINIMAL_REQUEST: dict[str, Any] = {
+}
+I2V_MINIMAL_REQUEST: dict[str, Any] = {  # creativeai-api.txt:112
     "model": "auto",
     "image_url": "https://example.com/source-image.png",
     "prompt": "Subtle camera push in, natural motion, cinematic lighting",
     "duration": 5,
     "aspect_ratio": "16:9",
-}  # creativeai-api.txt:112
-I2V_ACCEPTED: dict[str, Any] = {
+}
+I2V_ACCEPTED: dict[str, Any] = {  # creativeai-api.txt:119
     "id": "vgen_i2v_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -68,8 +68,8 @@ I2V_ACCEPTED: dict[str, Any] = {
     "credits": 30,
     "output_url": None,
     "created_at": "2026-04-10T00:15:00Z",
-}  # creativeai-api.txt:119
-I2V_COMPLETED: dict[str, Any] = {
+}
+I2V_COMPLETED: dict[str, Any] = {  # creativeai-api.txt:131
     "id": "vgen_i2v_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -81,8 +81,8 @@ I2V_COMPLETED: dict[str, Any] = {
     "output_url": "https://cdn.creativeai.run/output/i2v-abc123.mp4",
     "error": None,
     "completed_at": "2026-04-10T00:17:32Z",
-}  # creativeai-api.txt:131
-BATCH_REQUEST: dict[str, Any] = {
+}
+BATCH_REQUEST: dict[str, Any] = {  # creativeai-api.txt:150
     "prompts": [
         {"prompt": "Product showcase video, rotating 360 degrees", "image_url": "https://example.com/product1.png"},
         {"prompt": "Social media clip, dynamic transitions"},
@@ -92,8 +92,8 @@ BATCH_REQUEST: dict[str, Any] = {
     "aspect_ratio": "16:9",
     "duration": 5,
     "webhook_url": "https://your-app.com/webhooks/creativeai/batch",
-}  # creativeai-api.txt:150
-BATCH_ACCEPTED: dict[str, Any] = {
+}
+BATCH_ACCEPTED: dict[str, Any] = {  # creativeai-api.txt:167
     "batch_id": "video_batch_abc123",
     "total_jobs": 3,
     "jobs": [
@@ -102,8 +102,8 @@ BATCH_ACCEPTED: dict[str, Any] = {
         {"id": "vid_xyz3", "prompt": "Aerial drone shot...", "status": "pending", "credits": 30},
     ],
     "credits_charged": 90,
-}  # creativeai-api.txt:167
-BATCH_STATUS: dict[str, Any] = {
+}
+BATCH_STATUS: dict[str, Any] = {  # creativeai-api.txt:177
     "batch_id": "video_batch_abc123",
     "total_jobs": 3,
     "completed": 2,
@@ -139,8 +139,8 @@ BATCH_STATUS: dict[str, Any] = {
             "credits": 30,
         },
     ],
-}  # creativeai-api.txt:177
-T2V_ACCEPTED: dict[str, Any] = {
+}
+T2V_ACCEPTED: dict[str, Any] = {  # creativeai-api.txt:216
     "id": "vgen_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -152,8 +152,8 @@ T2V_ACCEPTED: dict[str, Any] = {
     "output_url": None,
     "webhook_url": "https://your-app.com/webhooks/creativeai/video",
     "created_at": "2026-03-09T16:10:00Z",
-}  # creativeai-api.txt:216
-T2V_COMPLETED: dict[str, Any] = {
+}
+T2V_COMPLETED: dict[str, Any] = {  # creativeai-api.txt:229
     "id": "vgen_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -181,8 +181,8 @@ T2V_COMPLETED: dict[str, Any] = {
     },
     "created_at": "2026-03-09T16:10:00Z",
     "completed_at": "2026-03-09T16:12:43Z",
-}  # creativeai-api.txt:229
-T2V_FAILED: dict[str, Any] = {
+}
+T2V_FAILED: dict[str, Any] = {  # creativeai-api.txt:258
     "id": "vgen_abc123",
     "object": "video.generation",
     "model": "auto",
@@ -195,16 +195,16 @@ T2V_FAILED: dict[str, Any] = {
     "failover_used": True,
     "created_at": "2026-03-09T16:10:00Z",
     "completed_at": "2026-03-09T16:20:02Z",
-}  # creativeai-api.txt:258
+}
 MULTI_SHOT_HEADERS: dict[str, Any] = {"Authorization": "Bearer YOUR_API_KEY"}  # creativeai-api.txt:294
-VOICE_REQUEST: dict[str, Any] = {
+VOICE_REQUEST: dict[str, Any] = {  # creativeai-api.txt:322
     "text": "Welcome to CreativeAI. Your product video is ready.",
     "voice": "alloy",
     "language": "en",
     "speed": 1.0,
     "webhook_url": "https://your-app.com/webhooks/creativeai/voice",
-}  # creativeai-api.txt:322
-VOICE_STATUS: dict[str, Any] = {
+}
+VOICE_STATUS: dict[str, Any] = {  # creativeai-api.txt:334
     "id": "voice_abc123",
     "type": "VOICE",
     "model": "creative-voice",
@@ -214,8 +214,8 @@ VOICE_STATUS: dict[str, Any] = {
     "parameters": {"voice": "alloy", "language": "en", "speed": 1.0},
     "created_at": "2026-03-27T18:30:00Z",
     "completed_at": "2026-03-27T18:30:12Z",
-}  # creativeai-api.txt:334
-VIDEO_WEBHOOK_COMPLETED: dict[str, Any] = {
+}
+VIDEO_WEBHOOK_COMPLETED: dict[str, Any] = {  # creativeai-api.txt:357, 397
     "id": "vgen_abc123",
     "object": "video.generation",
     "status": "completed",
@@ -227,8 +227,8 @@ VIDEO_WEBHOOK_COMPLETED: dict[str, Any] = {
     "credits": 30,
     "failover_used": True,
     "completed_at": "2026-03-09T16:12:43Z",
-}  # creativeai-api.txt:357
-VIDEO_WEBHOOK_FAILED: dict[str, Any] = {
+}
+VIDEO_WEBHOOK_FAILED: dict[str, Any] = {  # creativeai-api.txt:415
     "id": "vgen_xyz789",
     "object": "video.generation",
     "status": "failed",
@@ -242,8 +242,8 @@ VIDEO_WEBHOOK_FAILED: dict[str, Any] = {
     "credits_refunded": 60,
     "failover_used": True,
     "completed_at": "2026-03-09T16:20:02Z",
-}  # creativeai-api.txt:415
-BATCH_WEBHOOK: dict[str, Any] = {
+}
+BATCH_WEBHOOK: dict[str, Any] = {  # creativeai-api.txt:439
     "batch_id": "video_batch_abc123",
     "object": "video.batch",
     "status": "completed",
@@ -275,8 +275,8 @@ BATCH_WEBHOOK: dict[str, Any] = {
     ],
     "total_credits": 90,
     "completed_at": "2026-03-09T16:15:00Z",
-}  # creativeai-api.txt:439
-IMAGE_WEBHOOK: dict[str, Any] = {
+}
+IMAGE_WEBHOOK: dict[str, Any] = {  # creativeai-api.txt:477
     "id": "img_abc123",
     "object": "image.generation",
     "status": "completed",
@@ -288,8 +288,8 @@ IMAGE_WEBHOOK: dict[str, Any] = {
     "height": 1024,
     "credits": 2,
     "completed_at": "2026-03-09T16:05:12Z",
-}  # creativeai-api.txt:477
-VOICE_WEBHOOK: dict[str, Any] = {
+}
+VOICE_WEBHOOK: dict[str, Any] = {  # creativeai-api.txt:495
     "id": "voice_abc123",
     "object": "voice.generation",
     "status": "completed",
@@ -300,57 +300,57 @@ VOICE_WEBHOOK: dict[str, Any] = {
     "duration_seconds": 4.2,
     "credits": 1,
     "completed_at": "2026-03-09T16:03:45Z",
-}  # creativeai-api.txt:495
-COMMERCE_VIDEO_REQUEST: dict[str, Any] = {
+}
+COMMERCE_VIDEO_REQUEST: dict[str, Any] = {  # creativeai-api.txt:526
     "model": "auto",
     "image_url": "https://cdn.creativeai.run/output/clean-product-shot.png",
     "prompt": "Slow premium turntable shot of this product, subtle camera drift, soft studio reflections, ecommerce ad style",
     "duration": 5,
     "webhook_url": "https://your-app.com/webhooks/creativeai/video",
-}  # creativeai-api.txt:526
-COMMERCE_VOICE_REQUEST: dict[str, Any] = {
+}
+COMMERCE_VOICE_REQUEST: dict[str, Any] = {  # creativeai-api.txt:534
     "text": "Meet the travel mug built for commutes, workouts, and long desk days. Leak-resistant, lightweight, and ready to go.",
     "voice": "alloy",
     "language": "en",
     "speed": 1.0,
     "webhook_url": "https://your-app.com/webhooks/creativeai/voice",
-}  # creativeai-api.txt:534
-COMMERCE_COMPOSE_REQUEST: dict[str, Any] = {
+}
+COMMERCE_COMPOSE_REQUEST: dict[str, Any] = {  # creativeai-api.txt:542
     "video_url": "https://cdn.creativeai.run/output/product-motion.mp4",
     "audio_url": "https://cdn.creativeai.run/output/product-voice.mp3",
     "replace_audio": True,
     "webhook_url": "https://your-app.com/webhooks/creativeai/compose",
-}  # creativeai-api.txt:542
-COMMERCE_COMPOSE_STATUS: dict[str, Any] = {
+}
+COMMERCE_COMPOSE_STATUS: dict[str, Any] = {  # creativeai-api.txt:548
     "id": "comp_commerce123",
     "status": "COMPLETED",
     "output_url": "https://cdn.creativeai.run/output/travel-mug-story.mp4",
     "credits": 5,
     "created_at": "2026-03-27T21:40:00Z",
     "completed_at": "2026-03-27T21:40:22Z",
-}  # creativeai-api.txt:548
-COMPOSE_REQUEST: dict[str, Any] = {
+}
+COMPOSE_REQUEST: dict[str, Any] = {  # creativeai-api.txt:563
     "video_url": "https://cdn.creativeai.run/output/product-demo.mp4",
     "audio_url": "https://cdn.creativeai.run/output/voice-abc123.mp3",
     "replace_audio": True,
     "webhook_url": "https://your-app.com/webhooks/creativeai/compose",
-}  # creativeai-api.txt:563
-COMPOSE_STATUS: dict[str, Any] = {
+}
+COMPOSE_STATUS: dict[str, Any] = {  # creativeai-api.txt:571
     "id": "comp_xyz789",
     "status": "COMPLETED",
     "output_url": "https://cdn.creativeai.run/output/product-demo-with-voice.mp4",
     "credits": 5,
     "created_at": "2026-03-27T18:30:00Z",
     "completed_at": "2026-03-27T18:30:18Z",
-}  # creativeai-api.txt:571
-CHART_REQUEST: dict[str, Any] = {
+}
+CHART_REQUEST: dict[str, Any] = {  # creativeai-api.txt:586
     "chart_image_url": "https://example.com/charts/q4-revenue.png",
     "animation_style": "ken_burns",
     "title": "Q4 Revenue Growth",
     "duration": 10,
     "webhook_url": "https://your-app.com/webhooks/creativeai/chart-video",
-}  # creativeai-api.txt:586
-CHART_DATA_REQUEST: dict[str, Any] = {
+}
+CHART_DATA_REQUEST: dict[str, Any] = {  # creativeai-api.txt:594
     "chart_data": {
         "type": "line",
         "labels": ["Q1", "Q2", "Q3", "Q4"],
@@ -359,20 +359,20 @@ CHART_DATA_REQUEST: dict[str, Any] = {
     "animation_style": "build_up",
     "title": "Revenue Trajectory",
     "duration": 8,
-}  # creativeai-api.txt:594
-CHART_STATUS: dict[str, Any] = {
+}
+CHART_STATUS: dict[str, Any] = {  # creativeai-api.txt:606
     "id": "chart_xyz123",
     "status": "COMPLETED",
     "output_url": "https://cdn.creativeai.run/output/animated-chart-q4-revenue.mp4",
     "credits": 15,
     "created_at": "2026-03-28T20:30:00Z",
     "completed_at": "2026-03-28T20:30:45Z",
-}  # creativeai-api.txt:606
-IMAGE_RESPONSE: dict[str, Any] = {
+}
+IMAGE_RESPONSE: dict[str, Any] = {  # creativeai-api.txt:622
     "created": 1709550000,
     "data": [{"url": "https://cdn.creativeai.run/output/abc123.png", "revised_prompt": "A serene Japanese garden at sunset..."}],
-}  # creativeai-api.txt:622
-IMAGE_EDIT_RESPONSE: dict[str, Any] = {
+}
+IMAGE_EDIT_RESPONSE: dict[str, Any] = {  # creativeai-api.txt:631
     "created": 1709550000,
     "data": [
         {
@@ -380,17 +380,17 @@ IMAGE_EDIT_RESPONSE: dict[str, Any] = {
             "revised_prompt": "A natural human hand with five fingers...",
         }
     ],
-}  # creativeai-api.txt:631
-ERROR_RESPONSE: dict[str, Any] = {
+}
+ERROR_RESPONSE: dict[str, Any] = {  # creativeai-api.txt:664
     "error": {
         "code": "content_policy_violation",
         "message": "Your request was rejected because it may generate content that violates our usage policy.",
         "type": "invalid_request_error",
         "param": "prompt",
     }
-}  # creativeai-api.txt:664
+}
 GEMINI_CHAT_MESSAGES: list[dict[str, Any]] = [{"role": "user", "content": "Hello!"}]  # creativeai-api.txt:690
-FAQ_CHARACTER_REQUEST: dict[str, Any] = {
+FAQ_CHARACTER_REQUEST: dict[str, Any] = {  # creativeai-api.txt:718
     "model": "dall-e-3",
     "prompt": "Three fantasy heroes standing on a cliff at sunrise, epic wide shot",
     "size": "1792x1024",
@@ -402,10 +402,10 @@ FAQ_CHARACTER_REQUEST: dict[str, Any] = {
     ],
     "camera_angle": "low-angle",
     "style_reference_url": "https://your-cdn.com/assets/fantasy_style.jpg",
-}  # creativeai-api.txt:718
+}
 
 # not JSON in the doc ---------------------------------------------------------------------------------------------
-MULTI_SHOT_REQUEST: dict[str, Any] = {  # creativeai-api.txt:292, the Python `json=` of "Multi-Shot Example Request (Python)"
+MULTI_SHOT_REQUEST: dict[str, Any] = {  # creativeai-api.txt:295, the Python `json=` of "Multi-Shot Example Request (Python)"
     "model": "kling-v3",
     "prompt": "Camera pans right over a dense neon-lit cyberpunk city. Flying cars zip past.",
     "multi_shot_prompts": [
