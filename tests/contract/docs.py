@@ -136,6 +136,12 @@ class Vendor:
     def http(self, base_url: str, headers: Mapping[str, str] | None = None) -> httpx.Client:
         return httpx.Client(base_url=base_url, transport=httpx.MockTransport(self.handle), headers=dict(headers or {}))
 
+    def serve(self, gateway: Any) -> Any:
+        """`gateway` (built by its vendor's `build`, so with the headers and base URL configuration gives it) now
+        talks to this mock: its client's transport is swapped, nothing else."""
+        gateway._client._http._transport = httpx.MockTransport(self.handle)
+        return gateway
+
     def calls(self, method: str, path: str) -> list[httpx.Request]:
         return [r for r in self.requests if r.method == method and re.fullmatch(path, r.url.path)]
 

@@ -179,18 +179,13 @@ def vendor() -> Vendor:
     )
 
 
-def mocked(gateway: Any, mock: Vendor) -> Any:
-    gateway._client._http._transport = httpx.MockTransport(mock.handle)
-    return gateway
-
-
 def photoshoot(mock: Vendor) -> PhotoshootGateway:
-    gateway: PhotoshootGateway = mocked(build_photoshoot(BASE, SECRET, PhotoFetcher(), timeout=5), mock)
+    gateway: PhotoshootGateway = mock.serve(build_photoshoot(BASE, SECRET, PhotoFetcher(), timeout=5))
     return gateway
 
 
 def stock(mock: Vendor) -> StockGateway:
-    gateway: StockGateway = mocked(build_stock(BASE, SECRET, PhotoFetcher(), timeout=5), mock)
+    gateway: StockGateway = mock.serve(build_stock(BASE, SECRET, PhotoFetcher(), timeout=5))
     return gateway
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission, VendorUpdate
@@ -130,8 +129,7 @@ def vendor(credits_cost: float = 1) -> Vendor:
 
 
 def gateway(mock: Vendor) -> AdCreatorGateway:
-    built = build(BASE, {"api_key": KEY}, PhotoFetcher(), timeout=5)
-    built._client._http._transport = httpx.MockTransport(mock.handle)
+    built: AdCreatorGateway = mock.serve(build(BASE, {"api_key": KEY}, PhotoFetcher(), timeout=5))
     return built
 
 

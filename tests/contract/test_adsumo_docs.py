@@ -61,8 +61,7 @@ def vendor(completed: dict[str, Any] = doc.COMPLETED_RESPONSE) -> Vendor:
 
 
 def gateway(mock: Vendor) -> AdsumoGateway:
-    built = build(BASE, {"api_key": KEY}, PhotoFetcher(), 5)
-    built._client._http._transport = httpx.MockTransport(mock.handle)
+    built: AdsumoGateway = mock.serve(build(BASE, {"api_key": KEY}, PhotoFetcher(), 5))
     return built
 
 

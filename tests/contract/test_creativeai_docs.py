@@ -135,8 +135,7 @@ def photo_in(request: httpx.Request) -> bool:
 
 def gateway(mock: Vendor) -> CreativeAIGateway:
     """Built as configured (`build`), its HTTP client's transport swapped for the mock."""
-    built = build(BASE, {"api_key": KEY}, PhotoFetcher(), timeout=5)
-    built._client._http._transport = httpx.MockTransport(mock.handle)
+    built: CreativeAIGateway = mock.serve(build(BASE, {"api_key": KEY}, PhotoFetcher(), timeout=5))
     return built
 
 
