@@ -265,3 +265,16 @@ def test_a_422_generation_failed_is_the_vendors_failure_not_a_refusal_of_our_req
         start(doc.GENERATE_REQUEST if path == "/generate" else doc.VIDEO_REQUEST)
     assert type(raised.value) is errors.VendorError and not raised.value.retryable
     assert raised.value.message == "Generation Failed"
+
+
+def test_the_image_is_downloaded_from_its_public_image_url_not_through_the_api():
+    """`generation.image_url`: "Public URL of the generated image"."""
+    mock = vendor()
+    fetcher = PhotoFetcher()
+    adcreator: AdCreatorGateway = mock.serve(build(BASE, {"api_key": KEY}, fetcher, timeout=5))
+    update = adcreator.status(adcreator.submit(SHAPES["one image"]), JobKind.IMAGE)
+    sent = len(mock.requests)
+    with adcreator.open_output(update.outputs[0]):
+        pass
+    assert fetcher.opened[-1] == generation("completed", OUTPUT)["generation"]["image_url"]
+    assert len(mock.requests) == sent

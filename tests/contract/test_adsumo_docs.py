@@ -162,3 +162,14 @@ def test_the_documented_error_statuses(status, expected):
     assert type(raised.value) is expected
     if status == 429:
         assert raised.value.retry_after == 9
+
+
+def test_the_result_is_downloaded_from_its_result_url_not_through_the_api():
+    mock = vendor()
+    fetcher = PhotoFetcher()
+    adsumo: AdsumoGateway = mock.serve(build(BASE, {"api_key": KEY}, fetcher, 5))
+    update = adsumo.status(adsumo.submit(SHAPES["text-to-image"]), JobKind.IMAGE)
+    sent = len(mock.requests)
+    with adsumo.open_output(update.outputs[0]):
+        pass
+    assert fetcher.opened[-1] == doc.COMPLETED_RESPONSE["result_url"] and len(mock.requests) == sent

@@ -420,3 +420,15 @@ def test_the_rate_limit_headers_of_every_response_hold_the_next_request():
     RATE_HEADERS.pause(CAPABILITIES.name)
     gateway(mock).submit(SHAPES["text-to-video"])
     assert RATE_HEADERS.pause(CAPABILITIES.name) == reset
+
+
+def test_outputs_are_downloaded_from_the_documented_url_not_through_the_api():
+    """ "Completed videos are hosted on our CDN — you get a direct URL": fetched as it is, with no API call."""
+    mock = vendor()
+    fetcher = PhotoFetcher()
+    creativeai: CreativeAIGateway = mock.serve(build(BASE, {"api_key": KEY}, fetcher, timeout=5))
+    update = creativeai.status(creativeai.submit(SHAPES["image-to-video"]), JobKind.VIDEO)
+    sent = len(mock.requests)
+    with creativeai.open_output(update.outputs[0]):
+        pass
+    assert fetcher.opened[-1] == doc.I2V_COMPLETED["output_url"] and len(mock.requests) == sent

@@ -2,7 +2,9 @@
 
 Every JSON body the doc shows (requests, responses, webhook payloads, errors; each once, with where it appears), the
 Python request of the multi-shot example, and the `-F` fields of the multipart examples. `EXAMPLES` / `FORMS` list
-them all: tests/contract/test_doc_inventory.py finds each in the doc and every block of the doc among them.
+them all: tests/contract/test_doc_inventory.py finds each in the doc and every block of the doc among them. Not kept:
+the curl comments' abbreviations (`# Response: { "id": "abc123", "status": "processing", ... }` and its voice and batch
+twins), which are no JSON and shorten examples kept here.
 """
 
 from typing import Any
