@@ -16,7 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.doc_examples.adcreative import CREDITS_400
+from tests.doc_examples.adcreative import CREDITS_400, PRESET, RECOMMENDATIONS_200, RECOMMENDATIONS_400
+from tests.doc_examples.adcreative import PHOTOSHOOT_401 as UNAUTHORIZED_401
+from tests.doc_examples.adcreative import PHOTOSHOOT_DOWNLOAD_400 as DOWNLOAD_VALIDATION_400
+from tests.doc_examples.adcreative import PHOTOSHOOT_DOWNLOAD_404 as DOWNLOAD_404
+from tests.doc_examples.adcreative import PHOTOSHOOT_START_FORM as ADCREATIVE_FIELDS
 
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.clock import ManualClock
@@ -29,89 +33,8 @@ PS = "/api/v1/Image/ProductGeneration"
 PACE = 0.6
 TRACE = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-00")
 
-# the doc's requests, verbatim ------------------------------------------------------------------------
-ADCREATIVE_FIELDS = {  # the cURL example's --form fields
-    "applicationId": "6a9d3f2c-1b0e-4c7f-a8d5-e3f0c1b9a4d6",
-    "userId": "2f1e3c4d-5b6a-4d8f-9c01-e2d3c4b5f6a7",
-    "renderKind": "4",
-    "productImageAssetId": "d7f5c3b1-c029-4df5-8908-896ab0c1f24d",
-    "PromptObjectsString": '[{"preset":"mid_century_modern_office","tag":"preset"},{"preset":"mid_century_modern_office","tag":"preset"},{"preset":"mid_century_modern_office","tag":"preset"},{"preset":"mid_century_modern_office","tag":"preset"},{"preset":"mid_century_modern_office","tag":"preset"},{"preset":"mid_century_modern_office","tag":"preset"}]',  # noqa: E501
-    "productName": "vodka bottle",
-    "productDescription": "A clear glass bottle of vodka with blue and black text, set against a marble background with green leaves.",  # noqa: E501
-    "DisableSafeMargin": "true",
-    "UseSameStyleReferenceImage": "",
-}
 APPLICATION = ADCREATIVE_FIELDS["applicationId"]
 
-# the doc's responses, verbatim -----------------------------------------------------------------------
-RECOMMENDATIONS_200 = {
-    "productInfo": {
-        "productName": "headphones",
-        "productDescription": "Wireless over-ear headphones with noise-canceling features in vibrant red and black.",
-    },
-    "backgroundRemovedImageAssetId": "ecc767e4-c107-4492-9826-89756e925425",
-    "recommendedPrompts": [
-        "on a sleek glass surface with a reflection of city skyscrapers...",
-        "on a dynamic music waveform graphic...",
-        "on a velvet cushion inside a luxurious music studio...",
-        "on a vibrant graffiti wall in an urban alley...",
-    ],
-    "recommendedPresetIds": [
-        "natural_beige_background",
-        "white_background",
-        "light_grey_background",
-        "light_blue_background",
-        "gray_shadowy_room_sunlight_streaming_studio",
-        "gray_shadowy_room_sunlight_streaming_neutral",
-    ],
-}
-UNAUTHORIZED_401 = {
-    "errors": {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]},
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 401,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-6865a20820da1254cdd62ef5de9df71e-60781c154d97f7c6-00"},
-}
-RECOMMENDATIONS_400 = {
-    "errors": {
-        "productImage": [
-            "The productImage field is required.",
-            "The request does not contain a file. Please make sure to upload the file.",
-        ]
-    },
-    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-    "title": "One or more validation errors occurred.",
-    "status": 400,
-    "traceId": "00-1342e34cfbba2b448dcaefe49e0b67d6-a3d4e02dd4b7f122-00",
-}
-PRESET = {
-    "id": "white_background",
-    "previewImageUrl": "https://api.adcreative.ai/assets/ai-product-preset/white_background.webp",
-    "previewName": "White Background",
-    "promptText": ", in front of a white background",
-    "categories": [{"name": "monochrome"}],
-}
-DOWNLOAD_404 = {
-    "errors": {
-        "engine: ProductGeneration/Download": ["Image content not found."],
-        "business: ProductGeneration/Download": ["Not found error occurred while getting image content stream"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 404,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-599b17ae93900d22ce7df8169f3188f6-edcd222ed89634ed-00"},
-}
-DOWNLOAD_VALIDATION_400 = {
-    "errors": {"imageProductGeneratorProcessId": ["The value '60a743a6-c761-4168-9288-40a729dd407e1' is not valid."]},
-    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-    "title": "One or more validation errors occurred.",
-    "status": 400,
-    "traceId": "00-ae0c64f2970933d69b2a159253a68fea-9e4a75471688ac32-00",
-}
 PROGRESS_KEYS = {  # the progress object (the stock doc's; the photoshoot doc shows none of its own)
     "messageType",
     "requestRenderState",

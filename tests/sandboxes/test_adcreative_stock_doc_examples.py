@@ -14,7 +14,25 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.doc_examples.adcreative import ALL_PROGRESSES_200, CHECK_USER_PROGRESS_200, CREDITS_400, START_200
+from tests.doc_examples.adcreative import (
+    ALL_PROGRESSES_200,
+    ALL_PROGRESSES_400,
+    ALL_PROGRESSES_404,
+    ALL_PROGRESSES_QUERY,
+    CHECK_USER_PROGRESS_200,
+    CHECK_USER_PROGRESS_400,
+    CHECK_USER_PROGRESS_QUERY,
+    CREDITS_400,
+    DOWNLOAD_QUERY,
+    START_200,
+    START_400_EXAMPLE_1,
+    START_400_EXAMPLE_2,
+)
+from tests.doc_examples.adcreative import STOCK_401 as UNAUTHORIZED_401
+from tests.doc_examples.adcreative import STOCK_DOWNLOAD_400 as DOWNLOAD_400
+from tests.doc_examples.adcreative import STOCK_DOWNLOAD_404 as DOWNLOAD_404
+from tests.doc_examples.adcreative import STOCK_START_FORM as START_FIELDS
+from tests.doc_examples.adcreative import STOCK_START_FORM_CURL as START_FIELDS_CURL
 
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.clock import ManualClock
@@ -25,124 +43,6 @@ AUTH = "/api/v1/Authorization/GenerateJwtToken"
 ST = "/api/v1/Image/StockGeneration"
 PACE = 0.5
 TRACE = re.compile(r"00-[0-9a-f]{32}-[0-9a-f]{16}-00")
-
-# the doc's requests, verbatim ------------------------------------------------------------------------
-START_FIELDS = {  # the HttpClient example's MultipartFormDataContent
-    "applicationId": "4f7d8a9c-b5e6-4d3e-b7a9-d5c3e1b7a4f6",
-    "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-    "renderKind": "1",
-    "imageStyle": "3",
-    "userPrompt": "Darth Vader",
-}
-START_FIELDS_CURL = {  # the cURL / HTTP Request example (customStyleImage is a file: sent below)
-    "applicationId": "4f7d8a9c-b5e6-4d3e-b7a9-d5c3e1b7a4f6",
-    "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-    "renderKind": "1",
-    "imageStyle": "3",
-    "userPrompt": "Darth Vader",
-    "customStyleText": "Serious looking",
-    "loraParams": "e2b3c5d1-a123-456b-c789-d12345678901:0.75,a4b2c6d3-e234-567c-d890-f23456789012:1.0",
-}
-CHECK_USER_PROGRESS_QUERY = {
-    "userId": "2581c740-8e9d-4d63-96bc-5665bb9a646b",
-    "imageStockGeneratorProcessId": "26eca5df-b455-4111-847a-84247bc8e594",
-}
-ALL_PROGRESSES_QUERY = {"applicationId": "d5eabbb8-c0f6-4640-94fd-3566edad499f"}
-DOWNLOAD_QUERY = {
-    "applicationId": "4f7d8a9c-b5e6-4d3e-b7a9-d5c3e1b7a4f6",
-    "taskId": "165ce0c4-27a4-4317-a388-3c4064cf8b17",
-    "imageStockGeneratorProcessId": "2c3a9038-a7c8-4a8a-8821-a66dc433c3dd",
-    "lowResolution": "true",
-}
-
-START_400_EXAMPLE_1 = {
-    "errors": {
-        "engine: StockGeneration/AdCreative": ["CustomWithImage can't be null if ImageStyle is CustomWithImage"],
-        "business: StockGeneration/AdCreative": ["Bad request error occurred while starting image stock generation process"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 400,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-3bbaf2bdb083fbf5b8d96a25830005ca-adee457f95c76f15-00"},
-}
-START_400_EXAMPLE_2 = {
-    "errors": {
-        "engine: StockGeneration/AdCreative": ["CustomStyleText can't be null or empty if ImageStyle is CustomWithText"],
-        "business: StockGeneration/AdCreative": ["Bad request error occurred while starting image stock generation process"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 400,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-9c92e7330476cab570f09bde47f59f47-d0040fb4d3c039c8-00"},
-}
-UNAUTHORIZED_401 = {  # the same body for AdCreative, CheckUserProgress and Download
-    "errors": {"business:": ["Token is missing, invalid or ApplicationId is not found in the token."]},
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 401,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-d378b545461dcc848f91b9c6ea2e4775-26d09313c3eebb1a-00"},
-}
-CHECK_USER_PROGRESS_400 = {
-    "errors": {
-        "business: StockGeneration/CheckUserProgress": ["Invalid userId or imageStockGeneratorProcessId provided."],
-        "engine: StockGeneration/CheckProgress": ["A required parameter is missing."],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 400,
-    "detail": "Validation error in the request parameters.",
-    "instance": None,
-    "extensions": {"traceId": "00-abcdef1234567890abcdef1234567890-abcdef1234567890-00"},
-}
-ALL_PROGRESSES_400 = {
-    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-    "title": "One or more validation errors occurred.",
-    "status": 400,
-    "errors": {"applicationId": ["The value '2581c740-8e9d-4d63-96bc-5665bb9a6' is not valid."]},
-    "traceId": "00-f63a19f0239297745f0493e1ff93f582-3e5099e2cbe621ce-00",
-}
-ALL_PROGRESSES_404 = {
-    "errors": {
-        "engine: CheckProgress": [
-            "No running or incomplete Stock Image Generation process was not found for the User: N/A or the Application: 2581c740-8e9d-4d63-96bc-5665bb9a646b"  # noqa: E501
-        ],
-        "business: CheckApplicationAllProgresses": [
-            "Not found error occurred while checking Stock Image Generation process for the ApplicationId: 2581c740-8e9d-4d63-96bc-5665bb9a646b"  # noqa: E501
-        ],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 404,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-8d925e3ff2b520c283a3fbd504172fce-1df96f7a708f401d-00"},
-}
-DOWNLOAD_400 = {
-    "$id": "1",
-    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-    "title": "One or more validation errors occurred.",
-    "status": 400,
-    "errors": {"$id": "2", "taskId": ["The value '165ce0c4-27a4-4317-a388-3c4064cf8b' is not valid."]},
-    "traceId": "00-a54a3264785cd30b4ee7e454053096bf-0b0d3b01c3bcd870-00",
-}
-DOWNLOAD_404 = {
-    "errors": {
-        "engine: StockGeneration/Download": ["Image content not found."],
-        "business: StockGeneration/Download": ["Not found error occurred while getting original image content stream"],
-    },
-    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-    "title": "One or more errors occurred.",
-    "status": 404,
-    "detail": None,
-    "instance": None,
-    "extensions": {"traceId": "00-80d865ee86529038daf1fef33992439c-4defb5fc45a4f77e-00"},
-}
 
 
 @pytest.fixture(scope="module")

@@ -12,40 +12,19 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.doc_examples.adsumo import ACCEPTED_RESPONSE, COMPLETED_RESPONSE
+from tests.doc_examples.adsumo import (
+    ACCEPTED_RESPONSE,
+    COMPLETED_RESPONSE,
+    EDIT_REQUEST,
+    PRODUCT_SHOTS_REQUEST,
+    TEXT_TO_IMAGE_REQUEST,
+)
 
 from adforge_local.sandboxes.adsumo import AdsumoSandbox
 from adforge_local.sandboxes.clock import ManualClock
 
 KEY = "adsumo_sk_doc"
 PACE = 0.5
-
-# the doc's request bodies, verbatim --------------------------------------------------------------
-TEXT_TO_IMAGE_REQUEST = {
-    "prompt": "A minimalist product shot of white sneakers on a marble surface, soft studio lighting",
-    "model": "pro",
-    "aspect_ratio": "1:1",
-    "quantity": 2,
-    "resolution": "2k",
-}
-PRODUCT_SHOTS_REQUEST = {
-    "product_id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
-    "style_id": "lifestyle-outdoor",
-    "model": "pro",
-    "aspect_ratio": "16:9",
-    "quantity": 4,
-    "resolution": "2k",
-    "additional_prompt": "Golden hour lighting, beach setting",
-}
-EDIT_REQUEST = {
-    "prompt": "Remove the background and place the product on a clean white surface",
-    "model": "fast",
-    "aspect_ratio": "1:1",
-    "reference_image_urls": ["https://example.com/images/product-photo.png"],
-    "quantity": 1,
-    "resolution": "1k",
-}
-
 
 EXAMPLES = [
     ("text-to-image", TEXT_TO_IMAGE_REQUEST, 2 * 2),  # pro 2k: 2 credits x quantity 2

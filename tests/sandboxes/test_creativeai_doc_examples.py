@@ -20,14 +20,30 @@ import httpx
 import pytest
 from tests.doc_examples.creativeai import (
     BATCH_ACCEPTED,
+    BATCH_REQUEST,
     BATCH_STATUS,
     BATCH_WEBHOOK,
+    COMMERCE_EDIT_FORM,
+    COMMERCE_VIDEO_REQUEST,
+    EDIT_FORM,
     ERROR_RESPONSE,
+    FAQ_CHARACTER_REQUEST,
+    I2V_ACCEPTED,
     I2V_COMPLETED,
+    I2V_MINIMAL_REQUEST,
+    I2V_REQUEST,
     IMAGE_EDIT_RESPONSE,
+    IMAGE_RESPONSE,
     IMAGE_WEBHOOK,
+    MULTI_SHOT_REQUEST,
+    N8N_VIDEO_REQUEST,
+    QUICK_START_IMAGE_REQUEST,
     T2V_ACCEPTED,
+    T2V_COMPLETED,
     T2V_FAILED,
+    T2V_REQUEST,
+    TRANSPARENT_IMAGE_REQUEST,
+    VIDEO_WEBHOOK_COMPLETED,
     VIDEO_WEBHOOK_FAILED,
 )
 
@@ -38,175 +54,6 @@ from adforge_local.sandboxes.png import png
 KEY = "YOUR_API_KEY"
 PACE = 0.4
 
-# the doc's requests, verbatim (URLs swapped in `local()`) ---------------------------------------------
-N8N_VIDEO_REQUEST = {
-    "model": "auto",
-    "prompt": "Turn this product image into a short vertical promo clip",
-    "image_url": "{{$json.product_image_url}}",
-    "duration": 5,
-    "aspect_ratio": "9:16",
-    "webhook_url": "https://your-n8n-host/webhook/creativeai-video",
-}
-QUICK_START_IMAGE_REQUEST = {
-    "model": "dall-e-3",
-    "prompt": "A serene Japanese garden at sunset",
-    "size": "1024x1024",
-    "n": 1,
-    "character_references": ["https://example.com/char1.png", "https://example.com/char2.png"],
-    "camera_angle": "isometric",
-    "style_reference_url": "https://example.com/style.jpg",
-}
-TRANSPARENT_IMAGE_REQUEST = {
-    "model": "dall-e-3",
-    "prompt": "Pixel art warrior character, 64x64 sprite, clean edges",
-    "size": "1024x1024",
-    "background": "transparent",
-    "n": 1,
-}
-EDIT_FORM = {  # -F fields; image=@product-shot.png and mask=@hand-mask.png are files
-    "model": "seedream-v4.5-edit",
-    "prompt": "A natural human hand with five fingers holding the product in an expanded cinematic scene",
-    "outpaint_direction": "all",
-    "style_reference_url": "https://example.com/style.jpg",
-    "size": "1024x1024",
-}
-COMMERCE_EDIT_FORM = {  # image=@product.jpg
-    "model": "seedream-v4.5-edit",
-    "prompt": "Clean up this product photo, sharpen details, improve lighting, and place the item on a clean white studio background with a soft natural shadow",  # noqa: E501
-    "size": "1024x1024",
-}
-T2V_REQUEST = {
-    "model": "auto",
-    "prompt": "A drone shot over a coastal city at golden hour, cinematic",
-    "duration": 5,
-    "aspect_ratio": "16:9",
-    "character_reference_url": "https://example.com/character.png",
-    "character_references": ["https://example.com/char1.png", "https://example.com/char2.png"],
-    "camera_angle": "isometric",
-    "style_reference_url": "https://example.com/style.jpg",
-    "webhook_url": "https://your-app.com/webhooks/creativeai/video",
-}
-I2V_REQUEST = {
-    "model": "auto",
-    "prompt": "Camera slowly zooms in, the character turns and smiles",
-    "image_url": "https://example.com/portrait.png",
-    "duration": 5,
-    "aspect_ratio": "9:16",
-}
-I2V_MINIMAL_REQUEST = {
-    "model": "auto",
-    "image_url": "https://example.com/source-image.png",
-    "prompt": "Subtle camera push in, natural motion, cinematic lighting",
-    "duration": 5,
-    "aspect_ratio": "16:9",
-}
-MULTI_SHOT_REQUEST = {
-    "model": "kling-v3",
-    "prompt": "Camera pans right over a dense neon-lit cyberpunk city. Flying cars zip past.",
-    "multi_shot_prompts": [
-        "Cut to a close-up of a cyborg detective lighting a cigarette.",
-        "The camera pulls back quickly to reveal the detective is standing on the edge of a skyscraper.",
-    ],
-    "ai_director_mode": True,
-    "aspect_ratio": "16:9",
-    "character_reference_url": "https://example.com/character.png",
-    "character_references": ["https://example.com/char1.png", "https://example.com/char2.png"],
-    "camera_angle": "isometric",
-    "style_reference_url": "https://example.com/style.jpg",
-    "duration": 10,
-    "webhook_url": "https://your-server.com/webhooks/video",
-}
-COMMERCE_VIDEO_REQUEST = {
-    "model": "auto",
-    "image_url": "https://cdn.creativeai.run/output/clean-product-shot.png",
-    "prompt": "Slow premium turntable shot of this product, subtle camera drift, soft studio reflections, ecommerce ad style",
-    "duration": 5,
-    "webhook_url": "https://your-app.com/webhooks/creativeai/video",
-}
-BATCH_REQUEST = {
-    "prompts": [
-        {"prompt": "Product showcase video, rotating 360 degrees", "image_url": "https://example.com/product1.png"},
-        {"prompt": "Social media clip, dynamic transitions"},
-        {"prompt": "Aerial drone shot over mountains at sunset"},
-    ],
-    "model": "auto",
-    "aspect_ratio": "16:9",
-    "duration": 5,
-    "webhook_url": "https://your-app.com/webhooks/creativeai/batch",
-}
-FAQ_CHARACTER_REQUEST = {
-    "model": "dall-e-3",
-    "prompt": "Three fantasy heroes standing on a cliff at sunrise, epic wide shot",
-    "size": "1792x1024",
-    "n": 1,
-    "character_references": [
-        "https://your-cdn.com/assets/hero_warrior.png",
-        "https://your-cdn.com/assets/hero_mage.png",
-        "https://your-cdn.com/assets/hero_rogue.png",
-    ],
-    "camera_angle": "low-angle",
-    "style_reference_url": "https://your-cdn.com/assets/fantasy_style.jpg",
-}
-
-# the doc's responses and payloads, verbatim -----------------------------------------------------------
-I2V_ACCEPTED = {
-    "id": "vgen_i2v_abc123",
-    "object": "video.generation",
-    "model": "auto",
-    "model_actual": "kling-o3-pro-i2v",
-    "status": "processing",
-    "prompt": "Subtle camera push in, natural motion, cinematic lighting",
-    "image_url": "https://example.com/source-image.png",
-    "credits": 30,
-    "output_url": None,
-    "created_at": "2026-04-10T00:15:00Z",
-}
-T2V_COMPLETED = {
-    "id": "vgen_abc123",
-    "object": "video.generation",
-    "model": "auto",
-    "model_actual": "kling-o3-pro-t2v",
-    "status": "completed",
-    "prompt": "A drone shot over a coastal city at golden hour, cinematic",
-    "credits": 60,
-    "output_url": "https://cdn.creativeai.run/output/video-abc123.mp4",
-    "error": None,
-    "failover_used": False,
-    "debug": {
-        "provider_requested": "kling-o3-pro-t2v",
-        "provider_actual": "kling-o3-pro-t2v",
-        "submission_failover_used": False,
-        "submission_failover_reason": None,
-        "routing_safe_fallback_applied": True,
-        "routing_fallback_reason": "insufficient_margin_over_legacy",
-        "routing_preferred_provider": "seedance-t2v",
-        "routing_legacy_provider": "kling-o3-pro-t2v",
-        "routing_confidence_margin": 5.0,
-        "async_capacity_failover_attempted": False,
-        "async_capacity_failover_reason": None,
-        "prediction_id_original": None,
-        "prediction_id_current": "pred_auto_1",
-    },
-    "created_at": "2026-03-09T16:10:00Z",
-    "completed_at": "2026-03-09T16:12:43Z",
-}
-VIDEO_WEBHOOK_COMPLETED = {
-    "id": "vgen_abc123",
-    "object": "video.generation",
-    "status": "completed",
-    "model": "auto",
-    "model_actual": "seedance-t2v",
-    "prompt": "A drone shot over a coastal city at golden hour, cinematic",
-    "output_url": "https://cdn.creativeai.run/output/video-abc123.mp4",
-    "error_message": None,
-    "credits": 30,
-    "failover_used": True,
-    "completed_at": "2026-03-09T16:12:43Z",
-}
-IMAGE_RESPONSE = {
-    "created": 1709550000,
-    "data": [{"url": "https://cdn.creativeai.run/output/abc123.png", "revised_prompt": "A serene Japanese garden at sunset..."}],
-}
 WEBHOOK_HEADERS = ("x-creativeai-event", "x-creativeai-delivery-id", "x-creativeai-signature")  # as received, lower-cased
 
 

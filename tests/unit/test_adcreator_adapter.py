@@ -299,8 +299,8 @@ def test_upload_is_multipart_with_the_file_field():
     [
         ("generate", 400, {"error": "prompt must be 3-1000 characters"}, errors.VendorRejected),
         ("upload", 400, {"error": "file too large"}, errors.VendorRejected),
-        ("generate", 422, {"error": "Generation failed"}, errors.VendorRejected),
-        ("create_video", 422, {"error": "Generation failed"}, errors.VendorRejected),
+        ("generate", 422, {"error": "Generation failed"}, errors.VendorError),  # the vendor's failure: `auto` fails over
+        ("create_video", 422, {"error": "Generation failed"}, errors.VendorError),
         ("generate", 401, {"error": "Unauthorized"}, errors.VendorAuthFailed),
         ("get_generation", 404, {"error": "Generation g1 not found"}, errors.VendorNotFound),
         ("delete_generation", 404, {"error": "Generation g1 not found"}, errors.VendorNotFound),

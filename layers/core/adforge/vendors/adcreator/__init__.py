@@ -23,8 +23,9 @@ Assumptions where the doc is silent:
 
 - Error bodies are `{"error": "<message>"}` or `{"error": {"code", "message"}}` (a top-level `code`
   or `message` is read too), with no trace id. Status codes map through `error_for_status`: 400
-  and 422 ("Generation Failed" at submission) refuse this request, 402 or code
-  `insufficient_credits` means no credits, 429 may carry `Retry-After` in seconds.
+  refuses this request, 402 or code `insufficient_credits` means no credits, 429 may carry
+  `Retry-After` in seconds. 422 ("Generation Failed" at submission) is the vendor failing the
+  generation, not a refusal of our request: a plain `VendorError`, so `auto` fails over.
 - The model is "nano-banana-2" (the doc's example) when `/models` lists it and it fits (accepts an
   input image when we send one), else the first listed model that fits.
 - Credits are checked on `/credits` before anything is uploaded or started (balance below
