@@ -19,7 +19,7 @@ import pytest
 
 from adforge_local.sandboxes.clock import ManualClock
 from adforge_local.sandboxes.creativeai import SIGNING_SECRET, CreativeAISandbox
-from adforge_local.sandboxes.png import png
+from adforge_local.sandboxes.png import mp4_seconds, png
 
 KEY = "sk_test_creativeai"
 PACE = 0.4
@@ -364,3 +364,13 @@ def test_a_batch_documents_no_resolution_or_failover(
     assert_invalid(client.post(batch, json={"prompts": [{"prompt": "a", "duration": 5}]}), "prompts[0].duration")
     assert sandbox.credits == 1000
     assert client.post(batch, json={"prompts": [{"prompt": "a"}], "duration": 10}).status_code == 202
+
+
+def test_a_video_is_as_long_as_its_duration(client: httpx.Client, clock: ManualClock) -> None:
+    one = client.post("/v1/video/generations", json={"prompt": "a drone shot", "duration": 12}).json()
+    default = client.post("/v1/video/generations", json={"prompt": "a drone shot"}).json()
+    batch = client.post("/v1/video/generations/batch", json={"prompts": [{"prompt": "a"}] * 2, "duration": 3}).json()
+    clock.advance(PACE)
+    urls = [client.get(f"/v1/video/generations/{job['id']}").json()["output_url"] for job in (one, default)]
+    urls += [job["output_url"] for job in client.get(f"/v1/video/generations/batch/{batch['batch_id']}").json()["jobs"]]
+    assert [mp4_seconds(httpx.get(url).content) for url in urls] == [12.0, 5.0, 3.0, 3.0]

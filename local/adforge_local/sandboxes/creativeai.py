@@ -69,7 +69,8 @@ Credits: images 2 each (the image webhook's `credits`), videos 30 each (the batc
 generation is refunded (the failed webhook's `credits_refunded`), a refused request is not billed.
 
 Sandbox conventions: a prompt containing the word "forbidden" trips content moderation (400
-content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`, images at 1/4 of their
+content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/` (an MP4's movie header gives
+the requested `duration`, 5 s when none is sent: the doc states no default, every example sends 5), images at 1/4 of their
 documented pixel size (same ratio; `width`/`height` in bodies are the documented size). `video_debug` (default true)
 switches the status-only debug block. The account's keys are `api_key` and `extra_keys`. Unknown job ids are 404
 invalid_request_error (param `id`). `reorder_webhooks` sends a stale `processing` copy of a single job's final
@@ -118,6 +119,7 @@ QUALITIES = ("standard", "hd")
 VIDEO_RATIOS = ("21:9", "16:9", "4:3", "1:1", "3:4", "9:16")
 VIDEO_RESOLUTIONS = ("480p", "720p", "1080p")
 MAX_BATCH = 20
+DEFAULT_SECONDS = 5  # a video sent without `duration`: every doc example's length (the doc states no default)
 IMAGE_CREDITS = 2
 VIDEO_CREDITS = 30
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -460,7 +462,7 @@ class CreativeAISandbox(Sandbox):
         job = self._new_job(
             request, "vgen", body, credits=VIDEO_CREDITS, seed=seed, object="video.generation", model=model, mode=mode,
             image_url=body.get("image_url"), model_actual=f"{PROVIDERS.get(model, model)}-{mode}", failover_used=False,
-            prediction=next(self._ids),
+            prediction=next(self._ids), duration=body.get("duration", DEFAULT_SECONDS),
         )  # fmt: skip
         return Reply.json(202, self._video_body(job, accepted=True))
 
@@ -497,7 +499,8 @@ class CreativeAISandbox(Sandbox):
             seed = item["prompt"] + (hashlib.sha256(source).hexdigest() if source else "")
             jobs.append({"id": job_id, "prompt": item["prompt"], "image_url": item.get("image_url"), "status": "pending",
                          "output_url": None, "error_message": None, "credits": VIDEO_CREDITS, "seed": seed})  # fmt: skip
-        batch = {"batch_id": batch_id, "webhook_url": body.get("webhook_url"), "jobs": jobs, "completed_at": None}
+        batch = {"batch_id": batch_id, "webhook_url": body.get("webhook_url"), "jobs": jobs, "completed_at": None,
+                 "duration": body.get("duration", DEFAULT_SECONDS)}  # fmt: skip
         with self.lock:
             self.batches[batch_id] = batch
         total, seconds = len(items), self.faults.processing_seconds
@@ -596,7 +599,7 @@ class CreativeAISandbox(Sandbox):
                 self.credits += VIDEO_CREDITS  # refunded
             else:
                 name = f"{job['id']}.mp4"
-                self.files[name] = (mp4(job["seed"] + name), "video/mp4")
+                self.files[name] = (mp4(job["seed"] + name, batch["duration"]), "video/mp4")
                 job.update(status="completed", output_url=f"{self.url}/output/{name}")
             ended = all(other["status"] in ("completed", "failed") for other in batch["jobs"])
             if not ended:
@@ -623,7 +626,7 @@ class CreativeAISandbox(Sandbox):
     def _render(self, job: dict[str, Any]) -> str:
         if job["object"] == "video.generation":
             name = f"{job['id']}.mp4"
-            self.files[name] = (mp4(job["seed"] + name), "video/mp4")
+            self.files[name] = (mp4(job["seed"] + name, job["duration"]), "video/mp4")
             return f"{self.url}/output/{name}"
         return self._store_png(job["id"], job["seed"], job["size"], job["transparent"])
 
