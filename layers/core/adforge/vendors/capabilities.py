@@ -88,11 +88,13 @@ class Capabilities(BaseModel):
         video = request.video
         if video is None:
             return None
-        if video.duration_seconds is not None:
-            low, high = self.video_seconds or (0, -1)
-            if not low <= video.duration_seconds <= high:
-                takes = f"takes {low}-{high} seconds" if self.video_seconds else "documents no video length"
-                return f"{self.name} {takes}, not {video.duration_seconds}"
+        seconds = video.duration_seconds
+        if seconds is not None:
+            if self.video_seconds is None:
+                return f"{self.name} documents no video length"
+            low, high = self.video_seconds
+            if not low <= seconds <= high:
+                return f"{self.name} takes {low}-{high} seconds, not {seconds}"
         if video.resolution is not None:
             if video.resolution not in self.video_resolutions:
                 return f"{self.name} takes video resolutions {sorted(self.video_resolutions)}, not {video.resolution}"
