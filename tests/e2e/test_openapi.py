@@ -19,3 +19,10 @@ def test_the_document_is_valid_and_complete(stack):
     assert documented - served == set(), "routes in the document that the template does not serve"
     create = document["paths"]["/v1/jobs"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/JobRequest")
+    schemas = document["components"]["schemas"]
+    options = schemas["JobRequest"]["properties"]
+    assert {"preset", "negative_prompt", "background", "video"} <= set(options)
+    assert options["background"]["enum"] == ["auto", "transparent"]
+    video = schemas["VideoOptions"]["properties"]
+    assert set(video) == {"duration_seconds", "resolution"}
+    assert {"options", "prices_usd"} <= set(schemas["VendorView"]["properties"])

@@ -216,6 +216,9 @@ def test_upload_limits(client: httpx.Client, sandbox: AdCreatorSandbox, files: d
         ({"batchCount": 5}, 400, "batchCount"),
         ({"batchCount": "2"}, 400, "batchCount"),
         ({"inputImagePath": "user_sandbox/never-uploaded.png"}, 400, "inputImagePath"),
+        ({"background": "transparent"}, 400, "background"),  # not a documented field of /generate
+        ({"negative_prompt": "blur"}, 400, "negative_prompt"),  # the field is negativePrompt
+        ({"durationSeconds": 5}, 400, "durationSeconds"),  # a /videos field
     ],
 )
 def test_generate_validation(
@@ -369,6 +372,9 @@ def finished_source(server: AdCreatorSandbox, api: httpx.Client, clock: ManualCl
         ({"resolution": "4k"}, 400, "resolution"),
         ({"resolution": "1080p", "movementAmplitude": "large", "bgm": True}, 202, None),
         ({"bgm": "yes"}, 400, "bgm"),
+        ({"resolution": "480p"}, 400, "resolution"),  # 480p is CreativeAI's, not adcreator's
+        ({"duration": 5}, 400, "duration"),  # the field is durationSeconds
+        ({"stylePreset": "studio-product"}, 400, "stylePreset"),  # a /generate field
     ],
 )
 def test_video_validation(

@@ -19,7 +19,7 @@ import pytest
 
 from adforge_local.sandboxes.clock import ManualClock
 from adforge_local.sandboxes.creativeai import SIGNING_SECRET, CreativeAISandbox
-from adforge_local.sandboxes.png import png
+from adforge_local.sandboxes.png import mp4_seconds, png
 
 KEY = "sk_test_creativeai"
 PACE = 0.4
@@ -309,3 +309,68 @@ def test_batch_creation_counts_in_the_video_creation_window(sandbox: CreativeAIS
         assert client.post("/v1/video/generations/batch", json={"prompts": [{"prompt": "a"}]}).status_code == 202
     refused = client.post("/v1/video/generations/batch", json={"prompts": [{"prompt": "a"}]})
     assert (refused.status_code, refused.json()["error"]["code"]) == (429, "rate_limit_exceeded")
+
+
+# request options: what each endpoint documents, and nothing else --------------------------------------
+def color_type(image: bytes) -> int:
+    """The PNG IHDR colour type: 6 is RGBA, 2 is RGB."""
+    assert image.startswith(b"\x89PNG")
+    return image[25]
+
+
+def test_a_transparent_background_is_an_rgba_png(client: httpx.Client, clock: ManualClock) -> None:
+    sync = client.post("/v1/images/generations", json={"prompt": "a mug", "background": "transparent"}).json()
+    assert color_type(httpx.get(sync["data"][0]["url"]).content) == 6
+    native = client.post("/api/v1/model/generateImage", json={"prompt": "a mug", "background": "transparent"}).json()
+    opaque = client.post("/api/v1/model/generateImage", json={"prompt": "a mug", "background": "auto"}).json()
+    clock.advance(PACE)
+    done = [client.get(f"/api/v1/model/prediction/{job['id']}").json() for job in (native, opaque)]
+    assert [color_type(httpx.get(job["output_url"]).content) for job in done] == [6, 2]
+
+
+def test_edits_document_no_background(sandbox: CreativeAISandbox, client: httpx.Client) -> None:
+    assert_invalid(edit(client, png(8, 8, "p"), background="transparent"), "background")
+    assert edit(client, png(8, 8, "p"), outpaint_direction="all", style_reference_url="https://x.test/s.jpg").status_code == 200
+    assert sandbox.credits == 1000 - 2  # the refused edit cost nothing
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/v1/images/generations", "negative_prompt"),
+        ("/v1/images/generations", "webhook_url"),  # the synchronous endpoint has no webhook
+        ("/api/v1/model/generateImage", "style_preset"),
+        ("/v1/video/generations", "negative_prompt"),
+        ("/v1/video/generations", "background"),
+    ],
+)
+def test_a_field_an_endpoint_does_not_document_is_refused(client: httpx.Client, path: str, field: str) -> None:
+    assert_invalid(client.post(path, json={"prompt": "a mug", field: "x"}), field)
+
+
+@pytest.mark.parametrize("duration", [3, 15])
+def test_a_video_takes_3_to_15_seconds_at_a_documented_resolution(client: httpx.Client, duration: int) -> None:
+    body = {"prompt": "a drone shot", "duration": duration, "resolution": "1080p", "failover": False}
+    assert client.post("/v1/video/generations", json=body).status_code == 202
+    assert_invalid(client.post("/v1/video/generations", json={"prompt": "a drone shot", "duration": 5.5}), "duration")
+
+
+@pytest.mark.parametrize(("field", "value"), [("resolution", "1080p"), ("failover", True)])
+def test_a_batch_documents_no_resolution_or_failover(
+    sandbox: CreativeAISandbox, client: httpx.Client, field: str, value: Any
+) -> None:
+    batch = "/v1/video/generations/batch"
+    assert_invalid(client.post(batch, json={"prompts": [{"prompt": "a"}], "duration": 10, field: value}), field)
+    assert_invalid(client.post(batch, json={"prompts": [{"prompt": "a", "duration": 5}]}), "prompts[0].duration")
+    assert sandbox.credits == 1000
+    assert client.post(batch, json={"prompts": [{"prompt": "a"}], "duration": 10}).status_code == 202
+
+
+def test_a_video_is_as_long_as_its_duration(client: httpx.Client, clock: ManualClock) -> None:
+    one = client.post("/v1/video/generations", json={"prompt": "a drone shot", "duration": 12}).json()
+    default = client.post("/v1/video/generations", json={"prompt": "a drone shot"}).json()
+    batch = client.post("/v1/video/generations/batch", json={"prompts": [{"prompt": "a"}] * 2, "duration": 3}).json()
+    clock.advance(PACE)
+    urls = [client.get(f"/v1/video/generations/{job['id']}").json()["output_url"] for job in (one, default)]
+    urls += [job["output_url"] for job in client.get(f"/v1/video/generations/batch/{batch['batch_id']}").json()["jobs"]]
+    assert [mp4_seconds(httpx.get(url).content) for url in urls] == [12.0, 5.0, 3.0, 3.0]

@@ -12,6 +12,7 @@ from adforge.domain.models import AspectRatio, JobKind, JobRequest, VendorState,
 from adforge.vendors import errors
 from adforge.vendors.adcreative import (
     CAPABILITIES_PHOTOSHOOT,
+    CAPABILITIES_STOCK,
     NAME_PHOTOSHOOT,
     NAME_STOCK,
     channels,
@@ -591,10 +592,13 @@ def test_render_kind_follows_the_aspect_ratio(ratio, kind):
     assert fields == {"renderKind": kind, "userPrompt": "Darth Vader", "imageStyle": "3"} and files == {}
 
 
-def test_a_preset_becomes_a_custom_text_style():
+def test_stock_takes_no_preset():
+    """Only Photorealistic's value is documented; free customStyleText is no preset (nothing could be unknown)."""
     request = stock_request(preset="serious looking")
-    fields, _ = stock.stock_form(request, stock.style_for(request))
-    assert (fields["imageStyle"], fields["customStyleText"]) == ("CustomWithText", "serious looking")
+    assert CAPABILITIES_STOCK.why_not(request) == "adcreative_stock has no style presets (describe the style in the prompt)"
+    with pytest.raises(errors.VendorRejected) as raised:
+        stock.style_for(request)
+    assert raised.value.vendor_code == "unknown_preset"
 
 
 @pytest.mark.parametrize(
@@ -817,14 +821,10 @@ def test_stock_submit_and_status_use_the_process_id():
     vendor.on("POST", STOCK_START, httpx.Response(200, json=progress_body([1], 0)))
     vendor.on("GET", STOCK_PROGRESS, httpx.Response(200, json=[progress_body([5], 100, request_state=5)]))
     gateway = StockGateway(vendor.client(), ACCOUNT, "tok")
-    assert gateway.submit(VendorSubmission(request=stock_request(preset="noir"))) == JOB
+    assert gateway.submit(VendorSubmission(request=stock_request())) == JOB
     start = form(vendor.api_calls()[0])
-    assert (start["userPrompt"], start["imageStyle"], start["customStyleText"], start["userId"]) == (
-        "Darth Vader",
-        "CustomWithText",
-        "noir",
-        USER,
-    )
+    assert (start["userPrompt"], start["imageStyle"], start["userId"]) == ("Darth Vader", "3", USER)
+    assert "customStyleText" not in start
     update = gateway.status(JOB, JobKind.IMAGE)
     assert update.state is VendorState.COMPLETED and update.outputs == [f"{PROCESS}/{TASKS[0]}"]
 

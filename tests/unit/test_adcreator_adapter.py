@@ -358,6 +358,8 @@ class Vendor:
         self.calls.append(route)
         if route == ("GET", "/models"):
             return httpx.Response(200, json=CATALOG)
+        if route == ("GET", "/styles"):
+            return httpx.Response(200, json=STYLES)
         if route == ("GET", "/credits"):
             return httpx.Response(
                 200, json={"balance": self.balance, "lifetimePurchased": 0, "lifetimeUsed": 0, "unlimited": False}
@@ -375,6 +377,14 @@ class Vendor:
         return httpx.Response(200, json=generation("completed", gen_id, image_url=f"https://cdn.test/{gen_id}.png"))
 
 
+STYLES = {
+    "styles": [
+        {"id": "flat-lay", "displayName": "Flat Lay", "category": "product", "promptSuffix": ", top-down flat lay"},
+        {"id": "cozy-home", "displayName": "Cozy Home", "category": "lifestyle", "promptSuffix": ", warm home interior"},
+    ]
+}
+
+
 def gateway_for(vendor: Vendor, fetcher: object | None = None) -> AdCreatorGateway:
     return AdCreatorGateway(client_with(vendor), fetcher or ImageFetcher(PNG[:8], PNG[8:]))
 
@@ -386,7 +396,10 @@ def test_submit_uploads_the_photo_then_starts_one_generation_per_output():
     )
     assert job_id == "g1,g2,g3"
     assert fetcher.opened == [PRODUCT_URL]
-    assert vendor.calls == [("GET", "/models"), ("GET", "/credits"), ("POST", "/upload")] + [("POST", "/generate")] * 3
+    assert (
+        vendor.calls
+        == [("GET", "/styles"), ("GET", "/models"), ("GET", "/credits"), ("POST", "/upload")] + [("POST", "/generate")] * 3
+    )
     assert (
         vendor.generated
         == [
@@ -462,3 +475,41 @@ def test_an_abandoned_job_is_deleted_generation_by_generation():
     assert isinstance(gateway, DiscardingGateway)
     gateway.discard("g1,g2")
     assert vendor.calls == [("DELETE", "/generations/g1"), ("DELETE", "/generations/g2")]
+
+
+# options ------------------------------------------------------------------------------------------
+def test_negative_prompt_is_sent_as_negative_prompt_and_bounded_like_the_doc():
+    payload = generate_payload(request(negative_prompt="  text, watermark  "), "nano-banana-2", None)
+    assert payload["negativePrompt"] == "text, watermark"
+    assert "negativePrompt" not in generate_payload(request(), "nano-banana-2", None)
+    check(request(negative_prompt="x" * 500))
+    with pytest.raises(errors.VendorRejected):
+        check(request(negative_prompt="😀" * 251))  # 502 UTF-16 code units: over "max 500 chars"
+
+
+def test_an_unknown_style_preset_is_refused_before_anything_is_paid():
+    vendor = Vendor()
+    with pytest.raises(errors.VendorRejected) as raised:
+        gateway_for(vendor).submit(VendorSubmission(request=request(preset="Flat Lay"), product_image_url=PRODUCT_URL))
+    assert raised.value.vendor_code == "unknown_preset" and "cozy-home, flat-lay" in raised.value.message
+    assert vendor.calls == [("GET", "/styles")]  # no credits check, no upload, no generation
+
+
+def test_a_listed_style_id_is_sent_as_style_preset():
+    vendor = Vendor()
+    gateway_for(vendor).submit(VendorSubmission(request=request(preset="cozy-home")))
+    assert vendor.generated[0]["stylePreset"] == "cozy-home"
+    without = Vendor()
+    gateway_for(without).submit(VendorSubmission(request=request()))
+    assert ("GET", "/styles") not in without.calls and "stylePreset" not in without.generated[0]
+
+
+@pytest.mark.parametrize(
+    ("fields", "refused"),
+    [
+        ({"preset": "flat-lay", "negative_prompt": "blur"}, False),
+        ({"background": "transparent", "image": None}, True),  # adcreator documents no transparent background
+    ],
+)
+def test_capabilities_declare_presets_and_negative_prompt_only(fields, refused):
+    assert (CAPABILITIES.why_not(request(**fields)) is not None) is refused

@@ -112,8 +112,8 @@ def test_capabilities_are_images_by_polling():
 
 # request mapping --------------------------------------------------------------------------------
 def test_text_to_image_payload():
-    assert text_to_image_payload(submission(image=None, aspect_ratios=["9:16"], count=3, preset="lifestyle")) == {
-        "prompt": "red mug (style: lifestyle)",
+    assert text_to_image_payload(submission(image=None, aspect_ratios=["9:16"], count=3)) == {
+        "prompt": "red mug",
         "model": "pro",
         "aspect_ratio": "9:16",
         "quantity": 1,  # a count of 3 is three generations of one image each
@@ -395,3 +395,15 @@ def test_admission_counts_one_creation_per_output():
     from adforge.vendors.rate_limits import limits_for
 
     assert limits_for("adsumo", "adsumo", {"api_key": "k"}).creation(JobRequest(prompt="a red mug", count=3))[2] == 3
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"preset": "lifestyle-outdoor"},  # style_id belongs to product-shots, which is not routed
+        {"negative_prompt": "blur"},
+        {"background": "transparent", "image": None},
+    ],
+)
+def test_options_the_doc_does_not_show_are_refused(fields):
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", **fields)) is not None

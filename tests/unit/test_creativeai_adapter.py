@@ -110,10 +110,10 @@ def test_which_requests_wait_for_and_adopt_by_webhook(request_fields, completes,
 
 
 def test_native_image_payload_is_one_image_with_the_callback():
-    payload = image_payload(submission(photo=False, preset="lifestyle"))
+    payload = image_payload(submission(photo=False))
     assert payload == {
         "model": "seedream-3.0",
-        "prompt": "red mug (style: lifestyle)",
+        "prompt": "red mug",
         "size": "1024x1024",
         "webhook_url": "https://api/v1/webhooks/creativeai?job=j1",
     }
@@ -298,14 +298,14 @@ def test_a_product_photo_is_edited_into_the_scene_once_per_output():
     seen: list[httpx.Request] = []
     fetcher = PhotoFetcher(WEBP)  # the doc names no formats for /v1/images/edits: sent as it is
     gateway = CreativeAIGateway(recording_client({("POST", "/v1/images/edits"): IMAGE_EDIT_RESPONSE}, seen), fetcher)
-    vendor_job_id = gateway.submit(submission(count=2, preset="studio"))
+    vendor_job_id = gateway.submit(submission(count=2))
     assert len(seen) == 2
     for request in seen:
         assert request.headers["content-type"].startswith("multipart/form-data")
         content = request.content
         assert b'name="image"; filename="product.webp"' in content and b"Content-Type: image/webp" in content
         assert WEBP in content
-        for field, value in (("model", b"seedream-v4.5-edit"), ("prompt", b"red mug (style: studio)"), ("size", b"1024x1024")):
+        for field, value in (("model", b"seedream-v4.5-edit"), ("prompt", b"red mug"), ("size", b"1024x1024")):
             assert f'name="{field}"'.encode() + b"\r\n\r\n" + value in content
     update = gateway.status(vendor_job_id, JobKind.IMAGE)  # answered already: no call
     assert len(seen) == 2
@@ -403,3 +403,52 @@ def test_the_signing_secret_is_the_configured_one_else_the_api_key():
             body, {"X-CreativeAI-Signature": sign(body, "sk")}
         )
     assert build_reader({"api_key": "sk"}, time.time).read(body, {"X-CreativeAI-Signature": sign(body, "sk")})
+
+
+# options ------------------------------------------------------------------------------------------
+def test_a_transparent_background_is_the_documented_background_field():
+    payload = image_payload(submission(photo=False, background="transparent", image=None))
+    assert payload["background"] == "transparent"
+    assert "background" not in image_payload(submission(photo=False, image=None))  # "auto" is the default: not sent
+
+
+def test_a_transparent_background_is_refused_with_a_product_photo():
+    """/v1/images/edits documents no background field: refused at intake, and by the mapping if it gets there."""
+    with_photo = JobRequest(prompt="red mug", background="transparent", image={"key": "tenants/t/uploads/p.png"})
+    assert "without a product image" in (CAPABILITIES.why_not(with_photo) or "")
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", background="transparent")) is None
+    seen: list[httpx.Request] = []
+    gateway = CreativeAIGateway(recording_client({("POST", "/v1/images/edits"): IMAGE_EDIT_RESPONSE}, seen), PhotoFetcher(PNG))
+    with pytest.raises(errors.VendorRejected):
+        gateway.submit(submission(background="transparent"))
+    assert seen == []
+
+
+@pytest.mark.parametrize(("video", "duration"), [(None, 5), ({"duration_seconds": 3}, 3), ({"duration_seconds": 15}, 15)])
+def test_a_video_length_is_the_documented_duration(video, duration):
+    one = video_payload(submission(kind="video", video=video))
+    batch = batch_payload(submission(kind="video", count=2, video=video))
+    assert (one["duration"], batch["duration"]) == (duration, duration)
+    assert "resolution" not in one and "resolution" not in batch
+
+
+def test_a_video_resolution_goes_on_the_single_endpoint_only():
+    assert video_payload(submission(kind="video", video={"resolution": "1080p"}))["resolution"] == "1080p"
+    batch = JobRequest(prompt="red mug", kind="video", count=2, video={"resolution": "1080p"})
+    assert "up to 1 video" in (CAPABILITIES.why_not(batch) or "")
+    with pytest.raises(errors.VendorRejected):
+        batch_payload(VendorSubmission(request=batch))
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"kind": "video", "video": {"duration_seconds": 2}}, "takes 3-15 seconds, not 2"),  # adcreator's 2 is not CreativeAI's
+        ({"preset": "studio"}, "no style presets"),
+        ({"negative_prompt": "blur"}, "no negative prompt"),
+        ({"kind": "video", "video": {"duration_seconds": 15, "resolution": "480p"}}, None),
+    ],
+)
+def test_options_outside_the_doc_are_refused(fields, reason):
+    found = CAPABILITIES.why_not(JobRequest(prompt="red mug", **fields))
+    assert found is None if reason is None else reason in (found or "")

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from adforge.domain.models import Job, JobError, JobRequest, VendorAttempt
+from adforge.domain.models import Job, JobError, JobKind, JobRequest, VendorAttempt
+from adforge.vendors.capabilities import Capabilities
 from adforge.vendors.registry import REGISTRY, UNHEALTHY_AFTER
 
 
@@ -79,6 +80,23 @@ class JobPage(BaseModel):
     next_cursor: str | None
 
 
+class SecondsRange(BaseModel):
+    min: int
+    max: int
+
+
+class VendorOptions(BaseModel):
+    """Which of the job request's options this vendor honours (any other is refused: 422 when it is named)."""
+
+    background: list[str]  # "auto", and "transparent" where documented
+    transparent_with_product_image: bool  # False: transparent only for an image made from the prompt alone
+    preset: bool  # `preset` takes an id of this vendor's own style catalogue
+    negative_prompt: bool
+    video_duration_seconds: SecondsRange | None
+    video_resolutions: list[str]
+    video_resolution_max_count: int | None  # a resolution only for jobs of at most this many videos
+
+
 class VendorView(BaseModel):
     name: str
     display_name: str
@@ -92,12 +110,37 @@ class VendorView(BaseModel):
     transparent_background: bool
     cost_per_output_usd: float
     video_cost_per_output_usd: float | None = None  # a video output's price, where it differs
+    prices_usd: dict[str, float]  # what one output of each kind it makes costs
+    options: VendorOptions
     recent_failures: int
     healthy: bool
 
 
 class VendorList(BaseModel):
     vendors: list[VendorView]
+
+
+OPTION_FIELDS = (
+    "transparent_with_product_image",
+    "style_presets",
+    "negative_prompt",
+    "video_seconds",
+    "video_resolutions",
+    "video_resolution_max_count",
+)
+
+
+def vendor_options(c: Capabilities) -> VendorOptions:
+    seconds = c.video_seconds if JobKind.VIDEO in c.kinds else None
+    return VendorOptions(
+        background=["auto", "transparent"] if c.transparent_background else ["auto"],
+        transparent_with_product_image=c.transparent_background and c.transparent_with_product_image,
+        preset=c.style_presets,
+        negative_prompt=c.negative_prompt,
+        video_duration_seconds=SecondsRange(min=seconds[0], max=seconds[1]) if seconds else None,
+        video_resolutions=sorted(c.video_resolutions, key=lambda r: int(r.removesuffix("p"))),
+        video_resolution_max_count=c.video_resolution_max_count,
+    )
 
 
 def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> VendorList:
@@ -116,8 +159,11 @@ def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> Vendo
                         "signed_webhooks",
                         "photo_answered_at_once",
                         "output_per_generation",
+                        *OPTION_FIELDS,
                     }
                 ),
+                prices_usd={kind.value: c.cost_per_output(kind) for kind in sorted(c.kinds)},
+                options=vendor_options(c),
                 kinds=sorted(k.value for k in c.kinds),
                 aspect_ratios=sorted(c.aspect_ratios),
                 recent_failures=failures,

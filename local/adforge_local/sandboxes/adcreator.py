@@ -30,6 +30,8 @@ Assumptions (the doc is silent):
   non-negative integers (400 otherwise), with no upper bound on limit.
 - Whole-number fields (batchCount, durationSeconds) accept integral JSON numbers only; null means
   "not given" for optional fields; prompt lengths count characters as sent.
+- `POST /generate` and `POST /videos` take their documented Request Body fields and no other (400 naming it);
+  `stylePreset` must be an id of `/styles`, `negativePrompt` at most 500 (image) / 2500 (video) characters.
 - `inputImagePath` must be a path returned by `/upload` and the model must support image input;
   `durationSeconds` must also be one of the video model's `durations`; `generateAudio`,
   `negativePrompt` and `cfgScale` are refused (400) for models whose capability flag is false.
@@ -104,6 +106,9 @@ VIDEO_MODELS: dict[str, Json] = {
                        "credits": {"2": 10, "5": 25, "10": 50, "15": 75}, "supportsAudio": False,
                        "supportsNegativePrompt": False, "supportsCfgScale": False},
 }  # fmt: skip
+GENERATE_FIELDS = frozenset({"prompt", "modelId", "aspectRatio", "stylePreset", "negativePrompt", "inputImagePath", "batchCount"})
+VIDEO_FIELDS = frozenset({"sourceGenerationId", "prompt", "modelId", "durationSeconds", "generateAudio", "negativePrompt",
+                          "cfgScale", "movementAmplitude", "resolution", "bgm"})  # fmt: skip
 CAPABILITIES = {"generateAudio": "supportsAudio", "negativePrompt": "supportsNegativePrompt", "cfgScale": "supportsCfgScale"}
 
 
@@ -209,6 +214,11 @@ def _uuid_problem(value: Any) -> str | None:
     except ValueError:
         return "sourceGenerationId must be a UUID (required)"
     return None
+
+
+def _fields_problem(body: Json, documented: frozenset[str]) -> str | None:
+    extra = sorted(set(body) - documented)
+    return f"{extra[0]} is not a field of this request (fields: {', '.join(sorted(documented))})" if extra else None
 
 
 def _duration_problem(body: Json, model: Json | None) -> str | None:
@@ -341,6 +351,7 @@ class AdCreatorSandbox(Sandbox):
     def _image_problem(self, body: Json) -> str | None:
         model = _lookup(IMAGE_MODELS, body.get("modelId"))
         problems = [
+            _fields_problem(body, GENERATE_FIELDS),
             _text_problem(body, "prompt", 3, 1000, required=True),
             None if model else f"modelId must be one of: {', '.join(IMAGE_MODELS)} (required)",
             _choice_problem(body, "aspectRatio", ASPECT_RATIOS),
@@ -441,6 +452,7 @@ class AdCreatorSandbox(Sandbox):
     def _video_problem(self, body: Json) -> str | None:
         model = _lookup(VIDEO_MODELS, body.get("modelId"))
         problems = [
+            _fields_problem(body, VIDEO_FIELDS),
             _text_problem(body, "prompt", 3, 1000, required=True),
             _uuid_problem(body.get("sourceGenerationId")),
             None if model else f"modelId must be one of: {', '.join(VIDEO_MODELS)} (required)",

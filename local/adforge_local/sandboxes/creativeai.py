@@ -24,7 +24,13 @@ Parameters, as documented and no more:
   or WebP (the doc names no formats for it); a `mask` must be a PNG ("Masks should be PNG images").
 - video: `duration` 3-15, `aspect_ratio` 21:9 16:9 4:3 1:1 3:4 9:16, `resolution` 480p 720p 1080p, `failover`
   boolean; batch: `prompts` an array of 1-20 `{"prompt", "image_url"?}`, with the shared model, aspect_ratio,
-  duration and webhook_url.
+  duration and webhook_url (no `resolution`, no `failover`: the batch lists neither).
+- Every endpoint refuses a field it does not document (400 invalid_request_error, `param` = the field): the image
+  endpoints take their parameter list plus the FAQ's reference fields (`character_references`,
+  `character_reference_url`, `camera_angle`, `style_reference_url`; the native one also `webhook_url`), edits its
+  form fields (model, image, mask, prompt, outpaint_direction, style_reference_url, size: no `background`), video
+  its parameter list, the reference fields and the FAQ's `multi_shot_prompts`, `ai_director_mode`,
+  `webhook_auto_retry`.
 
 Bodies: exactly the keys of the doc's examples.
 
@@ -63,7 +69,8 @@ Credits: images 2 each (the image webhook's `credits`), videos 30 each (the batc
 generation is refunded (the failed webhook's `credits_refunded`), a refused request is not billed.
 
 Sandbox conventions: a prompt containing the word "forbidden" trips content moderation (400
-content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/`, images at 1/4 of their
+content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/` (an MP4's movie header gives
+the requested `duration`, 5 s when none is sent: the doc states no default, every example sends 5), images at 1/4 of their
 documented pixel size (same ratio; `width`/`height` in bodies are the documented size). `video_debug` (default true)
 switches the status-only debug block. The account's keys are `api_key` and `extra_keys`. Unknown job ids are 404
 invalid_request_error (param `id`). `reorder_webhooks` sends a stale `processing` copy of a single job's final
@@ -112,6 +119,7 @@ QUALITIES = ("standard", "hd")
 VIDEO_RATIOS = ("21:9", "16:9", "4:3", "1:1", "3:4", "9:16")
 VIDEO_RESOLUTIONS = ("480p", "720p", "1080p")
 MAX_BATCH = 20
+DEFAULT_SECONDS = 5  # a video sent without `duration`: every doc example's length (the doc states no default)
 IMAGE_CREDITS = 2
 VIDEO_CREDITS = 30
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -120,6 +128,17 @@ DEFAULT_TIER = "pro"
 VIDEO_LIMITS = {"generate_video": 5, "video_batch": 5, "video_status": 120, "video_batch_status": 120}  # per minute
 PROVIDERS = {"auto": "kling-o3-pro", "kling-o3-pro": "kling-o3-pro", "kling-v3": "kling-v3", "seedance-1.5-pro": "seedance"}
 PNG_MAGIC, JPEG_MAGIC = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+
+# the fields each endpoint documents (its parameter list, its examples, and the FAQ's "Works on both
+# /v1/images/generations and /v1/video/generations" reference fields); any other is the documented 400 naming it
+REFERENCE_FIELDS = ("character_references", "character_reference_url", "camera_angle", "style_reference_url")
+IMAGE_FIELDS = frozenset({"model", "prompt", "size", "background", "n", "quality", *REFERENCE_FIELDS})
+NATIVE_IMAGE_FIELDS = IMAGE_FIELDS | {"webhook_url"}  # the native API's async image webhook
+EDIT_FIELDS = frozenset({"model", "image", "mask", "prompt", "outpaint_direction", "style_reference_url", "size"})
+VIDEO_FIELDS = frozenset({"model", "prompt", "image_url", "duration", "aspect_ratio", "resolution", "failover", "webhook_url",
+                          "webhook_auto_retry", "multi_shot_prompts", "ai_director_mode", *REFERENCE_FIELDS})  # fmt: skip
+BATCH_FIELDS = frozenset({"prompts", "model", "aspect_ratio", "duration", "webhook_url"})
+BATCH_PROMPT_FIELDS = frozenset({"prompt", "image_url"})
 
 # the keys of each documented body ------------------------------------------------------------------
 VIDEO_T2V_ACCEPTED = ("id", "object", "model", "model_actual", "status", "prompt", "credits", "failover_used",
@@ -177,14 +196,23 @@ def _is_count(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _image_options(body: Mapping[str, Any]) -> Reply | None:
-    """The documented Image Generation Parameters (size, n, background, quality); no image_url."""
+def _undocumented(body: Mapping[str, Any], allowed: frozenset[str], where: str = "") -> Reply | None:
+    """The first field the endpoint does not document, as the 400 naming it."""
+    extra = sorted(set(body) - allowed)
+    return _invalid(f"{where}{extra[0]}", f"{extra[0]} is not a parameter of this endpoint") if extra else None
+
+
+def _image_options(body: Mapping[str, Any], allowed: frozenset[str] = IMAGE_FIELDS) -> Reply | None:
+    """The documented Image Generation Parameters (size, n, background, quality); no image_url, nothing else."""
     if "image_url" in body:
         return _invalid(
             "image_url",
             "image_url is not a parameter of the image endpoints: put a product photo into a scene with "
             "/v1/images/edits (multipart image).",
         )
+    refusal = _undocumented(body, allowed)
+    if refusal is not None:
+        return refusal
     if body.get("size", "1024x1024") not in IMAGE_SIZES:
         return _invalid("size", f"size must be one of {', '.join(IMAGE_SIZES)}")
     if not _is_count(body.get("n", 1), 1, 4):
@@ -196,7 +224,10 @@ def _image_options(body: Mapping[str, Any]) -> Reply | None:
     return None
 
 
-def _video_options(body: Mapping[str, Any]) -> Reply | None:
+def _video_options(body: Mapping[str, Any], allowed: frozenset[str] = VIDEO_FIELDS) -> Reply | None:
+    refusal = _undocumented(body, allowed)
+    if refusal is not None:
+        return refusal
     if not _is_count(body.get("duration", 5), 3, 15):
         return _invalid("duration", "duration must be an integer between 3 and 15 seconds")
     if body.get("aspect_ratio", "16:9") not in VIDEO_RATIOS:
@@ -356,7 +387,7 @@ class CreativeAISandbox(Sandbox):
     # images ------------------------------------------------------------------------------------
     def _generate_image(self, request: Request) -> Reply:
         body, refusal = self._json(request)
-        refusal = refusal or self._check_prompt(body.get("prompt")) or _image_options(body)
+        refusal = refusal or self._check_prompt(body.get("prompt")) or _image_options(body, NATIVE_IMAGE_FIELDS)
         n = body.get("n", 1)
         refusal = refusal or self._charge(IMAGE_CREDITS * n)
         if refusal is not None:
@@ -401,7 +432,8 @@ class CreativeAISandbox(Sandbox):
         fields = {name: value.decode("utf-8", "replace") for name, value in parts.items() if name not in ("image", "mask")}
         prompt = fields.get("prompt", "")
         options: dict[str, Any] = {key: fields[key] for key in ("size", "image_url") if key in fields}  # no n, no quality
-        refusal = self._check_prompt(prompt) or _image_options(options)
+        undocumented = None if "image_url" in fields else _undocumented(parts, EDIT_FIELDS)  # e.g. background
+        refusal = undocumented or self._check_prompt(prompt) or _image_options(options)
         refusal = refusal or self._charge(IMAGE_CREDITS)
         if refusal is not None:
             return refusal
@@ -430,7 +462,7 @@ class CreativeAISandbox(Sandbox):
         job = self._new_job(
             request, "vgen", body, credits=VIDEO_CREDITS, seed=seed, object="video.generation", model=model, mode=mode,
             image_url=body.get("image_url"), model_actual=f"{PROVIDERS.get(model, model)}-{mode}", failover_used=False,
-            prediction=next(self._ids),
+            prediction=next(self._ids), duration=body.get("duration", DEFAULT_SECONDS),
         )  # fmt: skip
         return Reply.json(202, self._video_body(job, accepted=True))
 
@@ -448,8 +480,9 @@ class CreativeAISandbox(Sandbox):
             if not isinstance(item, dict):
                 refusal = refusal or _invalid(f"prompts[{index}]", "each prompt config must be an object")
             else:
+                refusal = refusal or _undocumented(item, BATCH_PROMPT_FIELDS, f"prompts[{index}].")
                 refusal = refusal or self._check_prompt(item.get("prompt"), f"prompts[{index}].prompt")
-        refusal = refusal or _video_options(body)
+        refusal = refusal or _video_options(body, BATCH_FIELDS)  # no resolution, no failover: not batch parameters
         sources: list[bytes | None] = []
         for index, item in enumerate(items):
             if refusal is None:
@@ -466,7 +499,8 @@ class CreativeAISandbox(Sandbox):
             seed = item["prompt"] + (hashlib.sha256(source).hexdigest() if source else "")
             jobs.append({"id": job_id, "prompt": item["prompt"], "image_url": item.get("image_url"), "status": "pending",
                          "output_url": None, "error_message": None, "credits": VIDEO_CREDITS, "seed": seed})  # fmt: skip
-        batch = {"batch_id": batch_id, "webhook_url": body.get("webhook_url"), "jobs": jobs, "completed_at": None}
+        batch = {"batch_id": batch_id, "webhook_url": body.get("webhook_url"), "jobs": jobs, "completed_at": None,
+                 "duration": body.get("duration", DEFAULT_SECONDS)}  # fmt: skip
         with self.lock:
             self.batches[batch_id] = batch
         total, seconds = len(items), self.faults.processing_seconds
@@ -565,7 +599,7 @@ class CreativeAISandbox(Sandbox):
                 self.credits += VIDEO_CREDITS  # refunded
             else:
                 name = f"{job['id']}.mp4"
-                self.files[name] = (mp4(job["seed"] + name), "video/mp4")
+                self.files[name] = (mp4(job["seed"] + name, batch["duration"]), "video/mp4")
                 job.update(status="completed", output_url=f"{self.url}/output/{name}")
             ended = all(other["status"] in ("completed", "failed") for other in batch["jobs"])
             if not ended:
@@ -592,7 +626,7 @@ class CreativeAISandbox(Sandbox):
     def _render(self, job: dict[str, Any]) -> str:
         if job["object"] == "video.generation":
             name = f"{job['id']}.mp4"
-            self.files[name] = (mp4(job["seed"] + name), "video/mp4")
+            self.files[name] = (mp4(job["seed"] + name, job["duration"]), "video/mp4")
             return f"{self.url}/output/{name}"
         return self._store_png(job["id"], job["seed"], job["size"], job["transparent"])
 

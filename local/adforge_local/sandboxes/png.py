@@ -33,14 +33,38 @@ def png(width: int, height: int, seed: str, alpha: bool = False) -> bytes:
     )
 
 
-def mp4(seed: str) -> bytes:
-    """A minimal ISO-BMFF file (ftyp + free + mdat boxes): sniffable as video/mp4, deterministic."""
+MP4_TIMESCALE = 1000  # units per second of the movie header's duration
+
+
+def _box(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(data)) + kind + data
+
+
+def mp4(seed: str, seconds: float | None = None) -> bytes:
+    """A minimal ISO-BMFF file (ftyp + free + mdat boxes): sniffable as video/mp4, deterministic. With `seconds`, a
+    `moov` box whose movie header (`mvhd`, version 0) gives that length, as a real file's does."""
     payload = hashlib.sha256(seed.encode()).digest() * 64
+    moov = b""
+    if seconds is not None:
+        identity = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+        header = struct.pack(">IIIII", 0, 0, 0, MP4_TIMESCALE, round(seconds * MP4_TIMESCALE))
+        mvhd = header + struct.pack(">IH10x", 0x10000, 0x100) + identity + b"\x00" * 24 + struct.pack(">I", 2)
+        moov = _box(b"moov", _box(b"mvhd", mvhd))
+    return _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + moov + _box(b"free", b"") + _box(b"mdat", payload)
 
-    def box(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", 8 + len(data)) + kind + data
 
-    return box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + box(b"free", b"") + box(b"mdat", payload)
+def mp4_seconds(data: bytes) -> float | None:
+    """The length a `moov/mvhd` (version 0) box gives, or None without one (top-level boxes only are walked)."""
+    at = 0
+    while at + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[at : at + 8])
+        if kind == b"moov" and data[at + 12 : at + 16] == b"mvhd":
+            timescale, duration = struct.unpack(">II", data[at + 16 + 12 : at + 16 + 20])
+            return float(duration / timescale) if timescale else None
+        if size < 8:
+            return None
+        at += size
+    return None
 
 
 def dimensions(size: str, scale: int = 4) -> tuple[int, int]:

@@ -17,6 +17,9 @@ VendorName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
 Url = Annotated[str, Field(min_length=1)]
 MetadataKey = Annotated[str, Field(min_length=1, max_length=64)]
 MetadataValue = Annotated[str, Field(max_length=256)]
+VideoResolution = Literal["480p", "720p", "1080p"]  # every resolution a vendor doc names (CreativeAI: all three)
+VIDEO_SECONDS_RANGE = (2, 15)  # every documented video length (CreativeAI 3-15, adcreator 2-15); vendors declare theirs
+NEGATIVE_PROMPT_CHARS = 500  # adcreator's documented image limit, the only vendor doc with a negative prompt for images
 METADATA_BYTES = 4096  # all keys and values together, UTF-8: far inside DynamoDB's 400 KB item and EventBridge's 256 KB entry
 
 
@@ -48,13 +51,27 @@ class ProductImage(Frozen):
         return self
 
 
+class VideoOptions(Frozen):
+    """How long and how sharp a video is; omitted values are the vendor's defaults (CreativeAI: 5 s, 720p)."""
+
+    duration_seconds: Annotated[StrictInt, Field(ge=VIDEO_SECONDS_RANGE[0], le=VIDEO_SECONDS_RANGE[1])] | None = None
+    resolution: VideoResolution | None = None
+
+
 class JobRequest(Frozen):
     """A merchant's request for creatives: validated once at the edge, stored verbatim."""
 
     kind: JobKind = JobKind.IMAGE
     vendor: VendorName = "auto"
     prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
-    preset: Annotated[str, Field(max_length=64)] | None = None
+    # a style preset of the chosen vendor's own catalogue (adcreator: an id of its GET /styles; AdCreative Photoshoot:
+    # a PresetKeys id, preview name or category, or "recommended"); only vendors with a catalogue take one
+    preset: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    negative_prompt: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NEGATIVE_PROMPT_CHARS)] | None
+    ) = None
+    background: Literal["auto", "transparent"] = "auto"  # transparent: a PNG with an alpha channel (images only)
+    video: VideoOptions | None = None  # only with kind video
     image: ProductImage | None = None
     aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4)] = ["1:1"]
     count: Annotated[StrictInt, Field(ge=1, le=4)] = 1  # "2" and true are not counts
@@ -65,6 +82,14 @@ class JobRequest(Frozen):
     def _distinct_ratios(self) -> JobRequest:
         if len(set(self.aspect_ratios)) != len(self.aspect_ratios):
             raise ValueError("aspect_ratios must not repeat")
+        return self
+
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> JobRequest:
+        if self.video is not None and self.kind is not JobKind.VIDEO:
+            raise ValueError("video options are for kind video only")
+        if self.background == "transparent" and self.kind is not JobKind.IMAGE:
+            raise ValueError("a transparent background is for kind image only")
         return self
 
     @model_validator(mode="after")

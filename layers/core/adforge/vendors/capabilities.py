@@ -22,7 +22,14 @@ class Capabilities(BaseModel):
     signed_webhooks: bool = True  # False: a delivery is only a hint; a final one is confirmed by one status call
     uses_product_image: bool = True  # False: text-to-image only, the product photo is not sent
     needs_product_image: bool = False
-    transparent_background: bool = False
+    # the job request's options, honoured exactly as the vendor documents them (never approximated):
+    transparent_background: bool = False  # `background: transparent` on an image made from the prompt alone
+    transparent_with_product_image: bool = False  # ... and on one made from a product photo too
+    style_presets: bool = False  # `preset` names one of its own presets (an unknown one is refused before any payment)
+    negative_prompt: bool = False  # `negative_prompt` is sent (up to the domain's NEGATIVE_PROMPT_CHARS)
+    video_seconds: tuple[int, int] | None = None  # `video.duration_seconds` it takes (inclusive)
+    video_resolutions: frozenset[str] = frozenset()  # `video.resolution` values it takes
+    video_resolution_max_count: int | None = None  # `video.resolution` only for jobs of at most this many videos
     cost_per_output_usd: float
     video_cost_per_output_usd: float | None = None  # when a video output is priced otherwise than an image
     photo_answered_at_once: frozenset[JobKind] = frozenset()  # with a product photo: outputs in the answer, no webhook
@@ -65,4 +72,32 @@ class Capabilities(BaseModel):
             return f"{self.name} needs a product image"
         if not self.uses_product_image and request.image is not None:
             return f"{self.name} cannot use a product image"
+        return self._why_not_options(request)
+
+    def _why_not_options(self, request: JobRequest) -> str | None:
+        """The request's options this vendor does not document (see the fields above)."""
+        if request.background == "transparent":
+            if not self.transparent_background:
+                return f"{self.name} documents no transparent background"
+            if request.image is not None and not self.transparent_with_product_image:
+                return f"{self.name} makes a transparent background only without a product image (from the prompt alone)"
+        if request.preset is not None and not self.style_presets:
+            return f"{self.name} has no style presets (describe the style in the prompt)"
+        if request.negative_prompt is not None and not self.negative_prompt:
+            return f"{self.name} documents no negative prompt"
+        video = request.video
+        if video is None:
+            return None
+        seconds = video.duration_seconds
+        if seconds is not None:
+            if self.video_seconds is None:
+                return f"{self.name} documents no video length"
+            low, high = self.video_seconds
+            if not low <= seconds <= high:
+                return f"{self.name} takes {low}-{high} seconds, not {seconds}"
+        if video.resolution is not None:
+            if video.resolution not in self.video_resolutions:
+                return f"{self.name} takes video resolutions {sorted(self.video_resolutions)}, not {video.resolution}"
+            if self.video_resolution_max_count is not None and request.count > self.video_resolution_max_count:
+                return f"{self.name} takes a video resolution only for up to {self.video_resolution_max_count} video(s) per job"
         return None

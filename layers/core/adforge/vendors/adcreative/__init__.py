@@ -58,9 +58,11 @@ followed where they say something):
   userId, under the same `/api/v1/Image/ProductGeneration/` prefix as its siblings; PresetKeys answers a JSON array of
   preset objects shaped like the documented example.
 - Stock: one task, hence one image, per process (`max_count` 1). renderKind from the aspect ratio (Post 1:1, Story
-  9:16, Vertical 4:5, FullHD 16:9, Portrait 3:4, Widescreen 4:3). imageStyle is Photorealistic (3) without a preset;
-  with one, CustomWithText with the preset as customStyleText. Only Photorealistic's number is documented, so the
-  Custom styles are sent by name (ASP.NET binds enum names). `request.metadata["lora_params"]`, when given, is sent as
+  9:16, Vertical 4:5, FullHD 16:9, Portrait 3:4, Widescreen 4:3). imageStyle is Photorealistic (3), the only style whose
+  value is documented: a `preset` is refused for stock (`style_presets` false). CustomWithText takes free
+  `customStyleText`, which is no preset (nothing could be refused as unknown), so a preset is not turned into one;
+  the mapping keeps the documented CustomWithText / CustomWithImage rules (sent by name, as ASP.NET binds enum
+  names) for a caller that builds a `StockStyle` itself. `request.metadata["lora_params"]`, when given, is sent as
   loraParams after a format check (`GUID:float,GUID:float`).
 - Errors: problem+json `errors` map -> vendor code = the first key (e.g. `engine: StockGeneration/AdCreative`, or a
   field name), message = every message (prefixed with its field/source), trace id = `traceId` or
@@ -85,6 +87,8 @@ followed where they say something):
   status call (services/webhooks), so a job costs one status call on the webhook path instead of one per message.
   Keys are read case-insensitively (the documented messages are PascalCase). `...Progress` messages carry the progress
   object and map like a status answer; `...TaskCompleted` messages map to processing.
+- Options: Photoshoot takes `preset` (`style_presets`: PresetKeys ids, above). Neither API documents a negative
+  prompt, a transparent background (Background Remover is another API, not among our docs) or videos.
 - Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
 """
 
@@ -105,6 +109,7 @@ CAPABILITIES_PHOTOSHOOT = Capabilities(
     webhooks=True,
     signed_webhooks=False,
     needs_product_image=True,
+    style_presets=True,
     cost_per_output_usd=0.05,
 )
 

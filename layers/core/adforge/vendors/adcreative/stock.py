@@ -47,11 +47,10 @@ def lora_params(raw: str) -> str:
 
 
 def style_for(request: JobRequest) -> StockStyle:
-    """Photorealistic by default; a preset becomes a CustomWithText style; metadata may carry loraParams."""
-    lora = request.metadata.get(LORA_METADATA_KEY)
-    if request.preset is None:
-        return StockStyle(lora_params=lora)
-    return StockStyle(ImageStyle.CUSTOM_WITH_TEXT, custom_text=request.preset, lora_params=lora)
+    """Photorealistic (a preset is refused by `why_not`: see the package notes); metadata may carry loraParams."""
+    if request.preset is not None:
+        raise _refuse("Stock Image Generation has no style presets", "unknown_preset")
+    return StockStyle(lora_params=request.metadata.get(LORA_METADATA_KEY))
 
 
 def style_fields(style: StockStyle) -> dict[str, str]:

@@ -31,8 +31,13 @@ Assumptions where the doc is silent:
 - Credits are checked on `/credits` before anything is uploaded or started (balance below
   `creditsCost` x count, account not unlimited: insufficient credits), since the doc documents no
   error for a generation the balance cannot pay for.
-- `preset` is sent as `stylePreset` unchanged (AdForge presets name this vendor's style ids); the
-  vendor judges it. No negative prompt is sent (AdForge has none).
+- `preset` is sent as `stylePreset`, and must be a style `id` listed by `GET /styles` ("Pass a style id as the
+  stylePreset parameter"): the list is read before credits, upload or generation, and an id it does not list is
+  refused (`unknown_preset`, naming the listed ids), so nothing is paid for a style the vendor does not have.
+  Matched exactly (ids are identifiers; no display-name or category matching, unlike AdCreative's presets).
+- `negative_prompt` is sent as `negativePrompt` ("max 500 chars", counted as UTF-16 code units like the prompt).
+- No transparent background is documented. Videos are not made (above), so `video` options are never sent
+  (`negativePrompt` 2500, `durationSeconds` 2-15 and `resolution` 720p/1080p are the video endpoint's).
 - "characters" are counted as a JavaScript server counts them (UTF-16 code units), on the trimmed
   prompt, which is what we send: 3-1000 is checked conservatively.
 - The product photo is uploaded multipart as field `file`, its type read from its first bytes;
@@ -54,5 +59,7 @@ CAPABILITIES = Capabilities(
     aspect_ratios=frozenset({"1:1"}),
     max_count=4,
     webhooks=False,
+    style_presets=True,
+    negative_prompt=True,
     cost_per_output_usd=0.10,
 )

@@ -33,9 +33,12 @@ class AdCreatorGateway:
         self._fetcher = fetcher
 
     def submit(self, submission: VendorSubmission) -> str:
-        """Check, pick a model, check credits, upload the photo, then start one generation per output."""
+        """Check (the style preset against `/styles`), pick a model, check credits, upload the photo, then start one
+        generation per output."""
         request = submission.request
         transform.check(request)
+        if request.preset is not None:
+            transform.check_style(request.preset, self._client.styles())
         model = self._model(submission)
         return transform.job_id(self._start(submission, model, request.count))
 

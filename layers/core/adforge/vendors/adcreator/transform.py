@@ -18,6 +18,7 @@ from adforge.vendors.errors import (
 
 PREFERRED_MODEL = "nano-banana-2"
 PROMPT_MIN, PROMPT_MAX = 3, 1000
+NEGATIVE_PROMPT_MAX = 500  # /generate's negativePrompt
 MAX_UPLOAD_BYTES = 10_000_000
 
 _UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
@@ -47,6 +48,20 @@ def check(request: JobRequest) -> None:
         raise VendorRejected(NAME, reason)
     if not PROMPT_MIN <= _utf16_length(request.prompt.strip()) <= PROMPT_MAX:
         raise VendorRejected(NAME, f"prompt must be {PROMPT_MIN}-{PROMPT_MAX} characters once trimmed")
+    if request.negative_prompt is not None and _utf16_length(request.negative_prompt) > NEGATIVE_PROMPT_MAX:
+        raise VendorRejected(NAME, f"negative prompt must be at most {NEGATIVE_PROMPT_MAX} characters")
+
+
+def check_style(preset: str, body: Any) -> str:
+    """`preset` when `GET /styles` lists it as a style id; else refused, naming the ids listed."""
+    styles = body.get("styles") if isinstance(body, dict) else None
+    if not isinstance(styles, list):
+        raise VendorProtocolError(NAME, "styles answer has no styles list")
+    ids = sorted({str(style["id"]) for style in styles if isinstance(style, dict) and isinstance(style.get("id"), str)})
+    if preset not in ids:
+        known = ", ".join(ids[:20]) or "none"
+        raise VendorRejected(NAME, f"unknown style preset {preset!r} (GET /styles lists: {known})", vendor_code="unknown_preset")
+    return preset
 
 
 def pick_model(body: Any, with_image: bool) -> Model:
@@ -105,6 +120,8 @@ def generate_payload(request: JobRequest, model_id: str, image_path: str | None)
     }
     if request.preset:
         payload["stylePreset"] = request.preset
+    if request.negative_prompt:
+        payload["negativePrompt"] = request.negative_prompt
     if image_path:
         payload["inputImagePath"] = image_path
     return payload

@@ -26,8 +26,11 @@ Assumptions where the doc is silent:
   by the account's plan price; `cost_per_output_usd` = 2 credits (pro, 2k, one image) x that price.
 - Aspect ratios: only the doc's examples (1:1, 16:9, 9:16) are declared; other ratios are not
   documented, so routing sends them to vendors that document them. One ratio per request.
-- The merchant prompt is sent verbatim (as the edit description too), the preset appended as
-  "(style: preset)": the doc's style templates belong to product-shots only. `quantity` is always 1.
+- The merchant prompt is sent verbatim (as the edit description too). `quantity` is always 1.
+- Options: none of the job request's is documented on the endpoints we use. The doc's style templates
+  (`style_id`) belong to product-shots only (not routed, above), and it shows no way to list them, so a `preset`
+  is refused (`style_presets` false) rather than pasted into the prompt; no negative prompt, transparent
+  background or video is documented.
 - Error bodies are undocumented: `{"error": "<message>"}` (the `error` field failed generations
   carry) or `{"error": {"code", "message"}}` are read; the typed error comes from the status code.
   429 may carry `Retry-After` in seconds.

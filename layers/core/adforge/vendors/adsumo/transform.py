@@ -44,8 +44,8 @@ def estimate_credits(model: str, resolution: str, quantity: int) -> int:
 
 
 def prompt(submission: VendorSubmission) -> str:
-    request = submission.request
-    return f"{request.prompt} (style: {request.preset})" if request.preset else request.prompt
+    """The merchant's prompt, verbatim (a preset is refused before this: see the package notes)."""
+    return submission.request.prompt
 
 
 def text_to_image_payload(submission: VendorSubmission) -> dict[str, Any]:

@@ -50,6 +50,21 @@ Assumptions where the doc is silent, kept as small as the rest of the doc allows
   present; otherwise replays are stopped by dedup on delivery id + status and by finished jobs refusing every
   change.
 - One vendor job serves one aspect ratio (one `size` / `aspect_ratio` per request).
+
+The job request's options (declared in CAPABILITIES, refused by `why_not` where the doc does not show them):
+
+- `background: transparent` is `"background": "transparent"`, a documented Image Generation Parameter (the doc's
+  transparent example is on `/v1/images/generations`; the native image endpoint takes that endpoint's fields, as
+  above). `/v1/images/edits` documents no `background` (its fields are model, image, mask, prompt,
+  outpaint_direction, style_reference_url, size), so a transparent job with a product photo is refused
+  (`transparent_with_product_image` false) rather than delivered opaque. `auto` is the default and not sent.
+- No style presets and no negative prompt are documented (`camera_angle` and `style_reference_url` are not
+  presets): a request with either is refused; a merchant's style goes in the prompt, which is sent verbatim.
+- `video.duration_seconds` is `duration` (3-15), on the single and the batch endpoint; without it we send 5 (every
+  doc example). `video.resolution` is `resolution` (480p, 720p, 1080p; not sent when not asked, the default being
+  720p), documented on `/v1/video/generations` only: the batch endpoint lists no `resolution`, so a resolution is
+  honoured on a one-video job only (`video_resolution_max_count` 1).
+- The doc prices a generation, not a second: a video's price does not depend on its length or resolution here.
 """
 
 from adforge.domain.models import JobKind
@@ -67,6 +82,9 @@ CAPABILITIES = Capabilities(
     webhooks=True,
     webhook_names_job=True,
     transparent_background=True,
+    video_seconds=(3, 15),
+    video_resolutions=frozenset({"480p", "720p", "1080p"}),
+    video_resolution_max_count=1,
     cost_per_output_usd=0.04,
     video_cost_per_output_usd=0.60,
     photo_answered_at_once=frozenset({JobKind.IMAGE}),

@@ -12,7 +12,7 @@ from adforge.vendors.errors import VendorNotFound, VendorProtocolError, VendorRe
 IMAGE_MODEL = "seedream-3.0"  # the doc's native image example
 EDIT_MODEL = "seedream-v4.5-edit"  # the doc's /v1/images/edits examples
 VIDEO_MODEL = "auto"
-VIDEO_SECONDS = 5
+VIDEO_SECONDS = 5  # without `video.duration_seconds`: every doc example's duration
 SEPARATOR = ","  # between the generation ids of a job of N native images
 EDITED = "edited:"  # a job of edits: its output URLs follow, space-separated
 BATCH = "batch:"  # a job of N videos: its batch id follows
@@ -29,10 +29,6 @@ _STATES = {
 }
 
 
-def full_prompt(request: JobRequest) -> str:
-    return f"{request.prompt} (style: {request.preset})" if request.preset else request.prompt
-
-
 def size(request: JobRequest) -> str:
     ratio = request.aspect_ratios[0]
     if ratio not in SIZES:
@@ -45,15 +41,20 @@ def image_payload(submission: VendorSubmission) -> dict[str, Any]:
     """Body for one `POST /api/v1/model/generateImage` (one image; a job of N sends it N times, without a
     webhook: see the package notes)."""
     request = submission.request
-    payload: dict[str, Any] = {"model": IMAGE_MODEL, "prompt": full_prompt(request), "size": size(request)}
+    payload: dict[str, Any] = {"model": IMAGE_MODEL, "prompt": request.prompt, "size": size(request)}
+    if request.background == "transparent":
+        payload["background"] = "transparent"  # a documented Image Generation Parameter; "auto" is the default
     if submission.callback_url and request.count == 1:
         payload["webhook_url"] = submission.callback_url
     return payload
 
 
 def edit_fields(request: JobRequest) -> dict[str, str]:
-    """Form fields of one multipart `POST /v1/images/edits` (the photo goes as `image`)."""
-    return {"model": EDIT_MODEL, "prompt": full_prompt(request), "size": size(request)}
+    """Form fields of one multipart `POST /v1/images/edits` (the photo goes as `image`); it documents no
+    `background`, so a transparent request never gets here (`why_not`) and is refused if it does."""
+    if request.background == "transparent":
+        raise VendorRejected(NAME, "/v1/images/edits documents no transparent background")
+    return {"model": EDIT_MODEL, "prompt": request.prompt, "size": size(request)}
 
 
 def edit_file(data: bytes) -> tuple[str, str]:
@@ -96,15 +97,23 @@ def check_video_image(head: bytes) -> None:
         raise VendorRejected(NAME, f"image-to-video takes a JPEG or PNG product image, not {found}")
 
 
+def duration(request: JobRequest) -> int:
+    """`duration` in seconds: the one asked for, else the doc examples' 5."""
+    asked = request.video.duration_seconds if request.video else None
+    return VIDEO_SECONDS if asked is None else asked
+
+
 def video_payload(submission: VendorSubmission) -> dict[str, Any]:
     """Body for `POST /v1/video/generations` (image-to-video when a product image is given)."""
     request = submission.request
     payload: dict[str, Any] = {
         "model": VIDEO_MODEL,
-        "prompt": full_prompt(request),
-        "duration": VIDEO_SECONDS,
+        "prompt": request.prompt,
+        "duration": duration(request),
         "aspect_ratio": request.aspect_ratios[0],
     }
+    if request.video is not None and request.video.resolution is not None:
+        payload["resolution"] = request.video.resolution
     if submission.product_image_url:
         payload["image_url"] = submission.product_image_url
     if submission.callback_url:
@@ -113,16 +122,19 @@ def video_payload(submission: VendorSubmission) -> dict[str, Any]:
 
 
 def batch_payload(submission: VendorSubmission) -> dict[str, Any]:
-    """Body for `POST /v1/video/generations/batch`: one prompt config per video of the job."""
+    """Body for `POST /v1/video/generations/batch`: one prompt config per video of the job. The batch documents
+    no `resolution`: a job asking for one never gets here (`video_resolution_max_count`) and is refused if it does."""
     request = submission.request
-    config: dict[str, Any] = {"prompt": full_prompt(request)}
+    if request.video is not None and request.video.resolution is not None:
+        raise VendorRejected(NAME, "the batch video endpoint documents no resolution")
+    config: dict[str, Any] = {"prompt": request.prompt}
     if submission.product_image_url:
         config["image_url"] = submission.product_image_url
     payload: dict[str, Any] = {
         "prompts": [dict(config) for _ in range(request.count)],
         "model": VIDEO_MODEL,
         "aspect_ratio": request.aspect_ratios[0],
-        "duration": VIDEO_SECONDS,
+        "duration": duration(request),
     }
     if submission.callback_url:
         payload["webhook_url"] = submission.callback_url
