@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,9 +23,12 @@ import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
 from adforge.vendors import errors
-from adforge.vendors.adcreative import CAPABILITIES_PHOTOSHOOT, CAPABILITIES_STOCK, PHOTOSHOOT_TASKS
+from adforge.vendors.adcreative import CAPABILITIES_PHOTOSHOOT, CAPABILITIES_STOCK, NAME_STOCK, PHOTOSHOOT_TASKS, progress
+from adforge.vendors.adcreative.auth import Account
 from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock
+from adforge.vendors.adcreative.problems import read_error
 from adforge.vendors.adcreative.webhook import build_reader
+from adforge.vendors.http import send
 from tests.contract.docs import PNG, PhotoFetcher, Spec, Vendor, answer, check, check_fields, multipart, one_of, spec_for
 from tests.doc_examples import adcreative as doc
 
@@ -202,6 +206,14 @@ def stock_job(ratio: Any = "1:1", **fields: Any) -> VendorSubmission:
     return VendorSubmission(request=request, callback_url=CALLBACK)
 
 
+SINCE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def job_of(job_id: str) -> VendorSubmission:
+    """A stock job's submission carrying our job id, as Submit sends it (the userId derives from it)."""
+    return VendorSubmission(request=stock_job().request, callback_url=CALLBACK, reference=job_id)
+
+
 def start_form(mock: Vendor, path: str) -> dict[str, str]:
     return multipart(mock.calls("POST", path)[-1])[0]
 
@@ -222,11 +234,11 @@ SHAPES: dict[str, Callable[[Vendor], object]] = {
     "photoshoot, a named preset": lambda mock: run(photoshoot(mock), shoot(preset=doc.PRESET["previewName"])),
     "photoshoot, recommended presets": lambda mock: run(photoshoot(mock), shoot(preset="recommended")),
     **{f"stock {ratio}": stock_at(ratio) for ratio in sorted(CAPABILITIES_STOCK.aspect_ratios)},
-    "stock, a preset": lambda mock: run(stock(mock), stock_job(preset="Serious looking")),
     "stock, lora parameters": lambda mock: run(
         stock(mock), stock_job(metadata={"lora_params": doc.STOCK_START_FORM_CURL["loraParams"]})
     ),
-    "stock, in flight": lambda mock: stock(mock).in_flight(),
+    "stock, a lost start looked up": lambda mock: stock(mock).reconcile(job_of("job_1"), SINCE, lambda _: False),
+    "photoshoot, a lost start looked up": lambda mock: photoshoot(mock).reconcile(job_of("job_1"), SINCE, lambda _: False),
 }
 
 
@@ -332,13 +344,14 @@ def preset() -> None:
 def start_200() -> None:
     """The start answer names the process (our vendor job id) and, read as its notification, is still pending."""
     example = doc.START_200
-    assert stock(vendor()).submit(stock_job()) == example["imageRenderProcessId"]
-    assert photoshoot(vendor()).submit(shoot()) == example["imageRenderProcessId"]
+    ours = progress.job_id(example["imageRenderProcessId"], SECRET["user_id"])  # a submission of no job: the secret's user
+    assert stock(vendor()).submit(stock_job()) == ours
+    assert photoshoot(vendor()).submit(shoot()) == ours
     delivery_id, update = build_reader(SECRET, lambda: 0.0).read(
         json.dumps(example).encode(), {}, {"token": SECRET["webhook_token"]}
     )
     assert (update.vendor_job_id, update.state, update.progress) == (
-        example["imageRenderProcessId"],
+        progress.job_id(example["imageRenderProcessId"], example["userId"]),
         VendorState.PENDING,
         example["progress"],
     )
@@ -350,24 +363,47 @@ def check_user_progress_200() -> None:
     (example,) = doc.CHECK_USER_PROGRESS_200
     process = example["imageRenderProcessId"]
     outputs = [f"{process}/{task}" for task, state in example["tasks"].items() if state == 5]
+    ours = progress.job_id(process, example["userId"])
     for gateway in (stock(vendor()), photoshoot(vendor())):
-        update = gateway.status(process, JobKind.IMAGE)
-        assert (update.vendor_job_id, update.state, update.outputs, update.error) == (process, "completed", outputs, None)
+        update = gateway.status(ours, JobKind.IMAGE)
+        assert (update.vendor_job_id, update.state, update.outputs, update.error) == (ours, "completed", outputs, None)
     notified = build_reader(SECRET, lambda: 0.0).read(json.dumps(example).encode(), {}, {"token": SECRET["webhook_token"]})[1]
     assert (notified.state, notified.outputs) == (VendorState.COMPLETED, outputs)
 
 
 def all_progresses_200() -> None:
-    updates = stock(vendor()).in_flight()
+    """The application's running processes: each a progress object, pending. (The adapter does not call this
+    endpoint: a job's processes are listed by CheckUserProgress with the job's own userId, see the package notes;
+    the objects are read by the same parser.)"""
+    updates = [progress.to_update(item, NAME_STOCK) for item in doc.ALL_PROGRESSES_200]
     assert [(u.vendor_job_id, u.state) for u in updates] == [
-        (item["imageRenderProcessId"], VendorState.PENDING) for item in doc.ALL_PROGRESSES_200
+        (progress.job_id(item["imageRenderProcessId"], item["userId"]), VendorState.PENDING) for item in doc.ALL_PROGRESSES_200
     ]
 
 
-def all_progresses_404() -> None:
-    """The documented answer when no process runs: nothing in flight."""
-    mock = vendor().on("GET", f"{ST}/CheckApplicationAllProgresses", answer(404, doc.ALL_PROGRESSES_404))
-    assert stock(mock).in_flight() == []
+def answered(example: dict[str, Any]) -> Callable[[], None]:
+    """The example as an answer read by the adapter's error reading (`send` with the problem+json reader)."""
+    request = httpx.Request("GET", f"{BASE}{ST}/CheckApplicationAllProgresses")
+    return lambda: send(NAME_STOCK, lambda: httpx.Response(example["status"], json=example, request=request), read_error)
+
+
+def all_progresses_error(example: dict[str, Any], expected: type[errors.VendorError]) -> Callable[[], None]:
+    def means_its_error() -> None:
+        error = raised_by(answered(example), expected)
+        assert all(text in error.message for text in messages(example)) and error.trace_id == trace(example)
+
+    return means_its_error
+
+
+def test_a_lost_start_is_looked_up_by_the_jobs_user():
+    """A lost start is looked up by the job's userId alone: the doc's "no running or incomplete process ... for the
+    User" 404 means none, and the one listed process is ours."""
+    user = Account.from_secret(SECRET).user_for("job_1")
+    missing = vendor().on("GET", f"{ST}/CheckUserProgress", answer(404, doc.ALL_PROGRESSES_404))
+    assert stock(missing).reconcile(job_of("job_1"), SINCE, lambda _: False) is None
+    (listed,) = doc.CHECK_USER_PROGRESS_200
+    mine = vendor().on("GET", f"{ST}/CheckUserProgress", answer(200, [{**listed, "userId": user}]))
+    assert stock(mine).reconcile(job_of("job_1"), SINCE, lambda _: False) == progress.job_id(listed["imageRenderProcessId"], user)
 
 
 def credits_400() -> None:
@@ -424,24 +460,18 @@ MEANINGS: dict[str, Callable[[], None]] = {
         errors.VendorRejected,
         "GET",
         f"{ST}/CheckUserProgress",
-        lambda m: stock(m).status(doc.START_200["imageRenderProcessId"], JobKind.IMAGE),
+        lambda m: stock(m).status(progress.job_id(doc.START_200["imageRenderProcessId"], SECRET["user_id"]), JobKind.IMAGE),
     ),
     "CHECK_USER_PROGRESS_401": refusal(
         doc.CHECK_USER_PROGRESS_401,
         errors.VendorAuthFailed,
         "GET",
         f"{ST}/CheckUserProgress",
-        lambda m: stock(m).status(doc.START_200["imageRenderProcessId"], JobKind.IMAGE),
+        lambda m: stock(m).status(progress.job_id(doc.START_200["imageRenderProcessId"], SECRET["user_id"]), JobKind.IMAGE),
     ),
     "ALL_PROGRESSES_200": all_progresses_200,
-    "ALL_PROGRESSES_400": refusal(
-        doc.ALL_PROGRESSES_400,
-        errors.VendorRejected,
-        "GET",
-        f"{ST}/CheckApplicationAllProgresses",
-        lambda m: stock(m).in_flight(),
-    ),
-    "ALL_PROGRESSES_404": all_progresses_404,
+    "ALL_PROGRESSES_400": all_progresses_error(doc.ALL_PROGRESSES_400, errors.VendorRejected),
+    "ALL_PROGRESSES_404": all_progresses_error(doc.ALL_PROGRESSES_404, errors.VendorNotFound),
     "STOCK_DOWNLOAD_400": refusal(doc.STOCK_DOWNLOAD_400, errors.VendorRejected, "GET", f"{ST}/Download", download(stock)),
     "STOCK_DOWNLOAD_404": refusal(doc.STOCK_DOWNLOAD_404, errors.VendorNotFound, "GET", f"{ST}/Download", download(stock)),
 }

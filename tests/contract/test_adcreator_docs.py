@@ -102,6 +102,12 @@ def models(credits_cost: float) -> dict[str, Any]:
     }
 
 
+def styles() -> dict[str, Any]:
+    """A `/styles` answer with the documented fields (`styles[]`), listing the doc's example `stylePreset`."""
+    style = {"id": doc.GENERATE_REQUEST["stylePreset"], "displayName": "Studio", "category": "product"}
+    return {"styles": [{**style, "promptSuffix": ", studio lighting"}]}
+
+
 def generation(status: str, image_url: str | None) -> dict[str, Any]:
     """A `GET /generations/:id` answer with the documented fields."""
     return {
@@ -121,6 +127,7 @@ def vendor(credits_cost: float = 1) -> Vendor:
         Vendor()
         .on("GET", f"{API}/credits", answer(200, doc.CREDITS_200))
         .on("GET", f"{API}/models", answer(200, models(credits_cost)))
+        .on("GET", f"{API}/styles", answer(200, styles()))
         .on("POST", f"{API}/upload", answer(201, doc.UPLOAD_201))
         .on("POST", f"{API}/generate", answer(202, doc.GENERATE_202))
         .on("GET", f"{API}/generations/.+", answer(200, generation("completed", OUTPUT)))
