@@ -961,9 +961,8 @@ def unknown_on_its_job(entry: tuple[str, dict[str, Any], str | None], jobs: dict
     vendor, _, job_id = entry
     job = jobs.get(job_id or "")
     return job is not None and any(
-        a.get("vendor") == vendor and a.get("outcome") == "unknown" and not a.get("vendor_job_id")
-        for a in job.get("attempts", [])
-    )
+        a.get("vendor") == vendor and a.get("outcome") == "unknown" for a in job.get("attempts", [])
+    )  # (an unknown attempt names the answered part of its submission, if any, by id: the rest is this one)
 
 
 class FaultRun:

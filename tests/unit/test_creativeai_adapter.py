@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+import threading
 import time
 from datetime import datetime
 
@@ -452,3 +453,53 @@ def test_a_video_resolution_goes_on_the_single_endpoint_only():
 def test_options_outside_the_doc_are_refused(fields, reason):
     found = CAPABILITIES.why_not(JobRequest(prompt="red mug", **fields))
     assert found is None if reason is None else reason in (found or "")
+
+
+def edits_answering(answers: list[object], seen: list[httpx.Request], together: int = 1) -> CreativeAIClient:
+    """`/v1/images/edits` answering `answers` in arrival order: a body (the doc's), an HTTP status, or an httpx
+    error to raise; with `together`, no request is answered before that many have arrived (a barrier)."""
+    barrier = threading.Barrier(together, timeout=5)
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            seen.append(request)
+            answer = answers[len(seen) - 1]
+        barrier.wait()
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, int):
+            return httpx.Response(answer, json=ERROR_RESPONSE)
+        return httpx.Response(200, json=answer)
+
+    return CreativeAIClient(httpx.Client(base_url="https://api.test", transport=httpx.MockTransport(handler)))
+
+
+def test_a_jobs_edits_are_sent_at_once_and_wait_a_render_long():
+    """Each edit is answered once rendered: N in a row would take N renders of Submit's time, and a short read
+    timeout would give up on edits that were made and billed."""
+    seen: list[httpx.Request] = []
+    gateway = CreativeAIGateway(edits_answering([IMAGE_EDIT_RESPONSE] * 3, seen, together=3), PhotoFetcher(PNG), 75.0)
+    vendor_job_id = gateway.submit(submission(count=3))  # a barrier of 3: sent one after another, none is answered
+    assert len(gateway.status(vendor_job_id, JobKind.IMAGE).outputs) == 3
+    assert {request.extensions["timeout"]["read"] for request in seen} == {75.0}
+
+
+def test_an_unanswered_edit_ends_the_job_unknown_with_the_answered_ones_kept():
+    seen: list[httpx.Request] = []
+    answers = [IMAGE_EDIT_RESPONSE, httpx.ReadTimeout("late"), IMAGE_EDIT_RESPONSE]
+    gateway = CreativeAIGateway(edits_answering(answers, seen), PhotoFetcher(PNG))
+    with pytest.raises(errors.VendorOutcomeUnknown) as raised:
+        gateway.submit(submission(count=3))
+    assert raised.value.accepted is not None and "1 of 3" in raised.value.message
+    kept = gateway.status(raised.value.accepted, JobKind.IMAGE)
+    assert kept.outputs == [IMAGE_EDIT_RESPONSE["data"][0]["url"]] * 2
+
+
+def test_refused_edits_cost_nothing_and_the_answered_ones_are_the_job():
+    seen: list[httpx.Request] = []
+    gateway = CreativeAIGateway(edits_answering([400, IMAGE_EDIT_RESPONSE], seen), PhotoFetcher(PNG))
+    assert gateway.status(gateway.submit(submission(count=2)), JobKind.IMAGE).outputs == [IMAGE_EDIT_RESPONSE["data"][0]["url"]]
+    everyone_refused = CreativeAIGateway(edits_answering([400, 400], []), PhotoFetcher(PNG))
+    with pytest.raises(errors.VendorContentPolicy):
+        everyone_refused.submit(submission(count=2))

@@ -52,6 +52,16 @@ def test_an_unknown_outcome_ends_the_job_without_retry_or_failover(two_vendors):
     assert gateways["pricey"].submissions == []  # the cheap vendor may have accepted it: no second vendor paid
 
 
+def test_what_part_of_an_unknown_submission_was_answered_stays_on_its_attempt(two_vendors):
+    """A job of N generations, some answered and some not: the answered (paid) ones are on the job by id."""
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug", count=3))
+    gateways["cheap"].error = VendorOutcomeUnknown("cheap", "1 of 3 unanswered", accepted="gen_1,gen_2")
+    submitter.submit(job.id)
+    (attempt,) = jobs.get(job.id).attempts
+    assert (attempt.outcome, attempt.vendor_job_id) == ("unknown", "gen_1,gen_2")
+
+
 def test_the_intent_is_on_the_record_before_the_request_is_sent(two_vendors):
     intake, submitter, gateways, jobs, _ = two_vendors
     job = intake.create("acme", JobRequest(prompt="a red mug"))

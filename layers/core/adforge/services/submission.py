@@ -319,9 +319,8 @@ class Submitter:
             code=error.code,
             message=f"{error.message}{detail}; not sent again, so that the merchant never pays twice",
         )
-        return self._finish_failed(
-            job, problem, settled(job, VendorAttempt(vendor=error.vendor, outcome="unknown", error=problem))
-        )
+        attempt = VendorAttempt(vendor=error.vendor, vendor_job_id=error.accepted, outcome="unknown", error=problem)
+        return self._finish_failed(job, problem, settled(job, attempt))
 
     def _give_up(self, job: Job) -> dict[str, Any]:
         """No vendor left to try: a named vendor's own error, or a summary of every vendor tried."""

@@ -57,9 +57,15 @@ class VendorUnavailable(VendorError):
 
 class VendorOutcomeUnknown(VendorError):
     """A creation request was sent and no answer came back (read timeout, reset, broken answer): the vendor
-    may have accepted and billed it. Never resubmitted blindly and never failed over to another vendor."""
+    may have accepted and billed it. Never resubmitted blindly and never failed over to another vendor.
+    `accepted`: the vendor job id of what the same submission's other requests did get answered (a job of N
+    generations, some answered): kept on the job's attempt, since it was paid for."""
 
     code = "vendor_outcome_unknown"
+
+    def __init__(self, vendor: str, message: str, accepted: str | None = None, **kw: str | None) -> None:
+        super().__init__(vendor, message, **kw)
+        self.accepted = accepted
 
 
 class VendorProtocolError(VendorError):

@@ -10,6 +10,12 @@ What the doc says, and which endpoint serves which job:
   `POST /v1/images/edits` (`model=seedream-v4.5-edit`, `image=`, `prompt`, `size`), whose answer carries the
   output (`{created, data: [{url}]}`): nothing to poll, no webhook. A count of N is N edits. The vendor job id
   is `edited:` + the output URLs (space-separated), and its status is read from that id, without a call.
+  An edit is answered only once rendered, so a job's N edits are sent at once and each waits up to
+  `gateway.EDIT_SECONDS` (90 s; the doc gives no render time) for its answer, not the vendor timeout: an edit
+  given up on was made and billed, and its outputs are only in that answer. Nothing else identifies an edit (no
+  id, no list, no callback), so an edit still unanswered ends the job `vendor_outcome_unknown`, with the answered
+  ones kept on its attempt by id; edits refused while others were answered cost nothing, and the job keeps the
+  ones made (fewer outputs than asked, logged).
 - Video: `POST /v1/video/generations` for one video (image-to-video with `image_url` when a photo is given),
   polled at `GET /v1/video/generations/{id}`; a count of N is one documented batch,
   `POST /v1/video/generations/batch` (1-20 `prompts`), polled at `GET /v1/video/generations/batch/{batch_id}`,
