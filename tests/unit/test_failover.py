@@ -3,7 +3,7 @@ import pytest
 from adforge.domain.models import JobRequest
 from adforge.domain.status import JobStatus
 from adforge.vendors import registry
-from adforge.vendors.errors import VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
+from adforge.vendors.errors import VendorInputUnsupported, VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
 from tests.unit.conftest import outcomes
 
 
@@ -30,6 +30,24 @@ def test_no_credits_fails_over_at_once(two_vendors):
     gateways["cheap"].error = VendorInsufficientCredits("cheap", "top up")
     assert submitter.submit(job.id)["vendor"] == "pricey"
     assert [a.outcome for a in jobs.get(job.id).attempts] == ["failed", "submitted"]
+
+
+def test_an_input_one_vendor_cannot_take_fails_over_and_leaves_its_health_alone(two_vendors):
+    intake, submitter, gateways, jobs, health = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug"))
+    gateways["cheap"].error = VendorInputUnsupported("cheap", "product image is larger than 10000000 bytes")
+    assert submitter.submit(job.id)["vendor"] == "pricey"
+    assert [(a.vendor, a.outcome) for a in jobs.get(job.id).attempts] == [("cheap", "failed"), ("pricey", "submitted")]
+    assert health.recent_failures() == {}
+
+
+def test_an_input_the_named_vendor_cannot_take_fails_the_job_with_its_reason(two_vendors):
+    intake, submitter, gateways, jobs, _ = two_vendors
+    job = intake.create("acme", JobRequest(prompt="a red mug", vendor="cheap"))
+    gateways["cheap"].error = VendorInputUnsupported("cheap", "product image is larger than 10000000 bytes")
+    ended = submitter.submit(job.id)
+    assert (ended["error"], jobs.get(job.id).status) == ("vendor_input_unsupported", JobStatus.FAILED)
+    assert gateways["pricey"].submissions == []
 
 
 def test_an_unhealthy_vendor_goes_last(two_vendors):

@@ -4,7 +4,8 @@ Same-vendor retries wait in the state machine (Retry with backoff and jitter): a
 recorded as an attempt and raised. A vendor that failed `TRIES_PER_VENDOR` times, or failed in a way
 no retry fixes (credits, credentials), is left for the next capable vendor when the job asked for
 `auto`. A request the vendor itself rejects (validation, content policy) fails the job: another
-vendor would be paid to refuse it too.
+vendor would be paid to refuse it too. An input one vendor cannot take (`VendorInputUnsupported`: a photo
+over its size limit) is found before anything is sent, and moves `auto` to the next vendor.
 
 Admission: before a creation request, the step takes the vendor account's next free slot (`Admission`, shared
 by every execution, at the account's rate from `rate_limits`). A slot in the future is answered `throttled` with
@@ -53,6 +54,7 @@ from adforge.vendors.capabilities import Capabilities
 from adforge.vendors.errors import (
     RETRYABLE_CODES,
     VendorError,
+    VendorInputUnsupported,
     VendorOutcomeUnknown,
     VendorRateLimited,
     VendorRejected,
@@ -168,6 +170,8 @@ class Submitter:
                 return self._wait_for(job, vendor.name, error)
             job = self._record_failure(job, vendor.name, error)
             return throttled(vendor.name, wait_seconds(error)) if failed_tries(job)[vendor.name] < TRIES_PER_VENDOR else job
+        except VendorInputUnsupported as error:  # nothing sent: the next capable vendor may take the input
+            return self._record_failure(job, vendor.name, error)
         except VendorError as error:
             self.health.record_failure(vendor.name)
             job = self._record_failure(job, vendor.name, error)

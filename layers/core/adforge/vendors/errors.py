@@ -35,6 +35,13 @@ class VendorContentPolicy(VendorRejected):
     code = "content_policy_violation"
 
 
+class VendorInputUnsupported(VendorError):
+    """This vendor cannot take the job's input (a photo over its size limit, a type it does not read), found
+    before anything was sent: another vendor may, so `auto` moves on; not a fault of the vendor's health."""
+
+    code = "vendor_input_unsupported"
+
+
 class VendorNotFound(VendorError):
     code = "vendor_not_found"
 

@@ -41,7 +41,8 @@ Assumptions where the doc is silent:
 - "characters" are counted as a JavaScript server counts them (UTF-16 code units), on the trimmed
   prompt, which is what we send: 3-1000 is checked conservatively.
 - The product photo is uploaded multipart as field `file`, its type read from its first bytes;
-  "10 MB" is taken as 10,000,000 bytes (the stricter reading).
+  "10 MB" is taken as 10,000,000 bytes (the stricter reading). A larger photo, or another type, is found
+  before anything is sent and is `VendorInputUnsupported`: `auto` moves to the next vendor.
 - Statuses are exactly processing/completed/failed (anything else is a protocol error). A failed
   generation documents no reason: its `error` is used when it is a string, else a generic message.
 - `image_url` is public: outputs are fetched without the API key, through the SSRF guard.

@@ -11,6 +11,7 @@ from adforge.vendors import joined_ids
 from adforge.vendors.adcreator import CAPABILITIES, NAME
 from adforge.vendors.errors import (
     VendorError,
+    VendorInputUnsupported,
     VendorInsufficientCredits,
     VendorProtocolError,
     VendorRejected,
@@ -95,10 +96,10 @@ def check_credits(body: Any, needed: float) -> None:
 def upload_file(data: bytes) -> tuple[str, str]:
     """(filename, content type) for the product photo; refuses what `/upload` does not take."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise VendorRejected(NAME, f"product image is larger than {MAX_UPLOAD_BYTES} bytes")
+        raise VendorInputUnsupported(NAME, f"product image is larger than the {MAX_UPLOAD_BYTES} bytes /upload takes")
     kind = sniff(data)
     if kind is None or kind not in _UPLOAD_TYPES:
-        raise VendorRejected(NAME, "product image must be PNG, JPEG or WebP")
+        raise VendorInputUnsupported(NAME, "product image must be PNG, JPEG or WebP")
     return f"product.{_UPLOAD_TYPES[kind]}", kind
 
 
