@@ -21,11 +21,10 @@ Assumptions (the doc is silent):
 - The model, aspect-ratio, style and video-model catalogues below are the sandbox's own; every
   aspect ratio fits every image model's maxWidth/maxHeight. Images are rendered at the aspect
   ratio's full width x height.
-- `batchCount` > 1 still creates one generation: `image_url` is the first image and an extra
-  `image_urls` field lists all of them. Generation objects also echo `aspect_ratio`,
-  `style_preset`, `negative_prompt`, `input_image_path`, `batch_count` and `credits_used`
-  (the doc's "and more"); video objects carry exactly the documented fields. A failed job has only
-  `status: "failed"` and a null URL.
+- `batchCount` > 1 still creates one generation whose one documented `image_url` is the first image (the
+  others are rendered, billed and reachable by no documented field). Generation objects, got or listed, carry
+  exactly the documented fields (id, status, prompt, image_url, model_id, created_at: the list's "and more" is
+  not filled in), as video objects do. A failed job has only `status: "failed"` and a null URL.
 - `GET /generations` returns a bare JSON array, newest first; limit and offset must be
   non-negative integers (400 otherwise), with no upper bound on limit.
 - Whole-number fields (batchCount, durationSeconds) accept integral JSON numbers only; null means
@@ -376,11 +375,10 @@ class AdCreatorSandbox(Sandbox):
         style = STYLES.get(body.get("stylePreset") or "", {})
         source = hashlib.sha256(self.uploads.get(body.get("inputImagePath") or "", b"")).hexdigest()
         seed = body["prompt"] + style.get("promptSuffix", "") + (body.get("negativePrompt") or "") + source
-        generation: Json = {
+        generation: Json = {  # the documented fields; the sandbox's own bookkeeping under "_" is never shown
             "id": str(uuid.uuid4()), "status": "processing", "prompt": body["prompt"], "model_id": body["modelId"],
-            "image_url": None, "image_urls": [], "aspect_ratio": ratio["id"], "style_preset": body.get("stylePreset"),
-            "negative_prompt": body.get("negativePrompt"), "input_image_path": body.get("inputImagePath"),
-            "batch_count": batch, "credits_used": cost, "created_at": _stamp(self.clock.now()),
+            "image_url": None, "created_at": _stamp(self.clock.now()),
+            "_batch_count": batch, "_credits_used": cost,
             "_size": (ratio["width"], ratio["height"]), "_files": [], "_seed": seed,
         }  # fmt: skip
         with self.lock:
@@ -397,9 +395,9 @@ class AdCreatorSandbox(Sandbox):
                 generation["status"] = "failed"
                 return
             width, height = generation["_size"]
-            names = [f"{generation_id}-{index}.png" for index in range(generation["batch_count"])]
+            names = [f"{generation_id}-{index}.png" for index in range(generation["_batch_count"])]
             urls = [self._store(name, png(width, height, generation["_seed"] + name), "image/png") for name in names]
-            generation.update(status="completed", image_url=urls[0], image_urls=urls, _files=names)
+            generation.update(status="completed", image_url=urls[0], _files=names)
 
     def _list(self, request: Request) -> Reply:
         limit, offset = (request.query.get(key, [default])[-1] for key, default in (("limit", "50"), ("offset", "0")))
