@@ -135,6 +135,17 @@ class FakeAssets:
         return f"https://assets.example/{key}?put&type={content_type}&length={content_length}"
 
 
+class FakeFramer:
+    """Passes every download through as it is (the fake bodies are URLs, not images)."""
+
+    def __init__(self) -> None:
+        self.framed: list[str | None] = []
+
+    def frame(self, download: Any, ratio: str | None) -> tuple[Any, None]:
+        self.framed.append(ratio)
+        return download, None
+
+
 class FakeEvents:
     def __init__(self) -> None:
         self.published: list[tuple[JobEvent, str, JobStatus]] = []
@@ -191,6 +202,7 @@ class FakeGateway:
         self.error = error
         self.updates: Iterator[VendorUpdate] = iter(())
         self.status_calls = 0
+        self.opened_outputs: list[str] = []
         self._ids = itertools.count(1)
 
     def submit(self, submission: VendorSubmission) -> str:
@@ -204,4 +216,5 @@ class FakeGateway:
         return next(self.updates)
 
     def open_output(self, ref: str) -> Any:
+        self.opened_outputs.append(ref)
         return opened(ref)

@@ -7,9 +7,21 @@ from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake, ServiceUnavailable
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
+from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
 from adforge.vendors.errors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
-from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
+from adforge.views import job_view
+from tests.fakes import (
+    FakeAssets,
+    FakeEvents,
+    FakeFetcher,
+    FakeFramer,
+    FakeGateway,
+    FakeHealth,
+    FakeJobs,
+    FakeTasks,
+    FakeWorkflow,
+)
 
 UPLOAD = "tenants/acme/uploads/p.png"
 
@@ -167,7 +179,7 @@ def test_a_concurrent_write_is_retried_on_the_fresh_record(world):
 def test_finished_jobs_never_move(world):
     job = submitted(world)
     world.recorder().record(job.id, "creativeai", done())
-    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
+    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer()).collect(job.id)
     before = world.jobs.get(job.id)
     late = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
     assert world.recorder().record(job.id, "creativeai", late) is Recorded.JOB_FINISHED
@@ -224,18 +236,56 @@ def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(wo
     assert world.gateway.status_calls == 1
 
 
-def test_collect_is_all_or_nothing(world):
+def completer(world) -> Completer:
+    return Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
+
+
+def completed_with(world, outputs: list[str]) -> Job:
     job = submitted(world)
-    update = VendorUpdate(
-        vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=["https://cdn/a.png", "https://cdn/b.png"]
-    )
+    update = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=outputs)
     world.recorder().record(job.id, "creativeai", update)
+    return job
+
+
+def test_a_failed_collect_keeps_what_it_stored_for_its_retry_and_the_failure_deletes_it(world):
+    job = completed_with(world, ["https://cdn/a.png", "https://cdn/b.png"])
     world.assets.fail_on.add("https://cdn/b.png")
     before = set(world.assets.objects)
     with pytest.raises(InputRejected):
-        Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
-    assert set(world.assets.objects) == before
-    assert world.jobs.get(job.id).status is JobStatus.PROCESSING
+        completer(world).collect(job.id)
+    kept = world.jobs.get(job.id)
+    assert kept.status is JobStatus.PROCESSING and [a.key for a in kept.assets] == [f"tenants/acme/jobs/{job.id}/output-0.png"]
+    assert set(world.assets.objects) == before | {kept.assets[0].key}
+    assert job_view(kept).assets == []  # not the merchant's until the job completed
+    completer(world).fail(job.id, "fetch_failed", "cannot fetch")
+    assert set(world.assets.objects) == before and world.jobs.get(job.id).assets == []
+
+
+def test_a_retried_collect_never_opens_an_output_it_already_stored(world):
+    outputs = ["https://cdn/a.png", "https://cdn/b.png", "https://cdn/c.png"]
+    job = completed_with(world, outputs)
+    world.assets.fail_on.add("https://cdn/c.png")
+    with pytest.raises(InputRejected):
+        completer(world).collect(job.id)
+    world.assets.fail_on.clear()
+    ended = completer(world).collect(job.id)
+    assert (ended["status"], ended["assets"]) == ("completed", 3)
+    assert {ref: world.gateway.opened_outputs.count(ref) for ref in outputs} == {outputs[0]: 1, outputs[1]: 1, outputs[2]: 2}
+    done = world.jobs.get(job.id)
+    assert [a.key for a in done.assets] == [f"tenants/acme/jobs/{job.id}/output-{i}.png" for i in range(3)]
+    assert len(job_view(done).assets) == 3
+
+
+def test_a_cancel_between_collect_tries_deletes_what_the_first_try_stored(world):
+    job = completed_with(world, ["https://cdn/a.png", "https://cdn/b.png"])
+    world.assets.fail_on.add("https://cdn/b.png")
+    before = set(world.assets.objects)
+    with pytest.raises(InputRejected):
+        completer(world).collect(job.id)
+    assert set(world.assets.objects) != before
+    TenantJobs(world.jobs, world.assets, world.events, world.workflow, world.gateways).cancel("acme", job.id)
+    assert set(world.assets.objects) == before and world.jobs.get(job.id).assets == []
+    assert completer(world).collect(job.id)["status"] == "cancelled"  # a late retry stores nothing
 
 
 def test_a_cancel_during_collect_leaves_no_objects_behind(world):
@@ -251,7 +301,7 @@ def test_a_cancel_during_collect_leaves_no_objects_behind(world):
         jobs.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
 
     world.jobs.interfere.append(cancel)
-    ended = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
+    ended = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer()).collect(job.id)
     assert (ended["state"], ended["status"]) == ("finished", "cancelled")
     assert set(world.assets.objects) == before and world.jobs.get(job.id).status is JobStatus.CANCELLED
     assert "Job Completed" not in world.events.names()
@@ -259,7 +309,7 @@ def test_a_cancel_during_collect_leaves_no_objects_behind(world):
 
 def test_fail_is_idempotent_and_marks_the_attempt(world):
     job = submitted(world)
-    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway})
+    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
     completer.fail(job.id, "deadline_exceeded", "too slow", timed_out=True)
     completer.fail(job.id, "other", "ignored")
     stored = world.jobs.get(job.id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from adforge.domain.events import JobEvent
+from adforge.domain.framing import Pixels
 from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
 from adforge.domain.status import JobStatus
 
@@ -78,6 +79,14 @@ class AssetStore(Protocol):
 
     def upload_url(self, key: str, content_type: str, content_length: int, expires_in: int) -> str:
         """A presigned PUT bound to this key, type and exact length."""
+
+
+class ImageFramer(Protocol):
+    """Pixel work on a vendor's output: its real size, and a centre crop to exactly the requested ratio."""
+
+    def frame(self, download: Download, ratio: str | None) -> tuple[Download, Pixels | None]:
+        """An image cropped to exactly `ratio` (None: as it is) with its pixel sizes; anything that is no still
+        image (a video) streamed through unread, with None. Raises `InputRejected` on an oversized file or image."""
 
 
 class EventPublisher(Protocol):
