@@ -14,8 +14,10 @@ What the doc says, and which endpoint serves which job:
   polled at `GET /v1/video/generations/{id}`; a count of N is one documented batch,
   `POST /v1/video/generations/batch` (1-20 `prompts`), polled at `GET /v1/video/generations/batch/{batch_id}`,
   whose one webhook (`video.batch.completed`) carries every video. The vendor job id is `batch:` + batch_id.
-- `size` is only 1024x1024, 1536x1024 or 1024x1536: of AdForge's ratios only 1:1 is one of them exactly
-  (3:2 and 2:3 are not AdForge ratios), so images are 1:1 only. Video ratios are the documented six.
+- `size` is only 1024x1024, 1536x1024 or 1024x1536 (1:1, 3:2, 2:3). Every AdForge ratio is declared for images:
+  the request names the documented size nearest the ratio (`transform.size`: 4:3, 16:9, 21:9 -> 1536x1024; 4:5,
+  3:4, 9:16 -> 1024x1536) and Collect crops the image to exactly the ratio asked for (the asset records the native
+  size). Video ratios are the documented six (videos are not cropped).
 - Signed webhooks (`X-CreativeAI-Signature: sha256=<hmac-hex>` over the raw body), "included when a signing
   secret is configured": we configure one and keep it in this vendor's entry of the vendor secret as
   `webhook_secret`; without that key the API key is used, as the doc's tip says ("Use your API key as the HMAC
@@ -52,7 +54,9 @@ Assumptions where the doc is silent, kept as small as the rest of the doc allows
 - One vendor job serves one aspect ratio (one `size` / `aspect_ratio` per request).
 """
 
-from adforge.domain.models import JobKind
+from typing import get_args
+
+from adforge.domain.models import AspectRatio, JobKind
 from adforge.vendors.capabilities import Capabilities
 
 NAME = "creativeai"
@@ -61,7 +65,7 @@ CAPABILITIES = Capabilities(
     name=NAME,
     display_name="CreativeAI",
     kinds=frozenset({JobKind.IMAGE, JobKind.VIDEO}),
-    aspect_ratios=frozenset({"1:1"}),
+    aspect_ratios=frozenset(get_args(AspectRatio)),  # rendered at the nearest documented size, cropped by Collect
     video_aspect_ratios=frozenset({"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}),
     max_count=4,
     webhooks=True,
