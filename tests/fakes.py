@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from adforge.adapters.dynamodb_jobs import JobAlreadyExists
+from adforge.adapters.media import EXTENSIONS, sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
@@ -106,6 +107,19 @@ class FakeFetcher:
         return opened(url)
 
 
+class StoredBytes:
+    """A stored object opened for reading."""
+
+    content_type = "application/octet-stream"
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.declared_length: int | None = len(data)
+
+    def chunks(self) -> Iterator[bytes]:
+        yield self.data
+
+
 class FakeAssets:
     def __init__(self, objects: dict[str, bytes] | None = None) -> None:
         self.objects = dict(objects or {})
@@ -114,15 +128,21 @@ class FakeAssets:
 
     def ingest(self, source: Any, key: str) -> Asset:
         with source as download:
-            if download.url in self.fail_on:
+            if getattr(download, "url", None) in self.fail_on:
                 raise InputRejected("fetch_failed", f"cannot fetch {download.url}")
-            self.objects[key + ".png"] = b"".join(download.chunks())
-        return Asset(key=key + ".png", content_type="image/png", size=len(download.url), sha256="0" * 64)
+            data = b"".join(download.chunks())
+        content_type = sniff(data) or "image/png"  # the fake outputs' bodies are their URLs: stored as PNGs
+        self.objects[key + EXTENSIONS[content_type]] = data
+        return Asset(key=key + EXTENSIONS[content_type], content_type=content_type, size=len(data), sha256="0" * 64)
 
     def describe(self, key: str) -> Asset:
         if key not in self.objects:
             raise InputRejected("image_not_found", key)
-        return Asset(key=key, content_type="image/png", size=len(self.objects[key]))
+        return Asset(key=key, content_type=sniff(self.objects[key]) or "image/png", size=len(self.objects[key]))
+
+    @contextmanager
+    def open(self, key: str) -> Iterator[Any]:
+        yield StoredBytes(self.objects[key])
 
     def share(self, key: str, expires_in: int) -> str:
         self.shared.append(key)

@@ -13,7 +13,7 @@ from PIL import Image
 from adforge.domain.framing import is_exactly
 from adforge.domain.models import JobKind
 from adforge.vendors.registry import REGISTRY
-from tests.e2e.conftest import finish, submit
+from tests.e2e.conftest import SAMPLE, finish, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +63,20 @@ CROPPED = {
     ("adcreative_photoshoot", "16:9"),
     ("adcreative_photoshoot", "21:9"),
 }
+
+
+def test_a_webp_photo_is_converted_for_a_vendor_that_takes_only_jpeg_or_png(stack, acme):
+    """CreativeAI's image-to-video `image_url` is "a JPEG or PNG image" (its sandbox refuses a WebP): the photo is
+    converted once before it is sent, and the copy is gone when the job ended."""
+    out = io.BytesIO()
+    with Image.open(SAMPLE) as sample:
+        sample.save(out, format="WEBP")
+    key = f"tenants/{acme.id}/uploads/product.webp"
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=stack.bucket, Key=key, Body=out.getvalue(), ContentType="image/webp")
+    job_id = submit(acme, vendor="creativeai", kind="video", aspect_ratios=["16:9"], image={"key": key})
+    job = finish(stack, acme, job_id)
+    assert job["status"] == "completed", job["error"]
+    left = s3.list_objects_v2(Bucket=stack.bucket, Prefix=f"tenants/{acme.id}/jobs/{job_id}/").get("Contents", [])
+    assert [obj["Key"] for obj in left] == [asset["key"] for asset in job["assets"]]  # no converted copy left
+    assert s3.head_object(Bucket=stack.bucket, Key=key)["ContentLength"] == len(out.getvalue())  # the merchant's own

@@ -132,3 +132,26 @@ def test_decoding_is_bounded_by_bytes_and_pixels():
 def test_a_broken_image_is_refused():
     with pytest.raises(InputRejected, match="cannot be reframed"):
         PillowFramer(10_000_000).frame(Bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40), "1:1")
+
+
+@pytest.mark.parametrize(
+    ("accepted", "fmt", "mode"),
+    [({"image/png", "image/jpeg"}, "PNG", "RGBA"), ({"image/jpeg"}, "JPEG", "RGB"), ({"image/webp"}, "WEBP", "RGBA")],
+)
+def test_a_product_photo_is_converted_to_a_type_the_vendor_takes(accepted, fmt, mode):
+    source = image(57, 31, "WEBP", mode="RGBA")
+    converted = PillowFramer(10_000_000).convert(Bytes(source), frozenset(accepted))
+    out = decoded(converted)
+    assert (out.format, out.mode, out.size) == (fmt, mode, (57, 31))
+    assert converted.content_type == {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[fmt]
+    if fmt == "WEBP":
+        assert b"".join(converted.chunks()) == source  # already a type it takes: untouched
+
+
+def test_a_photo_that_cannot_be_converted_is_refused():
+    with pytest.raises(InputRejected, match="cannot convert"):
+        PillowFramer(10_000_000).convert(Bytes(b"GIF89a" + b"\x00" * 30), frozenset({"image/png"}))
+    with pytest.raises(InputRejected, match="cannot convert"):
+        PillowFramer(10_000_000).convert(Bytes(image(5, 5, "WEBP")), frozenset({"image/gif"}))
+    with pytest.raises(InputRejected, match="byte limit"):
+        PillowFramer(10).convert(Bytes(image(5, 5, "WEBP"), declared=False), frozenset({"image/png"}))

@@ -1,5 +1,9 @@
-import pytest
+import io
 
+import pytest
+from PIL import Image
+
+from adforge.adapters.images import PillowFramer
 from adforge.domain.errors import InputRejected, TransitionRejected
 from adforge.domain.models import Job, JobError, JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
@@ -117,6 +121,37 @@ def test_submit_once_even_when_the_step_runs_again(world):
     assert sent.product_image_url.startswith(f"https://assets.example/{UPLOAD}")
     stored = world.jobs.get(job.id)
     assert (stored.status, stored.vendor, stored.vendor_job_id) == (JobStatus.SUBMITTED, "creativeai", "creativeai_1")
+
+
+def webp(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (200, 30, 30, 128)).save(out, format="WEBP")
+    return out.getvalue()
+
+
+def test_a_photo_the_vendor_does_not_take_is_converted_once_before_it_is_sent_and_dropped_at_the_end(world):
+    upload = "tenants/acme/uploads/p.webp"
+    world.assets.objects[upload] = webp(33, 21)
+    job = world.intake().create("acme", JobRequest(prompt="red mug", image={"key": upload}))
+    submitter = world.submitter()
+    submitter.images = PillowFramer(10_000_000)
+    submitter.submit(job.id)
+    converted = f"tenants/acme/jobs/{job.id}/input-for-creativeai.png"  # CreativeAI takes JPEG or PNG only
+    assert world.gateway.submissions[0].product_image_url.startswith(f"https://assets.example/{converted}?")
+    with Image.open(io.BytesIO(world.assets.objects[converted])) as png:
+        assert (png.format, png.mode, png.size) == ("PNG", "RGBA", (33, 21))
+    assert upload in world.assets.objects  # the merchant's own photo is left as it is
+    completer(world).fail(job.id, "x", "y")
+    assert converted not in world.assets.objects and upload in world.assets.objects
+
+
+def test_a_photo_the_vendor_takes_is_sent_as_it_is(world):
+    job = create(world)
+    submitter = world.submitter()
+    submitter.images = PillowFramer(10_000_000)
+    submitter.submit(job.id)
+    assert world.gateway.submissions[0].product_image_url.startswith(f"https://assets.example/{UPLOAD}?")
+    assert not any("input-for" in key for key in world.assets.objects)
 
 
 def test_a_rejected_submission_fails_the_job_with_the_vendor_reason(world):

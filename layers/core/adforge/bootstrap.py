@@ -249,6 +249,7 @@ def submitter() -> Submitter:
         time.time,
         admission(),
         LazyLimits(),
+        framer(),
     )
 
 

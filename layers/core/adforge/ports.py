@@ -71,6 +71,9 @@ class AssetStore(Protocol):
     def describe(self, key: str) -> Asset:
         """Metadata of an object already stored; raises `InputRejected` when unusable."""
 
+    def open(self, key: str) -> AbstractContextManager[Download]:
+        """Stream an object already stored."""
+
     def share(self, key: str, expires_in: int) -> str:
         """A time-limited GET URL a vendor can fetch."""
 
@@ -87,6 +90,10 @@ class ImageFramer(Protocol):
     def frame(self, download: Download, ratio: str | None) -> tuple[Download, Pixels | None]:
         """An image cropped to exactly `ratio` (None: as it is) with its pixel sizes; anything that is no still
         image (a video) streamed through unread, with None. Raises `InputRejected` on an oversized file or image."""
+
+    def convert(self, download: Download, accepted: frozenset[str]) -> Download:
+        """The image re-encoded in one of the `accepted` types (PNG when accepted: lossless, keeps alpha).
+        Raises `InputRejected` when it cannot be read or none of `accepted` can be written."""
 
 
 class EventPublisher(Protocol):

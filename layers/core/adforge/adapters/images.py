@@ -7,6 +7,9 @@ settle: a crop keeps the vendor's format (PNG stays lossless, JPEG and WebP are 
 profile; an image already of the exact ratio is stored byte for byte as the vendor made it. Only the first frame of
 an animated image is kept when one is cropped (no vendor documents animated stills). GIFs and videos pass through
 uncropped and unread: no ffmpeg here, so a video keeps the ratio its vendor documents.
+
+`convert` re-encodes a product photo for a vendor whose doc names fewer input formats than AdForge takes: to PNG
+when the vendor takes PNG (lossless, alpha kept), else JPEG (alpha flattened by dropping it) or WebP.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from PIL import Image
 
 from adforge.adapters.media import SNIFF_BYTES, sniff
 from adforge.domain.errors import InputRejected
-from adforge.domain.framing import Pixels, centre_crop
+from adforge.domain.framing import Pixels, centre_crop, conversion_target
 from adforge.ports import Download
 
 FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}  # the still images we crop
@@ -97,6 +100,30 @@ class PillowFramer:
         left, top, right, bottom = box
         pixels = Pixels(width=right - left, height=bottom - top, native_width=width, native_height=height)
         return _Buffered(kind, out.getvalue()), pixels
+
+    def convert(self, download: Download, accepted: frozenset[str]) -> Download:
+        if download.declared_length is not None and download.declared_length > self._max_bytes:
+            raise InputRejected("too_large", f"file is {download.declared_length} bytes, over the {self._max_bytes} byte limit")
+        data = self._read_all(b"", iter(download.chunks()))
+        kind = sniff(data[:SNIFF_BYTES])
+        target = conversion_target(accepted)
+        if kind not in FORMATS or target is None:
+            raise InputRejected("unsupported_media", f"cannot convert {kind or 'an unknown type'} to one of {sorted(accepted)}")
+        if kind == target:
+            return _Buffered(kind, data)
+        try:
+            with Image.open(io.BytesIO(data), formats=[FORMATS[kind]]) as image:
+                width, height = image.size
+                if width * height > self._max_pixels:
+                    raise InputRejected("too_large", f"image is {width}x{height}, over {self._max_pixels} pixels")
+                picture = image if target != "image/jpeg" or image.mode in ("RGB", "L", "CMYK") else image.convert("RGB")
+                out = io.BytesIO()
+                picture.save(out, format=FORMATS[target], **SAVE_OPTIONS[FORMATS[target]])
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            raise InputRejected("unsupported_media", f"the image cannot be converted: {error}") from error
+        if out.tell() > self._max_bytes:
+            raise InputRejected("too_large", f"the converted image exceeds the {self._max_bytes} byte limit")
+        return _Buffered(target, out.getvalue())
 
     def _read_all(self, head: bytes, rest: Iterator[bytes]) -> bytes:
         data = bytearray(head)

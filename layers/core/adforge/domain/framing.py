@@ -17,6 +17,14 @@ class Pixels(Frozen):
     native_height: int | None = None
 
 
+CONVERSION_ORDER = ("image/png", "image/jpeg", "image/webp")  # PNG first: lossless, keeps an alpha channel
+
+
+def conversion_target(accepted: frozenset[str]) -> str | None:
+    """The type a product photo is converted to for a vendor that takes only `accepted` types."""
+    return next((kind for kind in CONVERSION_ORDER if kind in accepted), None)
+
+
 def reduced(ratio: str) -> tuple[int, int]:
     """'21:9' -> (7, 3): the smallest integer rectangle of exactly that ratio."""
     across, down = (int(part) for part in ratio.split(":"))

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from adforge.adapters.media import EXTENSIONS
 from adforge.domain.errors import TransitionRejected
 from adforge.domain.events import JobEvent
+from adforge.domain.framing import conversion_target
 from adforge.domain.models import Asset, Job, JobError, JobKind
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, ImageFramer, JobRepository, VendorGateway
 from adforge.services.intake import tenant_prefix
 from adforge.services.outcomes import finished, with_fresh_job
+from adforge.vendors import registry
 
 
 def output_stem(job: Job, index: int) -> str:
@@ -26,10 +29,26 @@ def stem_of(key: str) -> str:
     return key.rpartition(".")[0] or key
 
 
-def drop_assets(assets: AssetStore, stored: list[Asset]) -> None:
-    """Delete the objects of a job that ended without them (idempotent: a missing object is no error)."""
-    for asset in stored:
-        assets.delete(asset.key)
+def converted_photo_stem(job: Job, vendor: str) -> str:
+    """Where the product photo converted for `vendor` (services/submission.py) is kept while the job runs."""
+    return f"{tenant_prefix(job.tenant_id)}jobs/{job.id}/input-for-{vendor}"
+
+
+def converted_photo_keys(job: Job) -> list[str]:
+    """Every key a converted product photo of `job` can have: one per vendor that takes fewer photo formats."""
+    keys = []
+    for vendor in registry.REGISTRY.values():
+        target = conversion_target(vendor.photo_types) if vendor.photo_types is not None else None
+        if target is not None:
+            keys.append(converted_photo_stem(job, vendor.name) + EXTENSIONS[target])
+    return keys
+
+
+def drop_assets(assets: AssetStore, job: Job, stored: list[Asset]) -> None:
+    """Delete the objects of a job that ended without them, and its converted photo (idempotent: a missing
+    object is no error)."""
+    for key in [*(asset.key for asset in stored), *converted_photo_keys(job)]:
+        assets.delete(key)
 
 
 @dataclass
@@ -77,6 +96,7 @@ class Completer:
             if not current.is_finished:
                 raise  # another writer, not an ending: the step's retry collects again (skipping what is stored)
             return self._ended(job_id, stored)
+        drop_assets(self.assets, job, [])  # the vendor is done with the converted photo, if there was one
         self.events.publish(JobEvent.COMPLETED, job)
         return {**finished(job), "assets": len(stored)}
 
@@ -86,8 +106,9 @@ class Completer:
 
     def _ended(self, job_id: str, stored: list[Asset]) -> dict[str, Any]:
         """Cancelled (or ended) while we collected: keep nothing it did not get."""
-        drop_assets(self.assets, stored)
-        return finished(self.jobs.get(job_id))
+        current = self.jobs.get(job_id)
+        drop_assets(self.assets, current, stored)
+        return finished(current)
 
     @staticmethod
     def _ratio(job: Job) -> str | None:
@@ -109,7 +130,7 @@ class Completer:
         target = JobStatus.TIMED_OUT if timed_out else JobStatus.FAILED
         leftovers = job.assets  # what a Collect stored before it failed: deleted once the failure is recorded
         job = self.jobs.transition(job, target, error=problem, attempts=attempts, assets=[])
-        drop_assets(self.assets, leftovers)
+        drop_assets(self.assets, job, leftovers)
         self.events.publish(JobEvent.TIMED_OUT if timed_out else JobEvent.FAILED, job)
         return finished(job)
 

@@ -72,7 +72,7 @@ class TenantJobs:
             return self.jobs.transition(job, JobStatus.CANCELLED, error=problem, assets=[])
 
         job = with_fresh_job(self.jobs, job_id, cancel)  # a webhook may move the job while we cancel it
-        drop_assets(self.assets, leftovers)  # a cancelled job keeps no objects (a running Collect drops its own)
+        drop_assets(self.assets, job, leftovers)  # a cancelled job keeps no objects (a running Collect drops its own)
         self.workflow.stop(job, "cancelled by the merchant")
         job = self._stop_at_vendor(job)
         self.events.publish(JobEvent.CANCELLED, job)

@@ -39,11 +39,12 @@ Assumptions where the doc is silent, kept as small as the rest of the doc allows
 - A job of N native images carries no `webhook_url`: each delivery would name one of its N generations, which
   no job is (answered 404, retried by the vendor for nothing); such a job is polled. The generations started
   before a failed one are paid and left (the doc documents no way to delete one).
-- `/v1/images/edits` names no input formats (its examples are .png and .jpg): the photo is sent as it is
-  (PNG, JPEG or WebP) with its sniffed content type. `n` is not documented there: one output per edit.
-- Image-to-video's `image_url` must be "a JPEG or PNG image": the photo's first bytes are read before the
-  request, and a WebP (or anything else) is refused with `VendorRejected` naming the reason (the type is known
-  only at submit, so `why_not` cannot refuse it first); no video is made without the photo the merchant gave.
+- Product photo formats (`photo_types`): image-to-video's `image_url` must be "a JPEG or PNG image", and
+  `/v1/images/edits` names no formats (its examples are .png and .jpg), so both get PNG or JPEG only. A WebP photo
+  is converted to PNG before it is sent, in the one place inputs are converted (services/submission.py): the copy
+  is kept next to the job's outputs while the job runs and deleted when it ends. The gateway still reads a video
+  photo's first bytes and refuses anything but JPEG or PNG (`VendorRejected`), a guard that no longer fires.
+  `n` is not documented on the edits endpoint: one output per edit.
 - A batch's status answer has no overall `status`, only counts and `jobs[]`: the batch is failed when any job
   failed, completed when all completed (outputs in `jobs` order). Its webhook is read the same way.
 - Statuses are `pending | processing | completed | failed`, compared case-insensitively (the voice API writes
@@ -71,6 +72,7 @@ CAPABILITIES = Capabilities(
     webhooks=True,
     webhook_names_job=True,
     transparent_background=True,
+    photo_types=frozenset({"image/png", "image/jpeg"}),  # image_url: "a JPEG or PNG image"; the edits examples
     cost_per_output_usd=0.04,
     video_cost_per_output_usd=0.60,
     photo_answered_at_once=frozenset({JobKind.IMAGE}),
