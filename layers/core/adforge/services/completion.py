@@ -65,7 +65,9 @@ class Completer:
         Resumable: each stored output is recorded on the job at once (`assets`, key `output_stem`), and a retried
         Collect skips every output the record already holds, so nothing stored is downloaded (or, where the
         download is what the vendor bills, paid) twice. What a Collect stored stays for its retry; only an ending
-        deletes it: a failure (`fail`), a cancel (services/tenancy.py), or this step finding the job ended.
+        deletes it: a failure (`fail`), a cancel (services/tenancy.py), or this step finding the job ended. The one
+        window left: an output stored whose record write never happened (the step died between the two) is
+        fetched again, into the same key.
         """
         job = self.jobs.get(job_id)
         if job.is_finished:
@@ -73,8 +75,9 @@ class Completer:
         assert job.result is not None and job.result.outputs and job.vendor, "only jobs with vendor outputs are collected"
         gateway = self.gateways[job.vendor]
         ratio = self._ratio(job)
+        outputs = job.result.outputs
         stored = list(job.assets)
-        for index, ref in enumerate(job.result.outputs):
+        for index, ref in enumerate(outputs):
             stem = output_stem(job, index)
             if any(stem_of(asset.key) == stem for asset in stored):
                 continue  # stored by an earlier try
@@ -88,6 +91,8 @@ class Completer:
                 job = with_fresh_job(self.jobs, job_id, partial(self._record, asset=asset))
             except TransitionRejected:
                 return self._ended(job_id, stored)
+        order = {output_stem(job, index): index for index in range(len(outputs))}
+        stored.sort(key=lambda asset: order.get(stem_of(asset.key), len(order)))
         attempts = [*job.attempts[:-1], job.attempts[-1].model_copy(update={"outcome": "completed"})] if job.attempts else []
         try:
             job = self.jobs.transition(job, JobStatus.COMPLETED, assets=stored, attempts=attempts)
