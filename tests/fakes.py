@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from adforge.adapters.dynamodb_jobs import JobAlreadyExists
+from adforge.adapters.media import EXTENSIONS, sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
@@ -106,6 +107,19 @@ class FakeFetcher:
         return opened(url)
 
 
+class StoredBytes:
+    """A stored object opened for reading."""
+
+    content_type = "application/octet-stream"
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.declared_length: int | None = len(data)
+
+    def chunks(self) -> Iterator[bytes]:
+        yield self.data
+
+
 class FakeAssets:
     def __init__(self, objects: dict[str, bytes] | None = None) -> None:
         self.objects = dict(objects or {})
@@ -114,15 +128,21 @@ class FakeAssets:
 
     def ingest(self, source: Any, key: str) -> Asset:
         with source as download:
-            if download.url in self.fail_on:
+            if getattr(download, "url", None) in self.fail_on:
                 raise InputRejected("fetch_failed", f"cannot fetch {download.url}")
-            self.objects[key + ".png"] = b"".join(download.chunks())
-        return Asset(key=key + ".png", content_type="image/png", size=len(download.url), sha256="0" * 64)
+            data = b"".join(download.chunks())
+        content_type = sniff(data) or "image/png"  # the fake outputs' bodies are their URLs: stored as PNGs
+        self.objects[key + EXTENSIONS[content_type]] = data
+        return Asset(key=key + EXTENSIONS[content_type], content_type=content_type, size=len(data), sha256="0" * 64)
 
     def describe(self, key: str) -> Asset:
         if key not in self.objects:
             raise InputRejected("image_not_found", key)
-        return Asset(key=key, content_type="image/png", size=len(self.objects[key]))
+        return Asset(key=key, content_type=sniff(self.objects[key]) or "image/png", size=len(self.objects[key]))
+
+    @contextmanager
+    def open(self, key: str) -> Iterator[Any]:
+        yield StoredBytes(self.objects[key])
 
     def share(self, key: str, expires_in: int) -> str:
         self.shared.append(key)
@@ -133,6 +153,17 @@ class FakeAssets:
 
     def upload_url(self, key: str, content_type: str, content_length: int, expires_in: int) -> str:
         return f"https://assets.example/{key}?put&type={content_type}&length={content_length}"
+
+
+class FakeFramer:
+    """Passes every download through as it is (the fake bodies are URLs, not images)."""
+
+    def __init__(self) -> None:
+        self.framed: list[str | None] = []
+
+    def frame(self, download: Any, ratio: str | None) -> tuple[Any, None]:
+        self.framed.append(ratio)
+        return download, None
 
 
 class FakeEvents:
@@ -191,6 +222,7 @@ class FakeGateway:
         self.error = error
         self.updates: Iterator[VendorUpdate] = iter(())
         self.status_calls = 0
+        self.opened_outputs: list[str] = []
         self._ids = itertools.count(1)
 
     def submit(self, submission: VendorSubmission) -> str:
@@ -204,4 +236,5 @@ class FakeGateway:
         return next(self.updates)
 
     def open_output(self, ref: str) -> Any:
+        self.opened_outputs.append(ref)
         return opened(ref)

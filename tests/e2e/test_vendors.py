@@ -18,9 +18,9 @@ CASES = {
 }
 
 
-def test_photoshoot_is_offered_no_ratio_it_cannot_render_exactly(acme):
-    """Its documented outputs (1200x628, 1674x628) are no AdForge ratio: refused up front, not delivered wrong."""
-    answer = acme.api.post("/v1/jobs", json={"prompt": "a red mug", "vendor": "adcreative_photoshoot", "aspect_ratios": ["16:9"]})
+def test_photoshoot_is_offered_only_the_ratios_collect_crops_its_renders_to(acme):
+    """Its documented outputs (1200x628, 1674x628) are cropped to 16:9 / 21:9; a square is refused up front."""
+    answer = acme.api.post("/v1/jobs", json={"prompt": "a red mug", "vendor": "adcreative_photoshoot", "aspect_ratios": ["1:1"]})
     assert (answer.status_code, answer.json()["error"]["code"]) == (422, "vendor_cannot_serve")
 
 
@@ -74,9 +74,11 @@ def test_a_request_no_vendor_can_serve_is_refused_before_anything_is_spent(stack
 def test_vendors_endpoint_lists_capabilities_and_health(stack, acme):
     vendors = acme.api.get("/v1/vendors").json()["vendors"]
     by_name = {v["name"]: v for v in vendors}
-    assert set(by_name) == {*CASES, "adcreative_photoshoot"} and by_name["adcreative_photoshoot"]["aspect_ratios"] == []
+    assert set(by_name) == {*CASES, "adcreative_photoshoot"}
+    assert by_name["adcreative_photoshoot"]["aspect_ratios"] == ["16:9", "21:9"]  # 1200x628 / 1674x628, cropped
     assert by_name["creativeai"]["kinds"] == ["image", "video"] and by_name["creativeai"]["webhooks"] is True
-    assert by_name["creativeai"]["aspect_ratios"] == ["1:1"]  # its sizes: 1024x1024, 1536x1024, 1024x1536
+    # its sizes are 1024x1024, 1536x1024, 1024x1536: the nearest is rendered and cropped to the ratio
+    assert by_name["creativeai"]["aspect_ratios"] == sorted(["1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"])
     assert (by_name["creativeai"]["cost_per_output_usd"], by_name["creativeai"]["video_cost_per_output_usd"]) == (0.04, 0.6)
     assert by_name["adcreative_stock"]["uses_product_image"] is False
     costs = [v["cost_per_output_usd"] for v in vendors]

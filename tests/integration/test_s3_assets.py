@@ -81,3 +81,11 @@ def test_describe_checks_an_uploaded_object(s3):
     with pytest.raises(InputRejected) as raised:
         store.describe("tenants/a/missing.png")
     assert raised.value.code == "image_not_found"
+
+
+def test_open_streams_a_stored_object(s3):
+    s3.put_object(Bucket="assets", Key="tenants/a/in.png", Body=PNG, ContentType="image/png")
+    store = S3AssetStore(s3, "assets", 100_000, IMAGE_TYPES)
+    with store.open("tenants/a/in.png") as download:
+        assert (download.content_type, download.declared_length) == ("image/png", len(PNG))
+        assert b"".join(download.chunks()) == PNG

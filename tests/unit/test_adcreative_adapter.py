@@ -8,6 +8,7 @@ from typing import get_args
 import httpx
 import pytest
 
+from adforge.domain.framing import centre_crop
 from adforge.domain.models import AspectRatio, JobKind, JobRequest, VendorState, VendorSubmission
 from adforge.vendors import errors
 from adforge.vendors.adcreative import (
@@ -530,21 +531,20 @@ def test_disable_safe_margin_follows_the_aspect_ratio(ratio, disable):
     assert photoshoot.adcreative_fields(request, RECOMMENDATION, [])["DisableSafeMargin"] == disable
 
 
-def test_photoshoot_declares_only_ratios_its_documented_sizes_have():
-    """The doc's outputs are 1200x628 and 1674x628; every declared ratio must be exactly one of them, and no ratio
-    AdForge offers is, so none is declared (until Collect crops the nearest native size to the exact ratio)."""
-    native = {Fraction(w, h) for w, h in photoshoot.NATIVE_SIZES.values()}
-    assert native == {Fraction(1200, 628), Fraction(1674, 628)}
-
-    def exact(ratio: str) -> Fraction:
-        w, h = ratio.split(":")
-        return Fraction(int(w), int(h))
-
-    assert all(exact(ratio) in native for ratio in CAPABILITIES_PHOTOSHOOT.aspect_ratios)
-    offered = get_args(AspectRatio)
-    assert not any(exact(ratio) in native for ratio in offered)
-    assert CAPABILITIES_PHOTOSHOOT.aspect_ratios == frozenset()
-    for ratio in offered:
+def test_photoshoot_declares_the_ratios_collect_crops_its_documented_sizes_to():
+    """The doc's outputs are 1200x628 and 1674x628, no AdForge ratio: 16:9 and 21:9 are declared, each rendered at
+    its nearest native size and cropped by Collect to the exact ratio (the largest such rectangle inside it)."""
+    assert set(photoshoot.NATIVE_SIZES.values()) == {(1200, 628), (1674, 628)}
+    assert CAPABILITIES_PHOTOSHOOT.aspect_ratios == set(photoshoot.NEAREST_SIZE) == {"16:9", "21:9"}
+    crops = {}
+    for ratio in CAPABILITIES_PHOTOSHOOT.aspect_ratios:
+        request = JobRequest(prompt="on a counter", aspect_ratios=[ratio], image={"url": "https://shop/p.png"})
+        assert CAPABILITIES_PHOTOSHOOT.why_not(request) is None
+        width, height = photoshoot.NATIVE_SIZES[photoshoot.NEAREST_SIZE[ratio]]
+        left, top, right, bottom = centre_crop(width, height, ratio)
+        crops[ratio] = (right - left, bottom - top)
+    assert crops == {"16:9": (1104, 621), "21:9": (1463, 627)}
+    for ratio in set(get_args(AspectRatio)) - CAPABILITIES_PHOTOSHOOT.aspect_ratios:
         request = JobRequest(prompt="on a counter", aspect_ratios=[ratio], image={"url": "https://shop/p.png"})
         assert CAPABILITIES_PHOTOSHOOT.why_not(request) is not None
 

@@ -18,6 +18,7 @@ from adforge.vendors.creativeai.transform import (
     batch_payload,
     batch_update,
     combined,
+    edit_fields,
     image_payload,
     to_update,
     video_payload,
@@ -87,9 +88,10 @@ class PhotoFetcher:
 
 
 def test_capabilities_are_the_documented_ones():
-    assert CAPABILITIES.aspect_ratios == {"1:1"}  # 1024x1024; 1536x1024 / 1024x1536 are 3:2 / 2:3, no AdForge ratio
+    # every AdForge ratio: rendered at the nearest of the documented 1024x1024, 1536x1024, 1024x1536, cropped by Collect
+    assert CAPABILITIES.aspect_ratios == {"1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"}
     assert CAPABILITIES.video_aspect_ratios == {"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}
-    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", aspect_ratios=["16:9"]))
+    assert CAPABILITIES.why_not(JobRequest(prompt="red mug", aspect_ratios=["16:9"])) is None
     assert CAPABILITIES.why_not(JobRequest(prompt="red mug", kind="video", aspect_ratios=["16:9"])) is None
     # 2 credits an image, 30 a video: priced apart
     assert (CAPABILITIES.cost_per_output(JobKind.IMAGE), CAPABILITIES.cost_per_output(JobKind.VIDEO)) == (0.04, 0.60)
@@ -119,6 +121,16 @@ def test_native_image_payload_is_one_image_with_the_callback():
         "webhook_url": "https://api/v1/webhooks/creativeai?job=j1",
     }
     assert "webhook_url" not in image_payload(submission(photo=False, count=3))  # one delivery could not name the job
+
+
+@pytest.mark.parametrize(
+    ("ratio", "documented"),
+    [("1:1", "1024x1024"), ("4:3", "1536x1024"), ("16:9", "1536x1024"), ("21:9", "1536x1024"),
+     ("4:5", "1024x1536"), ("3:4", "1024x1536"), ("9:16", "1024x1536")],
+)  # fmt: skip
+def test_images_are_asked_at_the_documented_size_nearest_the_ratio(ratio, documented):
+    assert image_payload(submission(photo=False, aspect_ratios=[ratio]))["size"] == documented
+    assert edit_fields(JobRequest(prompt="red mug", aspect_ratios=[ratio]))["size"] == documented
 
 
 def test_video_payload_is_image_to_video():

@@ -1,5 +1,9 @@
-import pytest
+import io
 
+import pytest
+from PIL import Image
+
+from adforge.adapters.images import PillowFramer
 from adforge.domain.errors import InputRejected, TransitionRejected
 from adforge.domain.models import Job, JobError, JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
@@ -7,9 +11,21 @@ from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake, ServiceUnavailable
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
+from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
 from adforge.vendors.errors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
-from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
+from adforge.views import job_view
+from tests.fakes import (
+    FakeAssets,
+    FakeEvents,
+    FakeFetcher,
+    FakeFramer,
+    FakeGateway,
+    FakeHealth,
+    FakeJobs,
+    FakeTasks,
+    FakeWorkflow,
+)
 
 UPLOAD = "tenants/acme/uploads/p.png"
 
@@ -107,6 +123,37 @@ def test_submit_once_even_when_the_step_runs_again(world):
     assert (stored.status, stored.vendor, stored.vendor_job_id) == (JobStatus.SUBMITTED, "creativeai", "creativeai_1")
 
 
+def webp(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (200, 30, 30, 128)).save(out, format="WEBP")
+    return out.getvalue()
+
+
+def test_a_photo_the_vendor_does_not_take_is_converted_once_before_it_is_sent_and_dropped_at_the_end(world):
+    upload = "tenants/acme/uploads/p.webp"
+    world.assets.objects[upload] = webp(33, 21)
+    job = world.intake().create("acme", JobRequest(prompt="red mug", image={"key": upload}))
+    submitter = world.submitter()
+    submitter.images = PillowFramer(10_000_000)
+    submitter.submit(job.id)
+    converted = f"tenants/acme/jobs/{job.id}/input-for-creativeai.png"  # CreativeAI takes JPEG or PNG only
+    assert world.gateway.submissions[0].product_image_url.startswith(f"https://assets.example/{converted}?")
+    with Image.open(io.BytesIO(world.assets.objects[converted])) as png:
+        assert (png.format, png.mode, png.size) == ("PNG", "RGBA", (33, 21))
+    assert upload in world.assets.objects  # the merchant's own photo is left as it is
+    completer(world).fail(job.id, "x", "y")
+    assert converted not in world.assets.objects and upload in world.assets.objects
+
+
+def test_a_photo_the_vendor_takes_is_sent_as_it_is(world):
+    job = create(world)
+    submitter = world.submitter()
+    submitter.images = PillowFramer(10_000_000)
+    submitter.submit(job.id)
+    assert world.gateway.submissions[0].product_image_url.startswith(f"https://assets.example/{UPLOAD}?")
+    assert not any("input-for" in key for key in world.assets.objects)
+
+
 def test_a_rejected_submission_fails_the_job_with_the_vendor_reason(world):
     job = create(world)
     world.gateway.error = VendorContentPolicy("creativeai", "flagged", vendor_code="content_policy_violation")
@@ -167,7 +214,7 @@ def test_a_concurrent_write_is_retried_on_the_fresh_record(world):
 def test_finished_jobs_never_move(world):
     job = submitted(world)
     world.recorder().record(job.id, "creativeai", done())
-    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
+    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer()).collect(job.id)
     before = world.jobs.get(job.id)
     late = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
     assert world.recorder().record(job.id, "creativeai", late) is Recorded.JOB_FINISHED
@@ -224,18 +271,56 @@ def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(wo
     assert world.gateway.status_calls == 1
 
 
-def test_collect_is_all_or_nothing(world):
+def completer(world) -> Completer:
+    return Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
+
+
+def completed_with(world, outputs: list[str]) -> Job:
     job = submitted(world)
-    update = VendorUpdate(
-        vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=["https://cdn/a.png", "https://cdn/b.png"]
-    )
+    update = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=outputs)
     world.recorder().record(job.id, "creativeai", update)
+    return job
+
+
+def test_a_failed_collect_keeps_what_it_stored_for_its_retry_and_the_failure_deletes_it(world):
+    job = completed_with(world, ["https://cdn/a.png", "https://cdn/b.png"])
     world.assets.fail_on.add("https://cdn/b.png")
     before = set(world.assets.objects)
     with pytest.raises(InputRejected):
-        Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
-    assert set(world.assets.objects) == before
-    assert world.jobs.get(job.id).status is JobStatus.PROCESSING
+        completer(world).collect(job.id)
+    kept = world.jobs.get(job.id)
+    assert kept.status is JobStatus.PROCESSING and [a.key for a in kept.assets] == [f"tenants/acme/jobs/{job.id}/output-0.png"]
+    assert set(world.assets.objects) == before | {kept.assets[0].key}
+    assert job_view(kept).assets == []  # not the merchant's until the job completed
+    completer(world).fail(job.id, "fetch_failed", "cannot fetch")
+    assert set(world.assets.objects) == before and world.jobs.get(job.id).assets == []
+
+
+def test_a_retried_collect_never_opens_an_output_it_already_stored(world):
+    outputs = ["https://cdn/a.png", "https://cdn/b.png", "https://cdn/c.png"]
+    job = completed_with(world, outputs)
+    world.assets.fail_on.add("https://cdn/c.png")
+    with pytest.raises(InputRejected):
+        completer(world).collect(job.id)
+    world.assets.fail_on.clear()
+    ended = completer(world).collect(job.id)
+    assert (ended["status"], ended["assets"]) == ("completed", 3)
+    assert {ref: world.gateway.opened_outputs.count(ref) for ref in outputs} == {outputs[0]: 1, outputs[1]: 1, outputs[2]: 2}
+    done = world.jobs.get(job.id)
+    assert [a.key for a in done.assets] == [f"tenants/acme/jobs/{job.id}/output-{i}.png" for i in range(3)]
+    assert len(job_view(done).assets) == 3
+
+
+def test_a_cancel_between_collect_tries_deletes_what_the_first_try_stored(world):
+    job = completed_with(world, ["https://cdn/a.png", "https://cdn/b.png"])
+    world.assets.fail_on.add("https://cdn/b.png")
+    before = set(world.assets.objects)
+    with pytest.raises(InputRejected):
+        completer(world).collect(job.id)
+    assert set(world.assets.objects) != before
+    TenantJobs(world.jobs, world.assets, world.events, world.workflow, world.gateways).cancel("acme", job.id)
+    assert set(world.assets.objects) == before and world.jobs.get(job.id).assets == []
+    assert completer(world).collect(job.id)["status"] == "cancelled"  # a late retry stores nothing
 
 
 def test_a_cancel_during_collect_leaves_no_objects_behind(world):
@@ -251,7 +336,7 @@ def test_a_cancel_during_collect_leaves_no_objects_behind(world):
         jobs.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
 
     world.jobs.interfere.append(cancel)
-    ended = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}).collect(job.id)
+    ended = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer()).collect(job.id)
     assert (ended["state"], ended["status"]) == ("finished", "cancelled")
     assert set(world.assets.objects) == before and world.jobs.get(job.id).status is JobStatus.CANCELLED
     assert "Job Completed" not in world.events.names()
@@ -259,7 +344,7 @@ def test_a_cancel_during_collect_leaves_no_objects_behind(world):
 
 def test_fail_is_idempotent_and_marks_the_attempt(world):
     job = submitted(world)
-    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway})
+    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
     completer.fail(job.id, "deadline_exceeded", "too slow", timed_out=True)
     completer.fail(job.id, "other", "ignored")
     stored = world.jobs.get(job.id)

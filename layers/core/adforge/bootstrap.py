@@ -17,6 +17,7 @@ from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.adapters.eventbridge import EventBridgePublisher
 from adforge.adapters.http_fetch import GuardedFetcher
+from adforge.adapters.images import PillowFramer
 from adforge.adapters.media import CREATIVE_TYPES, IMAGE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
@@ -248,6 +249,7 @@ def submitter() -> Submitter:
         time.time,
         admission(),
         LazyLimits(),
+        framer(),
     )
 
 
@@ -267,4 +269,9 @@ def poller() -> Poller:
 
 
 def completer() -> Completer:
-    return Completer(jobs(), output_assets(), events(), LazyGateways())
+    return Completer(jobs(), output_assets(), events(), LazyGateways(), framer())
+
+
+@cache
+def framer() -> PillowFramer:
+    return PillowFramer(store().max_output_bytes)

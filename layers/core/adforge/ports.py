@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from adforge.domain.events import JobEvent
+from adforge.domain.framing import Pixels
 from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
 from adforge.domain.status import JobStatus
 
@@ -70,6 +71,9 @@ class AssetStore(Protocol):
     def describe(self, key: str) -> Asset:
         """Metadata of an object already stored; raises `InputRejected` when unusable."""
 
+    def open(self, key: str) -> AbstractContextManager[Download]:
+        """Stream an object already stored."""
+
     def share(self, key: str, expires_in: int) -> str:
         """A time-limited GET URL a vendor can fetch."""
 
@@ -78,6 +82,18 @@ class AssetStore(Protocol):
 
     def upload_url(self, key: str, content_type: str, content_length: int, expires_in: int) -> str:
         """A presigned PUT bound to this key, type and exact length."""
+
+
+class ImageFramer(Protocol):
+    """Pixel work on a vendor's output: its real size, and a centre crop to exactly the requested ratio."""
+
+    def frame(self, download: Download, ratio: str | None) -> tuple[Download, Pixels | None]:
+        """An image cropped to exactly `ratio` (None: as it is) with its pixel sizes; anything that is no still
+        image (a video) streamed through unread, with None. Raises `InputRejected` on an oversized file or image."""
+
+    def convert(self, download: Download, accepted: frozenset[str]) -> Download:
+        """The image re-encoded in one of the `accepted` types (PNG when accepted: lossless, keeps alpha).
+        Raises `InputRejected` when it cannot be read or none of `accepted` can be written."""
 
 
 class EventPublisher(Protocol):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from adforge.domain.models import Job, JobError, JobKind, JobRequest, VendorAttempt
+from adforge.domain.status import JobStatus
 from adforge.vendors.capabilities import Capabilities
 from adforge.vendors.registry import REGISTRY, UNHEALTHY_AFTER
 
@@ -17,6 +18,10 @@ class AssetView(BaseModel):
     content_type: str
     size: int
     sha256: str | None = None
+    width: int | None = Field(default=None, description="Pixel width of the stored image (exactly the requested ratio)")
+    height: int | None = Field(default=None, description="Pixel height of the stored image")
+    native_width: int | None = Field(default=None, description="The vendor's own width, when the image was cropped")
+    native_height: int | None = Field(default=None, description="The vendor's own height, when the image was cropped")
     url: str | None = None
 
 
@@ -44,7 +49,10 @@ def job_view(job: Job, link: Any = None) -> JobView:
         vendor=job.vendor,
         attempts=job.attempts,
         progress=job.result.progress if job.result else None,
-        assets=[AssetView(**asset.model_dump(), url=link(asset.key) if link else None) for asset in job.assets],
+        # a job's assets are its own once it completed (Collect records each on the job as it stores it)
+        assets=[AssetView(**asset.model_dump(), url=link(asset.key) if link else None) for asset in job.assets]
+        if job.status is JobStatus.COMPLETED
+        else [],
         error=job.error,
         created_at=job.created_at,
         updated_at=job.updated_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from boto3.s3.transfer import TransferConfig
@@ -51,6 +51,18 @@ def _read_head(chunks: Iterator[bytes]) -> bytes:
     return head
 
 
+class _StoredObject:
+    """A `Download` of one S3 object's streamed body."""
+
+    def __init__(self, content_type: str, length: int | None, body: Any) -> None:
+        self.content_type = content_type
+        self.declared_length = length
+        self._body = body
+
+    def chunks(self) -> Iterator[bytes]:
+        yield from self._body.iter_chunks(1024 * 1024)
+
+
 # One 8 MiB part in flight: memory stays flat whatever the file size (a Lambda has little to spare).
 STREAMING = TransferConfig(multipart_threshold=8 * 2**20, multipart_chunksize=8 * 2**20, max_concurrency=1, use_threads=False)
 
@@ -88,6 +100,15 @@ class S3AssetStore:
         first = self._s3.get_object(Bucket=self._bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"].read()
         content_type = self._check_type(first)
         return Asset(key=key, content_type=content_type, size=head["ContentLength"])
+
+    @contextmanager
+    def open(self, key: str) -> Iterator[Download]:
+        body = self._s3.get_object(Bucket=self._bucket, Key=key)
+        stream = body["Body"]
+        try:
+            yield _StoredObject(body.get("ContentType") or "application/octet-stream", body.get("ContentLength"), stream)
+        finally:
+            stream.close()
 
     def share(self, key: str, expires_in: int) -> str:
         return str(

@@ -156,12 +156,17 @@ def settled(job: Job, attempt: VendorAttempt) -> list[VendorAttempt]:
 
 
 class Asset(Frozen):
-    """A creative stored in our bucket."""
+    """A creative stored in our bucket: for an image, its real pixel size, and the vendor's own (native) size
+    when Collect cropped it to the requested aspect ratio (None when it was stored as the vendor made it)."""
 
     key: str
     content_type: str
     size: int
     sha256: str | None = None
+    width: int | None = None
+    height: int | None = None
+    native_width: int | None = None
+    native_height: int | None = None
 
 
 class Job(Frozen):

@@ -3,20 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from adforge.adapters.media import EXTENSIONS
 from adforge.domain.errors import TransitionRejected
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Asset, Job, JobError
+from adforge.domain.framing import conversion_target
+from adforge.domain.models import Asset, Job, JobError, JobKind
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway
+from adforge.ports import AssetStore, EventPublisher, ImageFramer, JobRepository, VendorGateway
 from adforge.services.intake import tenant_prefix
-from adforge.services.outcomes import finished
+from adforge.services.outcomes import finished, with_fresh_job
+from adforge.vendors import registry
 
 
 def output_stem(job: Job, index: int) -> str:
+    """The key (before its extension) of output `index`: the same on every try, so a retry finds what is stored."""
     return f"{tenant_prefix(job.tenant_id)}jobs/{job.id}/output-{index}"
+
+
+def stem_of(key: str) -> str:
+    return key.rpartition(".")[0] or key
+
+
+def converted_photo_stem(job: Job, vendor: str) -> str:
+    """Where the product photo converted for `vendor` (services/submission.py) is kept while the job runs."""
+    return f"{tenant_prefix(job.tenant_id)}jobs/{job.id}/input-for-{vendor}"
+
+
+def converted_photo_keys(job: Job) -> list[str]:
+    """Every key a converted product photo of `job` can have: one per vendor that takes fewer photo formats."""
+    keys = []
+    for vendor in registry.REGISTRY.values():
+        target = conversion_target(vendor.photo_types) if vendor.photo_types is not None else None
+        if target is not None:
+            keys.append(converted_photo_stem(job, vendor.name) + EXTENSIONS[target])
+    return keys
+
+
+def drop_assets(assets: AssetStore, job: Job, stored: list[Asset]) -> None:
+    """Delete the objects of a job that ended without them, and its converted photo (idempotent: a missing
+    object is no error)."""
+    for key in [*(asset.key for asset in stored), *converted_photo_keys(job)]:
+        assets.delete(key)
 
 
 @dataclass
@@ -25,34 +57,71 @@ class Completer:
     assets: AssetStore
     events: EventPublisher
     gateways: Mapping[str, VendorGateway]
+    framer: ImageFramer
 
     def collect(self, job_id: str) -> dict[str, Any]:
-        """Stream every output into the bucket, then mark the job completed (all or nothing)."""
+        """Store every output (an image cropped to exactly the job's ratio), then mark the job completed.
+
+        Resumable: each stored output is recorded on the job at once (`assets`, key `output_stem`), and a retried
+        Collect skips every output the record already holds, so nothing stored is downloaded (or, where the
+        download is what the vendor bills, paid) twice. What a Collect stored stays for its retry; only an ending
+        deletes it: a failure (`fail`), a cancel (services/tenancy.py), or this step finding the job ended. The one
+        window left: an output stored whose record write never happened (the step died between the two) is
+        fetched again, into the same key.
+        """
         job = self.jobs.get(job_id)
         if job.is_finished:
             return finished(job)
         assert job.result is not None and job.result.outputs and job.vendor, "only jobs with vendor outputs are collected"
         gateway = self.gateways[job.vendor]
-        stored: list[Asset] = []
-        try:
-            for index, ref in enumerate(job.result.outputs):
-                stored.append(self.assets.ingest(gateway.open_output(ref), output_stem(job, index)))
-        except Exception:
-            for asset in stored:
-                self.assets.delete(asset.key)
-            raise
+        ratio = self._ratio(job)
+        outputs = job.result.outputs
+        stored = list(job.assets)
+        for index, ref in enumerate(outputs):
+            stem = output_stem(job, index)
+            if any(stem_of(asset.key) == stem for asset in stored):
+                continue  # stored by an earlier try
+            with gateway.open_output(ref) as download:
+                framed, pixels = self.framer.frame(download, ratio)
+                asset = self.assets.ingest(nullcontext(framed), stem)
+            if pixels is not None:
+                asset = asset.model_copy(update=pixels.model_dump())
+            stored.append(asset)
+            try:
+                job = with_fresh_job(self.jobs, job_id, partial(self._record, asset=asset))
+            except TransitionRejected:
+                return self._ended(job_id, stored)
+        order = {output_stem(job, index): index for index in range(len(outputs))}
+        stored.sort(key=lambda asset: order.get(stem_of(asset.key), len(order)))
         attempts = [*job.attempts[:-1], job.attempts[-1].model_copy(update={"outcome": "completed"})] if job.attempts else []
         try:
             job = self.jobs.transition(job, JobStatus.COMPLETED, assets=stored, attempts=attempts)
         except TransitionRejected:
             current = self.jobs.get(job_id)
             if not current.is_finished:
-                raise  # another writer, not an ending: the step's retry collects again
-            for asset in stored:  # cancelled (or ended) while we collected: keep nothing it did not get
-                self.assets.delete(asset.key)
-            return finished(current)
+                raise  # another writer, not an ending: the step's retry collects again (skipping what is stored)
+            return self._ended(job_id, stored)
+        drop_assets(self.assets, job, [])  # the vendor is done with the converted photo, if there was one
         self.events.publish(JobEvent.COMPLETED, job)
         return {**finished(job), "assets": len(stored)}
+
+    def _record(self, job: Job, asset: Asset) -> Job:
+        kept = [known for known in job.assets if known.key != asset.key]
+        return self.jobs.amend(job, assets=[*kept, asset])
+
+    def _ended(self, job_id: str, stored: list[Asset]) -> dict[str, Any]:
+        """Cancelled (or ended) while we collected: keep nothing it did not get."""
+        current = self.jobs.get(job_id)
+        drop_assets(self.assets, current, stored)
+        return finished(current)
+
+    @staticmethod
+    def _ratio(job: Job) -> str | None:
+        """The ratio every image output is cropped to: the job's one ratio (a vendor serves one per job);
+        videos are not cropped (no ffmpeg), nor a job of several ratios (no vendor serves one)."""
+        if job.request.kind is JobKind.VIDEO or len(job.request.aspect_ratios) != 1:
+            return None
+        return job.request.aspect_ratios[0]
 
     def fail(self, job_id: str, code: str, message: str, timed_out: bool = False) -> dict[str, Any]:
         """Record the failure (idempotent: an already finished job is left as it is)."""
@@ -64,7 +133,9 @@ class Completer:
         if attempts and attempts[-1].outcome == "submitted":
             attempts = [*attempts[:-1], attempts[-1].model_copy(update={"outcome": "failed", "error": problem})]
         target = JobStatus.TIMED_OUT if timed_out else JobStatus.FAILED
-        job = self.jobs.transition(job, target, error=problem, attempts=attempts)
+        leftovers = job.assets  # what a Collect stored before it failed: deleted once the failure is recorded
+        job = self.jobs.transition(job, target, error=problem, attempts=attempts, assets=[])
+        drop_assets(self.assets, job, leftovers)
         self.events.publish(JobEvent.TIMED_OUT if timed_out else JobEvent.FAILED, job)
         return finished(job)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +42,14 @@ from adforge.ports import (
     Admission,
     AssetStore,
     EventPublisher,
+    ImageFramer,
     JobRepository,
     ReconcilingGateway,
     VendorGateway,
     VendorHealth,
 )
 from adforge.services.backpressure import slot_in_time, wait_seconds
+from adforge.services.completion import converted_photo_stem, drop_assets
 from adforge.services.discard import abandon
 from adforge.services.outcomes import finished, outcome, with_fresh_job
 from adforge.vendors import registry
@@ -120,6 +123,7 @@ class Submitter:
     clock: Callable[[], float] = field(default=time.time)
     admission: Admission | None = None  # None: no limiter (unit tests of other rules)
     limits: Mapping[str, AccountLimits] = field(default_factory=dict)
+    images: ImageFramer | None = None  # converts a product photo for a vendor that takes fewer formats
 
     def submit(self, job_id: str, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Submit, or report the earlier submission when this step is run again."""
@@ -260,7 +264,8 @@ class Submitter:
         return self._submitted(vendor, job)
 
     def _submission(self, job: Job, vendor: Capabilities) -> VendorSubmission:
-        image_url = self.assets.share(job.input_key, SHARE_SECONDS) if job.input_key and vendor.uses_product_image else None
+        photo = self._photo_for(job, vendor) if job.input_key and vendor.uses_product_image else None
+        image_url = self.assets.share(photo, SHARE_SECONDS) if photo else None
         callback = f"{self.public_api_url.rstrip('/')}/v1/webhooks/{vendor.name}?job={job.id}"
         return VendorSubmission(
             request=job.request,
@@ -268,6 +273,21 @@ class Submitter:
             callback_url=callback if vendor.webhooks else None,
             reference=job.id,
         )
+
+    def _photo_for(self, job: Job, vendor: Capabilities) -> str:
+        """The key of the product photo as `vendor` takes it: the merchant's own, or (the one place inputs are
+        converted) a copy in a format the vendor's doc names, next to the job's outputs (`converted_photo_stem`),
+        deleted when the job ends (services/completion.py, services/tenancy.py)."""
+        assert job.input_key is not None
+        if vendor.photo_types is None:
+            return job.input_key
+        if self.assets.describe(job.input_key).content_type in vendor.photo_types:
+            return job.input_key
+        assert self.images is not None, "a vendor that takes fewer photo formats needs the image converter"
+        with self.assets.open(job.input_key) as original:
+            converted = self.images.convert(original, vendor.photo_types)
+            stored = self.assets.ingest(nullcontext(converted), converted_photo_stem(job, vendor.name))
+        return stored.key
 
     def _accepted(self, job: Job, vendor: Capabilities, vendor_job_id: str) -> dict[str, Any]:
         self.jobs.link_vendor_job(vendor.name, vendor_job_id, job.id)
@@ -347,6 +367,7 @@ class Submitter:
             if attempts and current.attempts and current.attempts[-1].outcome == "submitting":
                 current = self.jobs.settle_attempt(current.id, attempts[-1])
             return finished(current)
+        drop_assets(self.assets, job, [])  # the photo converted for a vendor, if one was
         self.events.publish(JobEvent.FAILED, job)
         for limits in self.limits.values():  # out of every cap it may hold (a failover left one behind)
             if limits.max_in_flight and self.admission is not None:

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from adforge.adapters.media import EXTENSIONS
 from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Job, JobError
+from adforge.domain.models import Asset, Job, JobError
 from adforge.domain.status import JobStatus
 from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, Workflow
+from adforge.services.completion import drop_assets
 from adforge.services.discard import abandon
 from adforge.services.intake import tenant_prefix
 from adforge.services.outcomes import with_fresh_job
@@ -62,12 +63,16 @@ class TenantJobs:
         self.own(tenant_id, job_id)
         problem = JobError(code="cancelled", message="cancelled by the merchant")
 
+        leftovers: list[Asset] = []
+
         def cancel(job: Job) -> Job:
             if job.is_finished:
                 raise TransitionRejected(job.id, job.status, JobStatus.CANCELLED, "job already finished")
-            return self.jobs.transition(job, JobStatus.CANCELLED, error=problem)
+            leftovers[:] = job.assets  # outputs a failed Collect try stored for its retry
+            return self.jobs.transition(job, JobStatus.CANCELLED, error=problem, assets=[])
 
         job = with_fresh_job(self.jobs, job_id, cancel)  # a webhook may move the job while we cancel it
+        drop_assets(self.assets, job, leftovers)  # a cancelled job keeps no objects (a running Collect drops its own)
         self.workflow.stop(job, "cancelled by the merchant")
         job = self._stop_at_vendor(job)
         self.events.publish(JobEvent.CANCELLED, job)

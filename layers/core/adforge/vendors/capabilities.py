@@ -22,6 +22,9 @@ class Capabilities(BaseModel):
     signed_webhooks: bool = True  # False: a delivery is only a hint; a final one is confirmed by one status call
     uses_product_image: bool = True  # False: text-to-image only, the product photo is not sent
     needs_product_image: bool = False
+    # the product-photo formats the vendor's doc names; None: every one AdForge takes (PNG, JPEG, WebP). A photo of
+    # another format is converted before it is sent (services/submission.py, `ImageFramer.convert`)
+    photo_types: frozenset[str] | None = None
     # the job request's options, honoured exactly as the vendor documents them (never approximated):
     transparent_background: bool = False  # `background: transparent` on an image made from the prompt alone
     transparent_with_product_image: bool = False  # ... and on one made from a product photo too

@@ -48,12 +48,11 @@ followed where they say something):
   an unknown preset is refused before the photo is uploaded. A prompt object is either a preset or a custom prompt, so
   with a preset our prompt is not sent; without one it is the custom prompt of all 6.
   renderKind 4 (Landscape, the doc's example). Aspect ratios: the doc's only outputs are 1200x628
-  (DisableSafeMargin=true, about 1.91:1) and 1674x628 (the default, with safe margins, about 2.67:1). Neither is any
-  ratio AdForge offers (16:9 is 1.78, 21:9 is 2.33), so no ratio is declared (`aspect_ratios` is empty) and routing
-  sends this vendor no job: 16:9 and 21:9 were declared and silently delivered other ratios. The transform still
-  maps 16:9 -> 1200x628 and 21:9 -> 1674x628 (`photoshoot.NEAREST_SIZE`, the nearest native size of each) so that
-  both can be declared again once Collect crops to the exact ratio (issue 10, item 1); until then a request that
-  reaches the transform anyway is rendered at that native size.
+  (DisableSafeMargin=true, about 1.91:1) and 1674x628 (the default, with safe margins, about 2.67:1), neither an
+  AdForge ratio. 16:9 and 21:9 are declared and rendered at the native size nearest each (`photoshoot.NEAREST_SIZE`:
+  16:9 -> 1200x628, 21:9 -> 1674x628), and Collect crops each image to exactly the ratio asked for (1104x621 and
+  1463x627; the asset records the native size). Other ratios are not declared: a portrait or square crop of a
+  landscape render would keep too little of it.
   UseSameStyleReferenceImage is true with presets. Recommendations is multipart `productImage` plus applicationId and
   userId, under the same `/api/v1/Image/ProductGeneration/` prefix as its siblings; PresetKeys answers a JSON array of
   preset objects shaped like the documented example.
@@ -99,12 +98,13 @@ NAME_PHOTOSHOOT = "adcreative_photoshoot"
 NAME_STOCK = "adcreative_stock"
 
 PHOTOSHOOT_TASKS = 6
+NEAREST_RATIOS = ("16:9", "21:9")  # the ratios a photoshoot's native sizes are cropped to (photoshoot.NEAREST_SIZE)
 
 CAPABILITIES_PHOTOSHOOT = Capabilities(
     name=NAME_PHOTOSHOOT,
     display_name="AdCreative.ai Product Photoshoot",
     kinds=frozenset({JobKind.IMAGE}),
-    aspect_ratios=frozenset(),  # the doc's 1200x628 and 1674x628 are no AdForge ratio: see the notes above
+    aspect_ratios=frozenset(NEAREST_RATIOS),  # rendered 1200x628 / 1674x628, cropped by Collect: see the notes above
     max_count=PHOTOSHOOT_TASKS,
     webhooks=True,
     signed_webhooks=False,

@@ -16,7 +16,7 @@ RECOMMENDED = "recommended"  # `request.preset` asking for the presets Recommend
 NATIVE_SIZES = {"true": (1200, 628), "false": (1674, 628)}
 """The doc's only outputs, by DisableSafeMargin: 1200x628 exactly, or 1674x628 with safe margins (the default)."""
 NEAREST_SIZE = {"16:9": "true", "21:9": "false"}
-"""DisableSafeMargin for the native size nearest each ratio; these ratios are not declared (see the package notes)."""
+"""DisableSafeMargin for the native size nearest each declared ratio; Collect crops it to the exact ratio."""
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 

@@ -20,8 +20,10 @@ What the doc says, and which endpoint serves which job:
   polled at `GET /v1/video/generations/{id}`; a count of N is one documented batch,
   `POST /v1/video/generations/batch` (1-20 `prompts`), polled at `GET /v1/video/generations/batch/{batch_id}`,
   whose one webhook (`video.batch.completed`) carries every video. The vendor job id is `batch:` + batch_id.
-- `size` is only 1024x1024, 1536x1024 or 1024x1536: of AdForge's ratios only 1:1 is one of them exactly
-  (3:2 and 2:3 are not AdForge ratios), so images are 1:1 only. Video ratios are the documented six.
+- `size` is only 1024x1024, 1536x1024 or 1024x1536 (1:1, 3:2, 2:3). Every AdForge ratio is declared for images:
+  the request names the documented size nearest the ratio (`transform.size`: 4:3, 16:9, 21:9 -> 1536x1024; 4:5,
+  3:4, 9:16 -> 1024x1536) and Collect crops the image to exactly the ratio asked for (the asset records the native
+  size). Video ratios are the documented six (videos are not cropped).
 - Signed webhooks (`X-CreativeAI-Signature: sha256=<hmac-hex>` over the raw body), "included when a signing
   secret is configured": we configure one and keep it in this vendor's entry of the vendor secret as
   `webhook_secret`; without that key the API key is used, as the doc's tip says ("Use your API key as the HMAC
@@ -43,11 +45,12 @@ Assumptions where the doc is silent, kept as small as the rest of the doc allows
 - A job of N native images carries no `webhook_url`: each delivery would name one of its N generations, which
   no job is (answered 404, retried by the vendor for nothing); such a job is polled. The generations started
   before a failed one are paid and left (the doc documents no way to delete one).
-- `/v1/images/edits` names no input formats (its examples are .png and .jpg): the photo is sent as it is
-  (PNG, JPEG or WebP) with its sniffed content type. `n` is not documented there: one output per edit.
-- Image-to-video's `image_url` must be "a JPEG or PNG image": the photo's first bytes are read before the
-  request, and a WebP (or anything else) is refused with `VendorRejected` naming the reason (the type is known
-  only at submit, so `why_not` cannot refuse it first); no video is made without the photo the merchant gave.
+- Product photo formats (`photo_types`): image-to-video's `image_url` must be "a JPEG or PNG image", and
+  `/v1/images/edits` names no formats (its examples are .png and .jpg), so both get PNG or JPEG only. A WebP photo
+  is converted to PNG before it is sent, in the one place inputs are converted (services/submission.py): the copy
+  is kept next to the job's outputs while the job runs and deleted when it ends. The gateway still reads a video
+  photo's first bytes and refuses anything but JPEG or PNG (`VendorRejected`), a guard that no longer fires.
+  `n` is not documented on the edits endpoint: one output per edit.
 - A batch's status answer has no overall `status`, only counts and `jobs[]`: the batch is failed when any job
   failed, completed when all completed (outputs in `jobs` order). Its webhook is read the same way.
 - Statuses are `pending | processing | completed | failed`, compared case-insensitively (the voice API writes
@@ -73,7 +76,9 @@ The job request's options (declared in CAPABILITIES, refused by `why_not` where 
 - The doc prices a generation, not a second: a video's price does not depend on its length or resolution here.
 """
 
-from adforge.domain.models import JobKind
+from typing import get_args
+
+from adforge.domain.models import AspectRatio, JobKind
 from adforge.vendors.capabilities import Capabilities
 
 NAME = "creativeai"
@@ -82,7 +87,7 @@ CAPABILITIES = Capabilities(
     name=NAME,
     display_name="CreativeAI",
     kinds=frozenset({JobKind.IMAGE, JobKind.VIDEO}),
-    aspect_ratios=frozenset({"1:1"}),
+    aspect_ratios=frozenset(get_args(AspectRatio)),  # rendered at the nearest documented size, cropped by Collect
     video_aspect_ratios=frozenset({"21:9", "16:9", "4:3", "1:1", "3:4", "9:16"}),
     max_count=4,
     webhooks=True,
@@ -91,6 +96,7 @@ CAPABILITIES = Capabilities(
     video_seconds=(3, 15),
     video_resolutions=frozenset({"480p", "720p", "1080p"}),
     video_resolution_max_count=1,
+    photo_types=frozenset({"image/png", "image/jpeg"}),  # image_url: "a JPEG or PNG image"; the edits examples
     cost_per_output_usd=0.04,
     video_cost_per_output_usd=0.60,
     photo_answered_at_once=frozenset({JobKind.IMAGE}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adforge.adapters.media import sniff
+from adforge.domain.framing import nearest_size
 from adforge.domain.models import JobError, JobRequest, VendorState, VendorSubmission, VendorUpdate
 from adforge.vendors.creativeai import NAME
 from adforge.vendors.errors import VendorNotFound, VendorProtocolError, VendorRejected
@@ -17,7 +18,7 @@ SEPARATOR = ","  # between the generation ids of a job of N native images
 EDITED = "edited:"  # a job of edits: its output URLs follow, space-separated
 BATCH = "batch:"  # a job of N videos: its batch id follows
 
-SIZES = {"1:1": "1024x1024"}  # of the documented 1024x1024, 1536x1024, 1024x1536, the only AdForge ratio
+SIZES = ((1024, 1024), (1536, 1024), (1024, 1536))  # the only documented image sizes; Collect crops to the ratio
 VIDEO_IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})  # image_url: "a JPEG or PNG image"
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
@@ -30,10 +31,9 @@ _STATES = {
 
 
 def size(request: JobRequest) -> str:
-    ratio = request.aspect_ratios[0]
-    if ratio not in SIZES:
-        raise VendorRejected(NAME, f"images are made at 1:1 only (sizes 1024x1024, 1536x1024, 1024x1536), not {ratio}")
-    return SIZES[ratio]
+    """The documented size nearest the job's ratio (Collect crops the image to exactly that ratio)."""
+    width, height = nearest_size(request.aspect_ratios[0], SIZES)
+    return f"{width}x{height}"
 
 
 # images -------------------------------------------------------------------------------------------
