@@ -248,6 +248,7 @@ def submitter() -> Submitter:
         time.time,
         admission(),
         LazyLimits(),
+        poll.timing_scale,
     )
 
 
@@ -263,6 +264,7 @@ def poller() -> Poller:
         poll.job_deadline_seconds,
         admission(),
         LazyLimits(),
+        poll.timing_scale,
     )
 
 

@@ -75,15 +75,23 @@ followed where they say something):
   Keys are read case-insensitively (the documented messages are PascalCase). `...Progress` messages carry the progress
   object and map like a status answer; `...TaskCompleted` messages map to processing.
 - Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
+
+Timings (`TIMINGS_PHOTOSHOOT`, `TIMINGS_STOCK`): neither doc gives a render time, a webhook retry schedule or a poll
+interval, so every figure is a guess. Renders: 60 s for a photoshoot (6 tasks), 30 s for a stock image. No retries
+(`webhook_retry_seconds` 0: one delivery assumed, so a lost one is looked for as soon as the render should be done).
+Poll interval 10 s, as CreativeAI documents.
 """
 
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME_PHOTOSHOOT = "adcreative_photoshoot"
 NAME_STOCK = "adcreative_stock"
 
 PHOTOSHOOT_TASKS = 6
+
+TIMINGS_PHOTOSHOOT = Timings(image_render_seconds=60, webhook_retry_seconds=0, poll_interval_seconds=10)
+TIMINGS_STOCK = Timings(image_render_seconds=30, webhook_retry_seconds=0, poll_interval_seconds=10)
 
 CAPABILITIES_PHOTOSHOOT = Capabilities(
     name=NAME_PHOTOSHOOT,
@@ -95,6 +103,7 @@ CAPABILITIES_PHOTOSHOOT = Capabilities(
     signed_webhooks=False,
     needs_product_image=True,
     cost_per_output_usd=0.05,
+    timings=TIMINGS_PHOTOSHOOT,
 )
 
 CAPABILITIES_STOCK = Capabilities(
@@ -107,4 +116,5 @@ CAPABILITIES_STOCK = Capabilities(
     signed_webhooks=False,
     uses_product_image=False,
     cost_per_output_usd=0.05,
+    timings=TIMINGS_STOCK,
 )
