@@ -77,9 +77,11 @@ followed where they say something):
 - Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
 
 Timings (`TIMINGS_PHOTOSHOOT`, `TIMINGS_STOCK`): neither doc gives a render time, a webhook retry schedule or a poll
-interval, so every figure is a guess. Renders: 60 s for a photoshoot (6 tasks), 30 s for a stock image. No retries
-(`webhook_retry_seconds` 0: one delivery assumed, so a lost one is looked for as soon as the render should be done).
-Poll interval 10 s, as CreativeAI documents.
+interval, so every figure is a guess. Renders: 60 s for a photoshoot (6 tasks), 30 s for a stock image. Webhook
+retries: none documented; CreativeAI's window (35 s) is assumed, so that a notification a little later than the
+guessed render is still waited for (a wait of the render alone times out as the notification comes, and the job
+then costs a poll and the notification's confirmation: two status calls). Poll interval 10 s, as CreativeAI
+documents.
 """
 
 from adforge.domain.models import JobKind
@@ -90,8 +92,8 @@ NAME_STOCK = "adcreative_stock"
 
 PHOTOSHOOT_TASKS = 6
 
-TIMINGS_PHOTOSHOOT = Timings(image_render_seconds=60, webhook_retry_seconds=0, poll_interval_seconds=10)
-TIMINGS_STOCK = Timings(image_render_seconds=30, webhook_retry_seconds=0, poll_interval_seconds=10)
+TIMINGS_PHOTOSHOOT = Timings(image_render_seconds=60, webhook_retry_seconds=35, poll_interval_seconds=10)
+TIMINGS_STOCK = Timings(image_render_seconds=30, webhook_retry_seconds=35, poll_interval_seconds=10)
 
 CAPABILITIES_PHOTOSHOOT = Capabilities(
     name=NAME_PHOTOSHOOT,
