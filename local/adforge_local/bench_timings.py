@@ -56,7 +56,8 @@ class Result:
     scale: float
     declared_render: float
     declared_retries: float
-    declared_wait: int | None  # what Submit told the state machine (sandbox seconds), None when polled
+    declared_wait: int | None  # the webhook wait Submit told the state machine (sandbox seconds), None when polled
+    declared_poll: int | None = None  # the first poll wait Submit told it (sandbox seconds)
     jobs: int = 0
     refused: str | None = None  # the API refused the job (the vendor cannot serve it)
     statuses: list[str] = field(default_factory=list)
@@ -66,6 +67,12 @@ class Result:
     render: list[float] = field(default_factory=list)
     noticed_after_render: list[float] = field(default_factory=list)
     noticed_after_start: list[float] = field(default_factory=list)
+    # from the execution history, per job noticed after its webhook wait ran out: how long the wait lasted
+    # (AwaitWebhook scheduled -> timed out), from its end to the Poll step (no Wait between), and our own steps'
+    # time (the accepted creation -> AwaitWebhook scheduled, Submit's tail; the Poll step -> its status call)
+    hook_wait: list[float] = field(default_factory=list)
+    to_poll: list[float] = field(default_factory=list)
+    our_steps: list[float] = field(default_factory=list)
 
 
 def sandbox_of(stack: LocalStack, vendor: str) -> Sandbox:
@@ -113,6 +120,7 @@ def measure(stack: LocalStack, api: httpx.Client, case: str, jobs: int, scale: f
         submit = submit_output(stack, job_id)
         result.webhooks = bool(submit.get("webhooks"))
         result.declared_wait = submit.get("webhook_wait") if result.webhooks else None
+        result.declared_poll = submit.get("wait")
         vendor_job_id = record.get("vendor_job_id") or ""
         entry = ledger["timeline"].get(vendor_job_id, {"finished_at": None, "status_calls": []})
         result.status_calls.append(len(entry["status_calls"]))
@@ -124,7 +132,29 @@ def measure(stack: LocalStack, api: httpx.Client, case: str, jobs: int, scale: f
         if seen:
             result.noticed_after_render.append((seen[0] - finished) / scale)
             result.noticed_after_start.append((seen[0] - start) / scale)
+            timed_out = hook_timeout(stack.history(job_id))
+            if timed_out is not None:
+                scheduled, ended, polled = timed_out
+                result.hook_wait.append((ended - scheduled) / scale)
+                result.to_poll.append((polled - ended) / scale)
+                result.our_steps.append(((scheduled - start) + (seen[0] - polled)) / scale)
     return result
+
+
+def hook_timeout(history: list[dict[str, Any]]) -> tuple[float, float, float] | None:
+    """When the AwaitWebhook task was scheduled, when it timed out and when the next Poll task was scheduled."""
+    moments: dict[str, float] = {}
+    for event in history:
+        kind, at = event["type"], event["timestamp"].timestamp()
+        if kind == "TaskScheduled" and "timed_out" not in moments:
+            moments["scheduled"] = at
+        elif kind == "TaskTimedOut":
+            moments["timed_out"] = at
+        elif kind == "LambdaFunctionScheduled" and "timed_out" in moments:
+            moments.setdefault("polled", at)
+    if len(moments) < 3:
+        return None
+    return moments["scheduled"], moments["timed_out"], moments["polled"]
 
 
 def stored(stack: LocalStack, job_id: str) -> dict[str, Any]:
@@ -216,11 +246,18 @@ def report(results: list[Result]) -> None:
             print(f"  {'':28s} {'':15s} calls: " + ", ".join(f"{route} {count:.1f}" for route, count in r.calls_by_route.items()))
         if r.dropped or not r.webhooks:
             render, delay = _median(r.render), _median(r.noticed_after_render)
-            wait = f"webhook wait {(r.declared_wait or 0) / scale:4.0f} s" if r.webhooks else "polled"
+            wait = (
+                f"webhook wait {(r.declared_wait or 0) / scale:4.0f} s: render {r.declared_render:.0f} s + retries"
+                f" {r.declared_retries:.0f} s"
+                if r.webhooks
+                else f"first poll after {(r.declared_poll or 0) / scale:.0f} s, then doubling"
+            )
             fixed = f" | a fixed 180 s wait: {(180 - render) / render:4.1f}x" if r.webhooks else ""
+            if r.our_steps:
+                fixed += f" | of which our own Lambda steps {_median(r.our_steps):4.1f} s"
             print(
                 f"  {'':28s} {'':15s} noticed {delay:5.1f} s after a {render:4.1f} s render = {delay / render:4.2f}x"
-                f" render time ({wait}: render {r.declared_render:.0f} s + retries {r.declared_retries:.0f} s){fixed}"
+                f" render time ({wait}){fixed}"
             )
     webhook = [r for r in results if r.webhooks and not r.dropped and not r.refused]
     if webhook:
