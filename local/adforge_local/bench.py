@@ -17,7 +17,7 @@ import httpx
 
 from adforge.adapters.media import CREATIVE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
-from adforge_local import bench_scale
+from adforge_local import bench_scale, bench_timings
 from adforge_local.lambda_bridge import Invocation
 from adforge_local.stack import LocalStack, Options, _free_port
 
@@ -124,7 +124,7 @@ def job_paths(runs: int = 3) -> None:
             f" | states entered {statistics.median(transitions):3.0f}"
         )
     ratio = statistics.median(figures["polling"][0]) / statistics.median(figures["webhook"][0])
-    setup = f"webhook wait {options.webhook_wait_seconds} s, sandbox render {options.processing_seconds} s"
+    setup = f"webhook wait at most {options.webhook_wait_seconds} s, sandbox render {options.processing_seconds} s"
     print(f"polling/webhook latency = {ratio:4.1f}x ({setup})")
 
 
@@ -145,12 +145,17 @@ def cold_and_warm(invocations: list[Invocation]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """No arguments: every figure (`make bench`). `scale ...` or `faults ...`: that scenario alone (see --help)."""
+    """No arguments: every figure (`make bench`). `scale ...`, `faults ...` or `timings ...`: that scenario alone
+    (see --help)."""
     if argv:
-        bench_scale.main(argv)
+        if argv[0] == "timings":
+            bench_timings.main(argv[1:])
+        else:
+            bench_scale.main(argv)
         return
     ingest_memory()
     job_paths()
+    bench_timings.report(bench_timings.run(bench_timings.every_case()))
     bench_scale.main(["scale"])
     bench_scale.main(["faults"])
 

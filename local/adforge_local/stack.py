@@ -51,7 +51,9 @@ STACK = "adforge-local"
 @dataclass
 class Options:
     """Timings shrunk for a laptop; the template's defaults are for production. `template` may name a
-    copy of template.yaml (code paths stay relative to the real one's folder)."""
+    copy of template.yaml (code paths stay relative to the real one's folder). `timing_scale` multiplies every
+    vendor's declared timings (render times, webhook retries, poll interval: `Capabilities.timings`); the waits
+    they give stay under `webhook_wait_seconds` and `poll_initial_seconds`."""
 
     webhook_wait_seconds: int = 4
     poll_initial_seconds: int = 1
@@ -60,6 +62,7 @@ class Options:
     processing_seconds: float = 1.0
     webhook_retry_delays: list[float] = field(default_factory=lambda: [0.0, 0.5, 2.0])
     vendor_timeout_seconds: int = 10
+    timing_scale: float = 1.0
     function_concurrency: int = 4  # execution environments per function at most
     template: Path | None = None
 
@@ -249,6 +252,7 @@ class LocalStack:
             "PollMaxSeconds": str(o.poll_max_seconds),
             "JobDeadlineSeconds": str(o.job_deadline_seconds),
             "VendorTimeoutSeconds": str(o.vendor_timeout_seconds),
+            "TimingScale": str(o.timing_scale),
         }
 
     def vendor_secret(self) -> dict[str, dict[str, str]]:

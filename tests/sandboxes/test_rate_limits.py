@@ -313,7 +313,11 @@ def test_reset_clears_the_ledger_and_the_windows(case: Case) -> None:
     case.created()
     case.refused()
     assert httpx.post(f"{case.box.url}/_sandbox/reset").status_code == 200
-    assert case.ledger() == {"generations": [], "creations": {"received": 0, "rejected_429": 0, "peak_per_minute": 0}}
+    assert case.ledger() == {
+        "generations": [],
+        "creations": {"received": 0, "rejected_429": 0, "peak_per_minute": 0},
+        "timeline": {},
+    }
     case.faults(rate_limit_per_minute=1)
     case.created()
 

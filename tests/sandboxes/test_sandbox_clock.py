@@ -251,3 +251,30 @@ def test_a_hold_spares_running_jobs_and_reset_drops_held_ones(adsumo: AdsumoSand
     assert (status(adsumo, running), status(adsumo, held)) == ("completed", "processing")
     adsumo.reset()
     assert adsumo.faults.hold is False and adsumo.release() == 0
+
+
+# the ledger's timeline -------------------------------------------------------------------------
+def test_the_timeline_has_when_a_job_ended_and_every_status_call_on_the_sandbox_clock(
+    adsumo: AdsumoSandbox, clock: ManualClock
+) -> None:
+    started = clock.now()
+    generation = submit(adsumo)
+    clock.advance(PACE / 2)
+    assert status(adsumo, generation) == "processing"
+    clock.advance(PACE)
+    assert status(adsumo, generation) == "completed"
+    timeline = httpx.get(f"{adsumo.url}/_sandbox/ledger").json()["timeline"]
+    assert timeline == {generation: {"finished_at": started + PACE, "status_calls": [started + PACE / 2, started + 1.5 * PACE]}}
+
+
+def test_a_dropped_webhook_still_ends_the_job_on_the_timeline(creativeai: CreativeAISandbox, clock: ManualClock) -> None:
+    hook = Hook(200)
+    try:
+        creativeai.set_faults(processing_seconds=PACE, drop_webhooks=True)
+        started = clock.now()
+        render_with_webhook(creativeai, hook)
+        clock.advance(PACE + sum(creativeai.faults.webhook_retry_delays))
+        [entry] = creativeai.ledger.public()["timeline"].values()
+        assert entry == {"finished_at": started + PACE, "status_calls": []} and hook.hits == 0
+    finally:
+        hook.close()

@@ -115,7 +115,8 @@ def test_submit_once_even_when_the_step_runs_again(world):
     again = world.submitter().submit(job.id)
     assert len(world.gateway.submissions) == 1
     # the job has a product photo: CreativeAI edits it into the scene and answers with the outputs (no webhook to wait for)
-    assert first == again == {"state": "processing", "vendor": "creativeai", "webhooks": False, "webhook_wait": 60, "wait": 5}
+    assert first == again
+    assert (first["state"], first["vendor"], first["webhooks"]) == ("processing", "creativeai", False)
     sent = world.gateway.submissions[0]
     assert sent.callback_url == f"https://api.test/v1/webhooks/creativeai?job={job.id}"
     assert sent.product_image_url.startswith(f"https://assets.example/{UPLOAD}")

@@ -250,6 +250,7 @@ def submitter() -> Submitter:
         admission(),
         LazyLimits(),
         framer(),
+        poll.timing_scale,
     )
 
 
@@ -265,6 +266,7 @@ def poller() -> Poller:
         poll.job_deadline_seconds,
         admission(),
         LazyLimits(),
+        poll.timing_scale,
     )
 
 

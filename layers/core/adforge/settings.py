@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 S = TypeVar("S", bound="EnvSettings")
 
@@ -57,7 +57,11 @@ class VendorSettings(EnvSettings):
 
 
 class PollSettings(EnvSettings):
-    webhook_wait_seconds: int = 120
+    """`webhook_wait_seconds` and `poll_initial_seconds` are ceilings: each vendor's declared timings set the wait
+    below them (vendors/capabilities.py `Timings`). `timing_scale` multiplies those timings (local stack only)."""
+
+    webhook_wait_seconds: int = 180
     poll_initial_seconds: int = 10
     poll_max_seconds: int = 300
     job_deadline_seconds: int = 3600
+    timing_scale: float = Field(default=1.0, gt=0)

@@ -238,6 +238,8 @@ class AdCreativeJobs(AdCreativeAuth):
             else:
                 task.state, ended = COMPLETED, [task]
             snapshot, last = self.progress(process), process.ended  # only the call that ends the process sees True
+            if last:
+                self.record_finished(process.id)
             channels = [c for c in self.channels.values() if c.application_id == process.application_id and c.is_active]
         for channel in channels:
             for done in ended:
@@ -288,7 +290,7 @@ class AdCreativeJobs(AdCreativeAuth):
                 if p.flavor == flavor and p.application_id == application and p.user_id == user and process_id in (None, p.id)
             ]
             for process in found:
-                self.polls[process.id] += 1
+                self.record_status_call(process.id)
             body = [self.progress(process) for process in found]
         if not body:
             engine = f"No running or incomplete {flavor.label} process was not found for the User: {user} or the Application: N/A"

@@ -121,7 +121,7 @@ class StockAPI(AdCreativeJobs):
                 p for p in self.processes.values() if p.flavor == STOCK and p.application_id == application and not p.finished
             ]
             for process in running:
-                self.polls[process.id] += 1
+                self.record_status_call(process.id)
             body = [self.progress(process) for process in running]
         if not body:
             subject = f"the User: N/A or the Application: {application}"

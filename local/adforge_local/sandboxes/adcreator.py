@@ -391,6 +391,7 @@ class AdCreatorSandbox(Sandbox):
             generation = self.generations.get(generation_id)
             if generation is None or self.faults.never_finish:
                 return
+            self.record_finished(generation_id)
             if self.faults.fail_generation:
                 generation["status"] = "failed"
                 return
@@ -410,7 +411,7 @@ class AdCreatorSandbox(Sandbox):
     def _get_generation(self, request: Request) -> Reply:
         generation_id = request.match["id"]
         with self.lock:
-            self.polls[generation_id] += 1
+            self.record_status_call(generation_id)
             generation = self.generations.get(generation_id)
             payload = None if generation is None else {"generation": _public(generation)}
         return Reply.json(200, payload) if payload else _error(404, f"Generation {generation_id} not found")
@@ -480,6 +481,7 @@ class AdCreatorSandbox(Sandbox):
             video = self.videos.get(video_id)
             if video is None or self.faults.never_finish:
                 return
+            self.record_finished(video_id)
             if self.faults.fail_generation:
                 video["status"] = "failed"
                 return
@@ -488,7 +490,7 @@ class AdCreatorSandbox(Sandbox):
     def _get_video(self, request: Request) -> Reply:
         video_id = request.match["id"]
         with self.lock:
-            self.polls[video_id] += 1
+            self.record_status_call(video_id)
             video = self.videos.get(video_id)
             payload = None if video is None else {"video": _public(video)}
         return Reply.json(200, payload) if payload else _error(404, f"Video {video_id} not found")

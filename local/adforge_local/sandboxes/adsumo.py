@@ -156,7 +156,7 @@ class AdsumoSandbox(Sandbox):
     def _status(self, request: Request) -> Reply:
         generation_id = request.match["id"]
         with self.lock:
-            self.polls[generation_id] += 1
+            self.record_status_call(generation_id)
             job = self.jobs.get(generation_id)
             public = None if job is None else self._public(job)
         if public is None:
@@ -240,6 +240,7 @@ class AdsumoSandbox(Sandbox):
             job = self.jobs.get(generation_id)
             if job is None or self.faults.never_finish:
                 return
+            self.record_finished(generation_id)
             if self.faults.fail_generation:
                 job.update(status="failed", error="Image generation failed. Please try again.")
                 return

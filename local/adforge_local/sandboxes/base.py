@@ -315,6 +315,17 @@ class Sandbox:
         with self.lock:
             self.ledger.bill(job_id, self.identity(request), self.clock.now(), prompt, request.path)
 
+    def record_status_call(self, job_id: str) -> None:
+        """A status call named `job_id`: counted in `polls` and timed in the ledger's timeline."""
+        with self.lock:
+            self.polls[job_id] += 1
+            self.ledger.status_call(job_id, self.clock.now())
+
+    def record_finished(self, job_id: str) -> None:
+        """The vendor's work on `job_id` (as a status call names it) ended, completed or failed."""
+        with self.lock:
+            self.ledger.finish(job_id, self.clock.now())
+
     def _admin(self, request: Request) -> Reply:
         if request.path == "/_sandbox/faults":
             if request.method == "POST":

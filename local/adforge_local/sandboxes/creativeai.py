@@ -525,7 +525,7 @@ class CreativeAISandbox(Sandbox):
     def _batch_status(self, request: Request) -> Reply:
         batch_id = request.match["id"]
         with self.lock:
-            self.polls[batch_id] += 1
+            self.record_status_call(batch_id)
             batch = self.batches.get(batch_id)
             body = None if batch is None else self._batch_body(batch)
         return Reply.json(200, body) if body is not None else self._unknown(batch_id)
@@ -553,7 +553,7 @@ class CreativeAISandbox(Sandbox):
 
     def _poll(self, job_id: str, prefix: str) -> dict[str, Any] | None:
         with self.lock:
-            self.polls[job_id] += 1
+            self.record_status_call(job_id)
             job = self.jobs.get(job_id)
             return dict(job) if job is not None and job_id.startswith(f"{prefix}_") else None
 
@@ -575,6 +575,7 @@ class CreativeAISandbox(Sandbox):
                 if job["object"] == "image.generation":
                     job["revised_prompt"] = job["prompt"]
             job["completed_at"] = _stamp(self.clock.now())
+            self.record_finished(job_id)
             snapshot = dict(job)
         if snapshot.get("webhook_url"):
             self._send(snapshot["webhook_url"], self._webhook_body(snapshot), self._event(snapshot), snapshot["id"])
@@ -605,6 +606,7 @@ class CreativeAISandbox(Sandbox):
             if not ended:
                 return
             batch["completed_at"] = _stamp(self.clock.now())
+            self.record_finished(batch_id)
             jobs = batch["jobs"]
             completed = sum(other["status"] == "completed" for other in jobs)
             status = "completed" if completed else "failed"

@@ -4,6 +4,9 @@ A status call takes the vendor account's next status slot first (`Admission`, se
 slot in the future is answered as the next wait, with the slot, and the next run uses it without asking again.
 A 429 on a status call is not an error: the account's bucket is held for the vendor's `Retry-After`, and the next
 poll waits that long.
+
+Cadence: the first wait is the vendor's recommended poll interval (`Capabilities.timings`, at most `initial_wait`),
+each next one twice the last, up to `max_wait`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from adforge.ports import Admission, JobRepository, VendorGateway
 from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.outcomes import State, outcome
 from adforge.services.updates import UpdateRecorder, recorded_outcome
+from adforge.vendors import registry
 from adforge.vendors.errors import VendorRateLimited
 from adforge.vendors.rate_headers import RATE_HEADERS
 from adforge.vendors.rate_limits import AccountLimits
@@ -34,6 +38,7 @@ class Poller:
     deadline_seconds: int
     admission: Admission | None = None
     limits: Mapping[str, AccountLimits] = field(default_factory=dict)
+    timing_scale: float = 1.0  # see Submitter.timing_scale
 
     def poll(self, job_id: str, last_wait: int | None, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Returns the state and the next wait, which grows (doubling) up to `max_wait`."""
@@ -62,8 +67,15 @@ class Poller:
         self.recorder.record(job.id, job.vendor, update)
         if update.state.is_final:
             return outcome(update.state.value)
-        next_wait = self.initial_wait if last_wait is None else min(max(1, last_wait) * 2, self.max_wait)
-        return self._next(job, update.state.value, next_wait)
+        return self._next(job, update.state.value, self._cadence(job.vendor, last_wait))
+
+    def _cadence(self, vendor: str, last_wait: int | None) -> int:
+        if last_wait is None:
+            capabilities = registry.REGISTRY.get(vendor)
+            if capabilities is None:
+                return self.initial_wait
+            return capabilities.timings.first_poll_wait(self.initial_wait, self.timing_scale)
+        return min(max(1, last_wait) * 2, self.max_wait)
 
     def _bucket(self, job: Job) -> tuple[str, float] | None:
         limits = self.limits.get(job.vendor or "")

@@ -23,6 +23,10 @@ earlier run left unanswered (this step crashed or timed out between sending and 
 - a vendor whose signed webhook names our job (`Capabilities.adopts_by_webhook`) is waited for: its delivery adopts the
   generation (services/updates.py); none within the wait ends the job `vendor_outcome_unknown` (Poll);
 - any other vendor: the job ends `vendor_outcome_unknown`, never sent again, never failed over.
+
+Waiting (`_submitted`): for a webhook, the job's expected render time plus the vendor's webhook retry window
+(`Capabilities.timings`), so a lost delivery is looked for as soon as the vendor's last retry is overdue; the
+first poll after the vendor's recommended interval. `webhook_wait` and `first_poll_wait` (settings) are ceilings.
 """
 
 from __future__ import annotations
@@ -117,13 +121,14 @@ class Submitter:
     gateways: Mapping[str, VendorGateway]
     health: VendorHealth
     public_api_url: str
-    webhook_wait: int
-    first_poll_wait: int
+    webhook_wait: int  # the longest webhook wait (each vendor's declared one is used below it)
+    first_poll_wait: int  # the longest first poll wait
     deadline_seconds: int = 3600
     clock: Callable[[], float] = field(default=time.time)
     admission: Admission | None = None  # None: no limiter (unit tests of other rules)
     limits: Mapping[str, AccountLimits] = field(default_factory=dict)
     images: ImageFramer | None = None  # converts a product photo for a vendor that takes fewer formats
+    timing_scale: float = 1.0  # every declared timing times this (the embedded local stack's compressed time)
 
     def submit(self, job_id: str, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Submit, or report the earlier submission when this step is run again."""
@@ -313,13 +318,14 @@ class Submitter:
 
     def _submitted(self, vendor: Capabilities, job: Job) -> dict[str, Any]:
         """Tells the state machine how to wait: for a webhook (with a timeout) when one delivery will carry the
-        job's result (`Capabilities.webhook_completes`), else by polling."""
+        job's result (`Capabilities.webhook_completes`), else by polling; how long, from the vendor's timings."""
+        timings, scale = vendor.timings, self.timing_scale
         return outcome(
             "processing",
             vendor=vendor.name,
             webhooks=vendor.webhook_completes(job.request),
-            webhook_wait=self.webhook_wait,
-            wait=self.first_poll_wait,
+            webhook_wait=timings.webhook_wait(job.request.kind, self.webhook_wait, scale),
+            wait=timings.first_poll_wait(self.first_poll_wait, scale),
         )
 
     def _record_failure(self, job: Job, vendor: str, error: VendorError) -> Job:

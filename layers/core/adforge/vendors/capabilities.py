@@ -2,9 +2,51 @@
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict
 
 from adforge.domain.models import JobKind, JobRequest
+
+
+class Timings(BaseModel):
+    """How long a vendor's work takes and how it tells us, in the vendor's own seconds (each vendor package's
+    docstring names the source of every figure, or says it is a guess).
+
+    - `image_render_seconds` / `video_render_seconds`: the expected time from an accepted creation to its result;
+    - `webhook_retry_seconds`: when the vendor's last webhook retry comes, counted from its first attempt (0: one
+      delivery, no retry documented);
+    - `poll_interval_seconds`: the status-call interval the vendor recommends, where the poll cadence starts.
+
+    The defaults are for a vendor that declares nothing: a minute's render, one delivery, a poll every 10 s.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    image_render_seconds: float = 60.0
+    video_render_seconds: float | None = None  # None: as an image
+    webhook_retry_seconds: float = 0.0
+    poll_interval_seconds: float = 10.0
+
+    def render_seconds(self, kind: JobKind) -> float:
+        if kind is JobKind.VIDEO and self.video_render_seconds is not None:
+            return self.video_render_seconds
+        return self.image_render_seconds
+
+    def webhook_wait(self, kind: JobKind, ceiling: int, scale: float = 1.0) -> int:
+        """Seconds to wait for a job's webhook: its expected render time plus the vendor's retry window (a
+        delivery the vendor still retries is not yet lost), at most `ceiling`. `scale` shrinks every figure
+        alike (the embedded local stack's compressed time; 1 when deployed)."""
+        return _seconds((self.render_seconds(kind) + self.webhook_retry_seconds) * scale, ceiling)
+
+    def first_poll_wait(self, ceiling: int, scale: float = 1.0) -> int:
+        """Seconds before the first status call: the vendor's recommended interval, at most `ceiling`."""
+        return _seconds(self.poll_interval_seconds * scale, ceiling)
+
+
+def _seconds(value: float, ceiling: int) -> int:
+    """Whole seconds for Step Functions (a wait is never 0): `value` rounded up, between 1 and `ceiling`."""
+    return max(1, min(ceiling, math.ceil(value - 1e-9)))
 
 
 class Capabilities(BaseModel):
@@ -37,6 +79,7 @@ class Capabilities(BaseModel):
     video_cost_per_output_usd: float | None = None  # when a video output is priced otherwise than an image
     photo_answered_at_once: frozenset[JobKind] = frozenset()  # with a product photo: outputs in the answer, no webhook
     output_per_generation: frozenset[JobKind] = frozenset()  # N outputs are N generations, each its own delivery
+    timings: Timings = Timings()  # render times, webhook retries, poll interval (the vendor package's docstring)
 
     def cost_per_output(self, kind: JobKind) -> float:
         """What one output of `kind` costs (the video price where one is declared)."""

@@ -89,16 +89,26 @@ followed where they say something):
 - Options: Photoshoot takes `preset` (`style_presets`: PresetKeys ids, above). Neither API documents a negative
   prompt, a transparent background (Background Remover is another API, not among our docs) or videos.
 - Prices are placeholders (neither doc gives one); the per-output figures rank vendors for `auto` only.
+
+Timings (`TIMINGS_PHOTOSHOOT`, `TIMINGS_STOCK`): neither doc gives a render time, a webhook retry schedule or a poll
+interval, so every figure is a guess. Renders: 60 s for a photoshoot (6 tasks), 30 s for a stock image. Webhook
+retries: none documented; CreativeAI's window (35 s) is assumed, so that a notification a little later than the
+guessed render is still waited for (a wait of the render alone times out as the notification comes, and the job
+then costs a poll and the notification's confirmation: two status calls). Poll interval 10 s, as CreativeAI
+documents.
 """
 
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME_PHOTOSHOOT = "adcreative_photoshoot"
 NAME_STOCK = "adcreative_stock"
 
 PHOTOSHOOT_TASKS = 6
 NEAREST_RATIOS = ("16:9", "21:9")  # the ratios a photoshoot's native sizes are cropped to (photoshoot.NEAREST_SIZE)
+
+TIMINGS_PHOTOSHOOT = Timings(image_render_seconds=60, webhook_retry_seconds=35, poll_interval_seconds=10)
+TIMINGS_STOCK = Timings(image_render_seconds=30, webhook_retry_seconds=35, poll_interval_seconds=10)
 
 CAPABILITIES_PHOTOSHOOT = Capabilities(
     name=NAME_PHOTOSHOOT,
@@ -111,6 +121,7 @@ CAPABILITIES_PHOTOSHOOT = Capabilities(
     needs_product_image=True,
     style_presets=True,
     cost_per_output_usd=0.05,
+    timings=TIMINGS_PHOTOSHOOT,
 )
 
 CAPABILITIES_STOCK = Capabilities(
@@ -123,4 +134,5 @@ CAPABILITIES_STOCK = Capabilities(
     signed_webhooks=False,
     uses_product_image=False,
     cost_per_output_usd=0.05,
+    timings=TIMINGS_STOCK,
 )

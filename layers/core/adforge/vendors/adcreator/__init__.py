@@ -46,12 +46,18 @@ Assumptions where the doc is silent:
 - Statuses are exactly processing/completed/failed (anything else is a protocol error). A failed
   generation documents no reason: its `error` is used when it is a string, else a generic message.
 - `image_url` is public: outputs are fetched without the API key, through the SSRF guard.
+
+Timings (`TIMINGS`): poll only, so no webhook wait. `/models` gives each model's `estimatedSeconds`
+("Approximate generation time"), but no value in the doc: 15 s is a guess for the declared image render. The doc
+gives no poll interval ("Poll GET /generations/:id for the result"): 10 s is assumed, as CreativeAI documents.
 """
 
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME = "adcreator"
+
+TIMINGS = Timings(image_render_seconds=15, poll_interval_seconds=10)
 
 CAPABILITIES = Capabilities(
     name=NAME,
@@ -63,4 +69,5 @@ CAPABILITIES = Capabilities(
     style_presets=True,
     negative_prompt=True,
     cost_per_output_usd=0.10,
+    timings=TIMINGS,
 )

@@ -42,14 +42,20 @@ Assumptions where the doc is silent:
 - Result URLs are public (no auth) and fetched through the SSRF guard.
 - Generation ids are UUIDs in the doc: an id containing "," (our separator) is a protocol error.
 - The vendor fetches the reference image while processing, within the presigned URL's lifetime.
+
+Timings (`TIMINGS`): poll only, so no webhook wait. Image render: 12 s, the doc's completed example
+(`created_at` 12:00:00, `completed_at` 12:00:12). No poll interval is documented: 5 s is a guess (a first poll
+before the 12 s render, the second after it).
 """
 
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME = "adsumo"
 USD_PER_CREDIT = 0.025
 CREDITS_PER_OUTPUT = 2  # transform.estimate_credits(MODEL, RESOLUTION, 1): pro at 2k
+
+TIMINGS = Timings(image_render_seconds=12, poll_interval_seconds=5)
 
 CAPABILITIES = Capabilities(
     name=NAME,
@@ -59,4 +65,5 @@ CAPABILITIES = Capabilities(
     max_count=8,
     webhooks=False,
     cost_per_output_usd=CREDITS_PER_OUTPUT * USD_PER_CREDIT,
+    timings=TIMINGS,
 )

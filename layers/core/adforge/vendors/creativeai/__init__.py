@@ -74,14 +74,26 @@ The job request's options (declared in CAPABILITIES, refused by `why_not` where 
   720p), documented on `/v1/video/generations` only: the batch endpoint lists no `resolution`, so a resolution is
   honoured on a one-video job only (`video_resolution_max_count` 1).
 - The doc prices a generation, not a second: a video's price does not depend on its length or resolution here.
+
+Timings (`TIMINGS`; the webhook wait is render + retry window, services/submission.py):
+
+- Webhook retries: "0s, 5s, and 30s" (Webhook Delivery Behavior), read as the delays between attempts, as the
+  sandbox sends them: the last retry comes 35 s after the first attempt.
+- Poll interval: "Poll with job ID every 10s" (video); the doc gives none for images, the same 10 s is assumed.
+- Video render: 163 s, the doc's text-to-video example (`created_at` 16:10:00, `completed_at` 16:12:43; the
+  image-to-video one took 152 s). A batch (1-20 videos) took 300 s in its example; it is not declared apart, so a
+  slow batch is found by polling after the wait.
+- Image render: the doc gives no figure (the native image webhook has no `created_at`): 20 s is a guess.
 """
 
 from typing import get_args
 
 from adforge.domain.models import AspectRatio, JobKind
-from adforge.vendors.capabilities import Capabilities
+from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME = "creativeai"
+
+TIMINGS = Timings(image_render_seconds=20, video_render_seconds=163, webhook_retry_seconds=0 + 5 + 30, poll_interval_seconds=10)
 
 CAPABILITIES = Capabilities(
     name=NAME,
@@ -101,4 +113,5 @@ CAPABILITIES = Capabilities(
     video_cost_per_output_usd=0.60,
     photo_answered_at_once=frozenset({JobKind.IMAGE}),
     output_per_generation=frozenset({JobKind.IMAGE}),
+    timings=TIMINGS,
 )
