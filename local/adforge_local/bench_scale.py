@@ -464,12 +464,13 @@ def ledger(sandbox: Sandbox) -> dict[str, Any]:
 
 
 def generation_ids(vendor_job_id: str | None) -> list[str]:
-    """The vendor ids a job's `vendor_job_id` names: several joined by "," (N generations), or, for answers
-    that carry their outputs and no id (CreativeAI's edits: `edited:<url> <url>`), the outputs' paths."""
+    """The vendor ids a job's `vendor_job_id` names: several joined by "," (N generations), an AdCreative
+    process of its user (`<processId>@<userId>`), or, for answers that carry their outputs and no id (CreativeAI's
+    edits: `edited:<url> <url>`), the outputs' paths."""
     ids = []
     for part in re.split(r"[,\s]+", (vendor_job_id or "").removeprefix("edited:")):
         if part:
-            ids.append(urlsplit(part).path if "://" in part else part)
+            ids.append(urlsplit(part).path if "://" in part else part.partition("@")[0])
     return ids
 
 

@@ -26,7 +26,7 @@ import httpx
 
 from adforge.domain.models import JobKind
 from adforge.vendors import registry
-from adforge_local.bench_scale import SAMPLE
+from adforge_local.bench_scale import SAMPLE, generation_ids
 from adforge_local.sandboxes.base import Faults, Sandbox
 from adforge_local.stack import LocalStack, Options
 
@@ -37,7 +37,12 @@ REQUESTS: dict[str, dict[str, Any]] = {  # one job of each vendor's webhook (or 
     "creativeai:image": {"prompt": PROMPT, "vendor": "creativeai"},  # text to image: the native API's webhook
     "creativeai:video": {"prompt": PROMPT, "vendor": "creativeai", "kind": "video", "aspect_ratios": ["16:9"]},
     "adcreative_stock:image": {"prompt": PROMPT, "vendor": "adcreative_stock"},
-    "adcreative_photoshoot:image": {"prompt": PROMPT, "vendor": "adcreative_photoshoot", "image": {}},
+    "adcreative_photoshoot:image": {
+        "prompt": PROMPT,
+        "vendor": "adcreative_photoshoot",
+        "image": {},
+        "aspect_ratios": ["16:9"],
+    },  # its two documented sizes are 16:9 and 21:9 once cropped
     "adcreator:image": {"prompt": PROMPT, "vendor": "adcreator"},
     "adsumo:image": {"prompt": PROMPT, "vendor": "adsumo"},
 }
@@ -121,7 +126,7 @@ def measure(stack: LocalStack, api: httpx.Client, case: str, jobs: int, scale: f
         result.webhooks = bool(submit.get("webhooks"))
         result.declared_wait = submit.get("webhook_wait") if result.webhooks else None
         result.declared_poll = submit.get("wait")
-        vendor_job_id = record.get("vendor_job_id") or ""
+        vendor_job_id = next(iter(generation_ids(record.get("vendor_job_id"))), "")  # the vendor's own id
         entry = ledger["timeline"].get(vendor_job_id, {"finished_at": None, "status_calls": []})
         result.status_calls.append(len(entry["status_calls"]))
         finished, start = entry["finished_at"], created.get(vendor_job_id)
