@@ -4,6 +4,7 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import SLOT_LATE_SECONDS
 from adforge.services.polling import Poller
 from adforge.services.tenancy import TenantJobs
@@ -39,8 +40,8 @@ def limited(two_vendors):
     intake, submitter, gateways, jobs, _ = two_vendors
     now = [0.0]
     admission = FakeAdmission(lambda: now[0])
-    submitter.admission, submitter.clock = admission, lambda: now[0]
-    submitter.limits = {name: limits_for(name, name, {"api_key": f"k-{name}"}) for name in ("cheap", "pricey")}
+    limits = {name: limits_for(name, name, {"api_key": f"k-{name}"}) for name in ("cheap", "pricey")}
+    submitter.admission, submitter.clock = AccountAdmission(admission, limits), lambda: now[0]
     ids = iter(range(1, 100))
     intake.new_id = lambda: f"job_{next(ids)}"
 
@@ -84,7 +85,7 @@ def test_a_poll_slot_started_too_late_is_given_up(limited):
     submitter.submit(job.id)
     admission.next_free = now[0] + 7
     poller = Poller(jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), gateways, lambda: now[0], 2, 10, 3600,
-                    admission, submitter.limits)  # fmt: skip
+                    submitter.admission)  # fmt: skip
     queued = poller.poll(job.id, 2)
     now[0] = queued["slot"]["at"] + SLOT_LATE_SECONDS + 1
     admission.next_free = now[0] + 3
@@ -108,7 +109,7 @@ def test_a_429_holds_the_accounts_bucket_for_the_vendors_retry_after(limited):
     job = create()
     gateways["cheap"].error = VendorRateLimited("cheap", "slow down", retry_after=30)
     assert submitter.submit(job.id)["wait"] == 30
-    assert admission.holds == [(submitter.limits["cheap"].creation(job.request)[0], 30)]
+    assert admission.holds == [(submitter.admission.limits["cheap"].creation(job.request)[0], 30)]
     gateways["cheap"].error = None
     assert submitter.submit(job.id)["wait"] == 30  # the next slot starts after the vendor's wait
 
@@ -127,7 +128,7 @@ def test_the_vendors_empty_window_holds_the_bucket_until_it_resets(limited):
     job = create()
     RATE_HEADERS.note("cheap", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "42"})
     submitter.submit(job.id)
-    assert admission.holds == [(submitter.limits["cheap"].creation(job.request)[0], 42.0)]
+    assert admission.holds == [(submitter.admission.limits["cheap"].creation(job.request)[0], 42.0)]
 
 
 def test_a_poll_takes_a_status_slot_and_waits_for_it(limited):
@@ -137,7 +138,7 @@ def test_a_poll_takes_a_status_slot_and_waits_for_it(limited):
     gateways["cheap"].updates = iter([VendorUpdate(vendor_job_id="cheap_1", state=VendorState.PROCESSING)])
     admission.next_free = now[0] + 7
     poller = Poller(jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), gateways, lambda: now[0], 2, 10, 3600,
-                    admission, submitter.limits)  # fmt: skip
+                    submitter.admission)  # fmt: skip
     queued = poller.poll(job.id, 2)
     assert (queued["wait"], gateways["cheap"].status_calls) == (7, 0)
     assert poller.poll(job.id, queued["wait"], queued["slot"])["state"] == "processing"
@@ -222,8 +223,9 @@ class CappedAdmission(FakeAdmission):
 def capped(limited):
     submitter, gateways, jobs, _, now, create = limited
     admission = CappedAdmission(lambda: now[0])
-    submitter.admission = admission
-    submitter.limits = {"cheap": limits_for("cheap", "cheap", {"api_key": "k", "max_in_flight": "1"})}
+    submitter.admission = AccountAdmission(
+        admission, {"cheap": limits_for("cheap", "cheap", {"api_key": "k", "max_in_flight": "1"})}
+    )
     return submitter, gateways, jobs, admission, now, create
 
 
@@ -232,7 +234,7 @@ def test_a_full_concurrency_cap_keeps_the_next_job_queued_until_a_place_is_free(
     first, second = create(), create()
     submitter.submit(first.id)
     assert submitter.submit(second.id)["state"] == "throttled" and len(gateways["cheap"].submissions) == 1
-    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), admission, submitter.limits)
+    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), submitter.admission)
     recorder.record(first.id, "cheap", VendorUpdate(vendor_job_id="cheap_1", state=VendorState.COMPLETED, outputs=["u"]))
     assert admission.running == set()
     assert submitter.submit(second.id)["state"] == "processing" and admission.running == {second.id}
@@ -244,3 +246,30 @@ def test_a_holder_that_ended_without_leaving_is_let_out_by_the_next_job(capped):
     submitter.submit(first.id)
     jobs.transition(jobs.get(first.id), JobStatus.CANCELLED)  # ended, and nobody let it out
     assert submitter.submit(second.id)["state"] == "processing" and admission.running == {second.id}
+
+
+def test_without_a_store_or_limits_every_vendor_is_admitted_at_once():
+    request = JobRequest(prompt="a red mug")
+    for unlimited in (AccountAdmission(), AccountAdmission(FakeAdmission(lambda: 0.0), {})):
+        assert unlimited.creation_wait("cheap", request) == 0.0 and unlimited.status_wait("cheap", request.kind) == 0.0
+        assert unlimited.enter("cheap", "job_1", lambda holder: True) and unlimited.cap("cheap") is None
+
+
+def test_a_failed_job_leaves_only_the_caps_of_the_vendors_it_tried():
+    """Reading an account's limits reads the vendor secret: a vendor the job never tried is not touched."""
+
+    class OnlyCheap(dict):
+        def __getitem__(self, vendor):
+            assert vendor == "cheap", f"{vendor}'s limits were read"
+            return super().__getitem__(vendor)
+
+        def get(self, vendor, default=None):
+            return self[vendor] if vendor in self else default  # noqa: SIM401 (through __getitem__)
+
+    store = CappedAdmission(lambda: 0.0)
+    limits = OnlyCheap(cheap=limits_for("cheap", "cheap", {"api_key": "k", "max_in_flight": "1"}))
+    limits["pricey"] = limits_for("pricey", "pricey", {"api_key": "k2", "max_in_flight": "1"})
+    admission = AccountAdmission(store, limits)
+    assert admission.enter("cheap", "job_1", lambda holder: True) and store.running == {"job_1"}
+    admission.leave_all("job_1", ["cheap", "cheap"])
+    assert store.running == set()

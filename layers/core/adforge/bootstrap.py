@@ -26,6 +26,7 @@ from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.models import Job, JobRequest
 from adforge.platforms.dynamodb import DynamoDBProductLedger, DynamoDBShopDirectory
 from adforge.ports import VendorGateway, WebhookReader
+from adforge.services.account_admission import AccountAdmission
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
 from adforge.services.notifier import Notifier
@@ -124,6 +125,11 @@ class DeferredIntake:
 
 
 @cache
+def account_admission() -> AccountAdmission:
+    """The vendor accounts' limiter as the steps use it: the shared store, each account's limits."""
+    return AccountAdmission(admission(), LazyLimits())
+
+
 def admission() -> DynamoDBAdmission:
     return DynamoDBAdmission(boto3.resource("dynamodb").Table(store().table_name), time.time)
 
@@ -226,7 +232,7 @@ def upload_trigger() -> UploadTrigger:
 
 
 def recorder() -> UpdateRecorder:
-    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")), admission(), LazyLimits())
+    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")), account_admission())
 
 
 @cache
@@ -247,8 +253,7 @@ def submitter() -> Submitter:
         poll.poll_initial_seconds,
         poll.job_deadline_seconds,
         time.time,
-        admission(),
-        LazyLimits(),
+        account_admission(),
         framer(),
         poll.timing_scale,
     )
@@ -264,8 +269,7 @@ def poller() -> Poller:
         poll.poll_initial_seconds,
         poll.poll_max_seconds,
         poll.job_deadline_seconds,
-        admission(),
-        LazyLimits(),
+        account_admission(),
         poll.timing_scale,
     )
 

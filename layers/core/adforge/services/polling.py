@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adforge.domain.models import Job
-from adforge.ports import Admission, JobRepository, VendorGateway
+from adforge.ports import JobRepository, VendorGateway
+from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.outcomes import State, outcome
 from adforge.services.updates import UpdateRecorder, recorded_outcome
 from adforge.vendors import registry
 from adforge.vendors.errors import VendorRateLimited
-from adforge.vendors.rate_headers import RATE_HEADERS
-from adforge.vendors.rate_limits import AccountLimits
 
 
 @dataclass
@@ -36,8 +35,7 @@ class Poller:
     initial_wait: int
     max_wait: int
     deadline_seconds: int
-    admission: Admission | None = None
-    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
+    admission: AccountAdmission = field(default_factory=AccountAdmission)
     timing_scale: float = 1.0  # see Submitter.timing_scale
 
     def poll(self, job_id: str, last_wait: int | None, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -48,21 +46,19 @@ class Poller:
             return known
         if job.vendor is None or job.vendor_job_id is None:  # the unanswered request's webhook never came
             return self.recorder.fail_unadopted(job)
-        bucket = self._bucket(job)
-        if bucket is not None and self.admission is not None and not (slot and slot_in_time(slot, self.clock())):
+        vendor, kind = job.vendor, job.request.kind
+        if not (slot and slot_in_time(slot, self.clock())):
             now = self.clock()
-            wait = self.admission.reserve(*bucket)
+            wait = self.admission.status_wait(vendor, kind)
             if wait > 0:
                 return self._next(job, "processing", math.ceil(wait), {"reserved": now, "at": now + wait})
         try:
             try:
-                update = self.gateways[job.vendor].status(job.vendor_job_id, job.request.kind)
+                update = self.gateways[vendor].status(job.vendor_job_id, kind)
             finally:
-                pause = RATE_HEADERS.pause(job.vendor)
-                if pause:
-                    self._hold(bucket, pause)
+                self.admission.heed_status(vendor, kind)
         except VendorRateLimited as error:  # backpressure: the next poll waits what the vendor said
-            self._hold(bucket, wait_seconds(error))
+            self.admission.hold_status(vendor, kind, wait_seconds(error))
             return self._next(job, "processing", wait_seconds(error))
         self.recorder.record(job.id, job.vendor, update)
         if update.state.is_final:
@@ -76,14 +72,6 @@ class Poller:
                 return self.initial_wait
             return capabilities.timings.first_poll_wait(self.initial_wait, self.timing_scale)
         return min(max(1, last_wait) * 2, self.max_wait)
-
-    def _bucket(self, job: Job) -> tuple[str, float] | None:
-        limits = self.limits.get(job.vendor or "")
-        return limits.status(job.request.kind) if limits is not None and self.admission is not None else None
-
-    def _hold(self, bucket: tuple[str, float] | None, seconds: float) -> None:
-        if bucket is not None and self.admission is not None:
-            self.admission.hold_off(bucket[0], seconds)
 
     def _next(self, job: Job, state: State, wait: int, slot: dict[str, Any] | None = None) -> dict[str, Any]:
         if self.clock() + wait > job.created_at.timestamp() + self.deadline_seconds:

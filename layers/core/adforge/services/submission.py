@@ -43,7 +43,6 @@ from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.status import JobStatus
 from adforge.ports import (
-    Admission,
     AssetStore,
     EventPublisher,
     ImageFramer,
@@ -52,6 +51,7 @@ from adforge.ports import (
     VendorGateway,
     VendorHealth,
 )
+from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.completion import converted_photo_stem, drop_assets
 from adforge.services.discard import abandon
@@ -67,8 +67,6 @@ from adforge.vendors.errors import (
     VendorRejected,
     VendorUnavailable,
 )
-from adforge.vendors.rate_headers import RATE_HEADERS
-from adforge.vendors.rate_limits import AccountLimits
 from adforge.vendors.registry import ranked
 
 SHARE_SECONDS = 3600
@@ -125,8 +123,7 @@ class Submitter:
     first_poll_wait: int  # the longest first poll wait
     deadline_seconds: int = 3600
     clock: Callable[[], float] = field(default=time.time)
-    admission: Admission | None = None  # None: no limiter (unit tests of other rules)
-    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
+    admission: AccountAdmission = field(default_factory=AccountAdmission)  # unlimited by default (unit tests)
     images: ImageFramer | None = None  # converts a product photo for a vendor that takes fewer formats
     timing_scale: float = 1.0  # every declared timing times this (the embedded local stack's compressed time)
 
@@ -168,13 +165,13 @@ class Submitter:
             try:
                 vendor_job_id = self.gateways[vendor.name].submit(submission)
             finally:
-                self._heed_headers(vendor.name, job)
+                self.admission.heed_creations(vendor.name, job.request)
         except VendorOutcomeUnknown as error:
             return self._reconcile(job, error)
         except VendorRejected as error:
             return self._reject(job, vendor.name, error)
         except VendorRateLimited as error:
-            self._hold(vendor.name, job, wait_seconds(error))
+            self.admission.hold_creations(vendor.name, job.request, wait_seconds(error))
             if job.request.vendor != "auto":
                 return self._wait_for(job, vendor.name, error)
             job = self._record_failure(job, vendor.name, error)
@@ -193,14 +190,10 @@ class Submitter:
     def _admit(self, job: Job, vendor: str) -> dict[str, Any] | None:
         """A place under the account's concurrency cap, then its next creation slot: None to send now, else
         the wait (or, past the deadline, the job failed)."""
-        limits = self.limits.get(vendor)
-        if self.admission is None or limits is None:
-            return None
-        if limits.max_in_flight and not self._enter(job, limits):
-            return self._queue(job, vendor, RUNNING_WAIT_SECONDS, f"{vendor} runs {limits.max_in_flight} generations")
-        bucket, per_minute, tokens = limits.creation(job.request)
+        if not self.admission.enter(vendor, job.id, lambda holder: still_running(self.jobs, holder)):
+            return self._queue(job, vendor, RUNNING_WAIT_SECONDS, f"{vendor} runs {self.admission.cap(vendor)} generations")
         now = self.clock()
-        wait = self.admission.reserve(bucket, per_minute, tokens)
+        wait = self.admission.creation_wait(vendor, job.request)
         if wait <= 0:
             return None
         slot = {"vendor": vendor, "reserved": now, "at": now + wait}
@@ -211,28 +204,6 @@ class Submitter:
             problem = JobError(code=VendorRateLimited.code, message=f"{why} before the job's deadline (next in {wait:.0f} s)")
             return self._finish_failed(job, problem, job.attempts)
         return throttled(vendor, wait, slot)
-
-    def _enter(self, job: Job, limits: AccountLimits) -> bool:
-        """In under the cap; when it is full, holders that are no longer running are let out first (a step that
-        died before letting its job out cannot shrink the cap for good)."""
-        assert self.admission is not None and limits.max_in_flight
-        if self.admission.enter(limits.running, job.id, limits.max_in_flight):
-            return True
-        for holder in self.admission.holders(limits.running) - {job.id}:
-            if not still_running(self.jobs, holder):
-                self.admission.leave(limits.running, holder)
-        return self.admission.enter(limits.running, job.id, limits.max_in_flight)
-
-    def _hold(self, vendor: str, job: Job, seconds: float) -> None:
-        limits = self.limits.get(vendor)
-        if self.admission is not None and limits is not None:
-            self.admission.hold_off(limits.creation(job.request)[0], seconds)
-
-    def _heed_headers(self, vendor: str, job: Job) -> None:
-        """The vendor's answer said its window has no request left: later slots start after it resets."""
-        pause = RATE_HEADERS.pause(vendor)
-        if pause:
-            self._hold(vendor, job, pause)
 
     # reconciliation ----------------------------------------------------------------------------
     def _reconcile(self, job: Job, error: VendorOutcomeUnknown) -> dict[str, Any] | Job:
@@ -375,7 +346,5 @@ class Submitter:
             return finished(current)
         drop_assets(self.assets, job, [])  # the photo converted for a vendor, if one was
         self.events.publish(JobEvent.FAILED, job)
-        for limits in self.limits.values():  # out of every cap it may hold (a failover left one behind)
-            if limits.max_in_flight and self.admission is not None:
-                self.admission.leave(limits.running, job.id)
+        self.admission.leave_all(job.id, (attempt.vendor for attempt in job.attempts))
         return finished(job)

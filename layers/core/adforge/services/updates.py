@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -11,10 +10,10 @@ from adforge.domain.errors import DomainError
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorUpdate, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import Admission, EventPublisher, JobRepository, TaskResumer
+from adforge.ports import EventPublisher, JobRepository, TaskResumer
+from adforge.services.account_admission import AccountAdmission
 from adforge.services.outcomes import finished, update_outcome, with_fresh_job
 from adforge.vendors import registry
-from adforge.vendors.rate_limits import AccountLimits
 
 
 class UnknownGeneration(DomainError):
@@ -41,8 +40,7 @@ class UpdateRecorder:
     jobs: JobRepository
     events: EventPublisher
     tasks: TaskResumer
-    admission: Admission | None = None  # a final update lets the job out of its account's concurrency cap
-    limits: Mapping[str, AccountLimits] = field(default_factory=dict)
+    admission: AccountAdmission = field(default_factory=AccountAdmission)  # a final update leaves the cap
 
     def record(self, job_id: str, vendor: str, update: VendorUpdate) -> Recorded:
         """Store `update` on the job and, when it is final, resume the waiting execution."""
@@ -67,15 +65,10 @@ class UpdateRecorder:
         if first_progress:
             self.events.publish(JobEvent.PROCESSING, job)
         if update.state.is_final:
-            self._leave_cap(vendor, job.id)
+            self.admission.leave(vendor, job.id)
             if job.task_token:
                 self.tasks.resume(job.task_token, update_outcome(update))
         return Recorded.ACCEPTED
-
-    def _leave_cap(self, vendor: str, job_id: str) -> None:
-        limits = self.limits.get(vendor)
-        if self.admission is not None and limits is not None and limits.max_in_flight:
-            self.admission.leave(limits.running, job_id)
 
     def _adopt(self, job: Job, vendor: str, vendor_job_id: str) -> Job:
         """The generation our unanswered request started, named by the vendor's signed webhook to our job."""
