@@ -80,3 +80,17 @@ def test_a_webp_photo_is_converted_for_a_vendor_that_takes_only_jpeg_or_png(stac
     left = s3.list_objects_v2(Bucket=stack.bucket, Prefix=f"tenants/{acme.id}/jobs/{job_id}/").get("Contents", [])
     assert [obj["Key"] for obj in left] == [asset["key"] for asset in job["assets"]]  # no converted copy left
     assert s3.head_object(Bucket=stack.bucket, Key=key)["ContentLength"] == len(out.getvalue())  # the merchant's own
+
+
+def counted_vendors() -> list[str]:
+    return sorted(name for name, vendor in REGISTRY.items() if JobKind.IMAGE in vendor.kinds and vendor.max_count > 1)
+
+
+@pytest.mark.parametrize("vendor", counted_vendors())
+def test_a_count_of_n_yields_n_assets(stack, acme, vendor):
+    """N generations, N edits, or (Photoshoot, which always renders 6) the first N of them: N assets, no more."""
+    ratio = sorted(REGISTRY[vendor].aspect_ratios)[0]
+    count = min(3, REGISTRY[vendor].max_count)
+    job = finish(stack, acme, submit(acme, count=count, **request_for(vendor, ratio)))
+    assert job["status"] == "completed", job["error"]
+    assert len({asset["key"] for asset in job["assets"]}) == len(job["assets"]) == count

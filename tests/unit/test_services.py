@@ -177,8 +177,8 @@ def test_a_retryable_failure_is_recorded_then_raised_for_the_state_machine(world
 
 
 # vendor updates ------------------------------------------------------------------------------
-def submitted(world) -> Job:
-    job = create(world)
+def submitted(world, **request) -> Job:
+    job = create(world, **request)
     world.submitter().submit(job.id)
     return world.jobs.get(job.id)
 
@@ -276,8 +276,9 @@ def completer(world) -> Completer:
     return Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
 
 
-def completed_with(world, outputs: list[str]) -> Job:
-    job = submitted(world)
+def completed_with(world, outputs: list[str], count: int | None = None) -> Job:
+    """A job of `count` outputs (as many as `outputs` by default) whose vendor delivered `outputs`."""
+    job = submitted(world, count=count or len(outputs))
     update = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.COMPLETED, outputs=outputs)
     world.recorder().record(job.id, "creativeai", update)
     return job
@@ -310,6 +311,15 @@ def test_a_retried_collect_never_opens_an_output_it_already_stored(world):
     done = world.jobs.get(job.id)
     assert [a.key for a in done.assets] == [f"tenants/acme/jobs/{job.id}/output-{i}.png" for i in range(3)]
     assert len(job_view(done).assets) == 3
+
+
+def test_collect_stores_the_outputs_asked_for_and_never_opens_the_rest(world):
+    """A vendor that always makes more (Photoshoot renders 6): the job keeps `count`, and the rest are never
+    downloaded (where Download is what the vendor bills, never paid)."""
+    outputs = [f"https://cdn/{n}.png" for n in range(6)]
+    job = completed_with(world, outputs, count=2)
+    assert completer(world).collect(job.id)["assets"] == 2
+    assert world.gateway.opened_outputs == outputs[:2]
 
 
 def test_a_cancel_between_collect_tries_deletes_what_the_first_try_stored(world):

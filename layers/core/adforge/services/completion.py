@@ -60,7 +60,8 @@ class Completer:
     framer: ImageFramer
 
     def collect(self, job_id: str) -> dict[str, Any]:
-        """Store every output (an image cropped to exactly the job's ratio), then mark the job completed.
+        """Store every output asked for (an image cropped to exactly the job's ratio; the first `count` of a vendor
+        that makes more), then mark the job completed.
 
         Resumable: each stored output is recorded on the job at once (`assets`, key `output_stem`), and a retried
         Collect skips every output the record already holds, so nothing stored is downloaded (or, where the
@@ -75,7 +76,7 @@ class Completer:
         assert job.result is not None and job.result.outputs and job.vendor, "only jobs with vendor outputs are collected"
         gateway = self.gateways[job.vendor]
         ratio = self._ratio(job)
-        outputs = job.result.outputs
+        outputs = job.result.outputs[: job.request.count]  # a vendor that always makes more (Photoshoot's 6): not stored
         stored = list(job.assets)
         for index, ref in enumerate(outputs):
             stem = output_stem(job, index)

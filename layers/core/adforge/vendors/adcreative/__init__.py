@@ -42,8 +42,10 @@ followed where they say something):
   always FAILED). The same rule reads the Progress notifications.
 - Output refs are `<processId>/<taskId>`; `open_output` streams the authenticated Download (photoshoot: PNG,
   full resolution; stock: full resolution, the API has no format).
-- Photoshoot always renders 6 images (6 tasks; PromptObjectsString holds at most 6): `count` is not honoured and every
-  successful image is collected. We always send 6 prompt objects. `request.preset` picks presets from PresetKeys (by
+- Photoshoot always renders 6 images (6 tasks; PromptObjectsString holds at most 6): a job of `count` N collects the
+  first N successful ones (services/completion.py) and never downloads the rest: Download is where credits are
+  charged (the documented "API Key Credits" 400 comes on Download), so the job pays for the N it keeps.
+  We always send 6 prompt objects. `request.preset` picks presets from PresetKeys (by
   id, preview name or category, case-insensitive; `recommended` = Recommendations' recommendedPresetIds), cycled to 6;
   an unknown preset is refused before the photo is uploaded. A prompt object is either a preset or a custom prompt, so
   with a preset our prompt is not sent; without one it is the custom prompt of all 6.
