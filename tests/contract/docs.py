@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
+import pytest
 
 DOCS = Path(__file__).resolve().parents[2].parent / "shared" / "vendors"  # the vendor docs, beside the repository
 
@@ -181,3 +182,17 @@ class PhotoFetcher:
 
     def open(self, url: str) -> Any:
         return self._open(url)
+
+
+def meaning_tests(meanings: Mapping[str, Callable[[], None]], documented: set[str]) -> tuple[Callable[..., None], ...]:
+    """The two tests every vendor's doc suite has: each documented example (by name) has a meaning check, and each
+    check passes. Bound at module level (`test_a, test_b = meaning_tests(...)`) so pytest collects them."""
+
+    def test_every_example_of_the_doc_has_a_meaning_here() -> None:
+        assert set(meanings) == documented
+
+    @pytest.mark.parametrize("name", sorted(meanings))
+    def test_the_doc_example_means_what_the_doc_says(name: str) -> None:
+        meanings[name]()
+
+    return test_every_example_of_the_doc_has_a_meaning_here, test_the_doc_example_means_what_the_doc_says

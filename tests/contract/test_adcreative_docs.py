@@ -29,7 +29,19 @@ from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, 
 from adforge.vendors.adcreative.problems import read_error
 from adforge.vendors.adcreative.webhook import build_reader
 from adforge.vendors.http import send
-from tests.contract.docs import PNG, PhotoFetcher, Spec, Vendor, answer, check, check_fields, multipart, one_of, spec_for
+from tests.contract.docs import (
+    PNG,
+    PhotoFetcher,
+    Spec,
+    Vendor,
+    answer,
+    check,
+    check_fields,
+    meaning_tests,
+    multipart,
+    one_of,
+    spec_for,
+)
 from tests.doc_examples import adcreative as doc
 
 BASE = "https://api.adcreative.test"
@@ -477,11 +489,6 @@ MEANINGS: dict[str, Callable[[], None]] = {
 }
 
 
-def test_every_example_of_the_docs_has_a_meaning_here():
-    documented = {*doc.PHOTOSHOOT_EXAMPLES, *doc.STOCK_EXAMPLES, *doc.PHOTOSHOOT_FORMS, *doc.STOCK_FORMS, *doc.STOCK_QUERIES}
-    assert set(MEANINGS) == documented
-
-
-@pytest.mark.parametrize("name", sorted(MEANINGS))
-def test_the_doc_example_means_what_the_doc_says(name):
-    MEANINGS[name]()
+test_every_example_of_the_doc_has_a_meaning_here, test_the_doc_example_means_what_the_doc_says = meaning_tests(
+    MEANINGS, {*doc.PHOTOSHOOT_EXAMPLES, *doc.STOCK_EXAMPLES, *doc.PHOTOSHOOT_FORMS, *doc.STOCK_FORMS, *doc.STOCK_QUERIES}
+)

@@ -18,7 +18,7 @@ from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmis
 from adforge.vendors import errors
 from adforge.vendors.adsumo import CAPABILITIES
 from adforge.vendors.adsumo.gateway import AdsumoGateway, build
-from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, one_of, spec_for
+from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, meaning_tests, one_of, spec_for
 from tests.doc_examples import adsumo as doc
 
 BASE = "https://www.adsumo.test"  # the doc's base is https://www.adsumo.ai/api/v1
@@ -126,13 +126,9 @@ MEANINGS: dict[str, Callable[[], None]] = {
 }
 
 
-def test_every_example_of_the_doc_has_a_meaning_here():
-    assert set(MEANINGS) == set(doc.EXAMPLES) | set(doc.FORMS)
-
-
-@pytest.mark.parametrize("name", sorted(MEANINGS))
-def test_the_doc_example_means_what_the_doc_says(name):
-    MEANINGS[name]()
+test_every_example_of_the_doc_has_a_meaning_here, test_the_doc_example_means_what_the_doc_says = meaning_tests(
+    MEANINGS, set(doc.EXAMPLES) | set(doc.FORMS)
+)
 
 
 def test_a_failed_generation_is_failed_with_its_error():

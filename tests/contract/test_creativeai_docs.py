@@ -28,7 +28,7 @@ from adforge.vendors.creativeai.gateway import CreativeAIGateway, build
 from adforge.vendors.creativeai.webhook import build_reader
 from adforge.vendors.rate_headers import RATE_HEADERS
 from adforge.vendors.signatures import SignatureInvalid
-from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, one_of, spec_for
+from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, meaning_tests, one_of, spec_for
 from tests.doc_examples import creativeai as doc
 
 BASE = "https://api.creativeai.test"
@@ -373,13 +373,9 @@ MEANINGS: dict[str, Callable[[], None]] = {
 }
 
 
-def test_every_example_of_the_doc_has_a_meaning_here():
-    assert set(MEANINGS) == set(doc.EXAMPLES) | set(doc.FORMS)
-
-
-@pytest.mark.parametrize("name", sorted(MEANINGS))
-def test_the_doc_example_means_what_the_doc_says(name):
-    MEANINGS[name]()
+test_every_example_of_the_doc_has_a_meaning_here, test_the_doc_example_means_what_the_doc_says = meaning_tests(
+    MEANINGS, set(doc.EXAMPLES) | set(doc.FORMS)
+)
 
 
 @pytest.mark.parametrize(
