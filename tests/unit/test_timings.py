@@ -13,7 +13,7 @@ from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.updates import UpdateRecorder
 from adforge.vendors import creativeai, registry
-from adforge.vendors.capabilities import Timings
+from adforge.vendors.capabilities import WAIT_STARTS_LATE_SECONDS, Timings
 from adforge_local.sandboxes.base import Faults
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
@@ -61,16 +61,16 @@ def test_every_vendor_declares_its_timings(vendor):
 @pytest.mark.parametrize(
     ("timings", "kind", "ceiling", "scale", "wait"),
     [
-        (Timings(image_render_seconds=20, video_render_seconds=163, webhook_retry_seconds=35), JobKind.IMAGE, 600, 1, 55),
-        (Timings(image_render_seconds=20, video_render_seconds=163, webhook_retry_seconds=35), JobKind.VIDEO, 600, 1, 198),
+        (Timings(image_render_seconds=20, video_render_seconds=163, webhook_retry_seconds=35), JobKind.IMAGE, 600, 1, 54),
+        (Timings(image_render_seconds=20, video_render_seconds=163, webhook_retry_seconds=35), JobKind.VIDEO, 600, 1, 197),
         (Timings(image_render_seconds=20, video_render_seconds=163, webhook_retry_seconds=35), JobKind.VIDEO, 180, 1, 180),
-        (Timings(image_render_seconds=20, webhook_retry_seconds=35), JobKind.VIDEO, 600, 1, 55),  # video as image
-        (Timings(image_render_seconds=20, webhook_retry_seconds=35), JobKind.IMAGE, 600, 0.2, 11),
-        (Timings(image_render_seconds=20.5, webhook_retry_seconds=0), JobKind.IMAGE, 600, 1, 21),  # whole seconds, up
+        (Timings(image_render_seconds=20, webhook_retry_seconds=35), JobKind.VIDEO, 600, 1, 54),  # video as image
+        (Timings(image_render_seconds=20, webhook_retry_seconds=35), JobKind.IMAGE, 600, 0.2, 10),
+        (Timings(image_render_seconds=20.5, webhook_retry_seconds=0), JobKind.IMAGE, 600, 1, 19),  # whole seconds, down
         (Timings(image_render_seconds=0.1), JobKind.IMAGE, 600, 0.01, 1),  # never 0 (Step Functions)
     ],
 )
-def test_webhook_wait_is_render_plus_retries_at_most_the_ceiling(timings, kind, ceiling, scale, wait):
+def test_webhook_wait_is_render_plus_retries_less_our_late_start_at_most_the_ceiling(timings, kind, ceiling, scale, wait):
     assert timings.webhook_wait(kind, ceiling, scale) == wait
 
 
@@ -94,7 +94,7 @@ def test_submit_tells_the_state_machine_the_vendors_webhook_wait_for_the_jobs_ki
     timings = registry.REGISTRY[vendor].timings
     answer = World(vendor).submit(ceiling=600, poll_ceiling=60, **request_fields)
     assert answer["webhooks"] is True
-    assert answer["webhook_wait"] == math.ceil(timings.render_seconds(kind) + timings.webhook_retry_seconds)
+    assert answer["webhook_wait"] == math.floor(timings.webhook_window(kind) - WAIT_STARTS_LATE_SECONDS)
     assert answer["wait"] == math.ceil(timings.poll_interval_seconds)
 
 
@@ -112,7 +112,7 @@ def test_the_setting_is_a_ceiling_not_the_wait():
 
 def test_the_local_stacks_scale_shrinks_every_declared_figure_alike():
     answer = World("creativeai").submit(scale=0.2)
-    assert answer["webhook_wait"] == math.ceil((CREATIVEAI.image_render_seconds + CREATIVEAI.webhook_retry_seconds) * 0.2)
+    assert answer["webhook_wait"] == math.floor((CREATIVEAI.webhook_window(JobKind.IMAGE) - WAIT_STARTS_LATE_SECONDS) * 0.2)
     assert answer["wait"] == math.ceil(CREATIVEAI.poll_interval_seconds * 0.2)
 
 

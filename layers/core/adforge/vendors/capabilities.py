@@ -8,6 +8,11 @@ from pydantic import BaseModel, ConfigDict
 
 from adforge.domain.models import JobKind, JobRequest
 
+# The vendor's clock starts when it accepts a creation, inside Submit; our webhook wait starts once Submit has
+# recorded the answer and AwaitWebhook has begun (a few hundred milliseconds deployed), and the status call that
+# follows the wait comes a Lambda start later. The wait is this much shorter than the window it covers.
+WAIT_STARTS_LATE_SECONDS = 1.0
+
 
 class Timings(BaseModel):
     """How long a vendor's work takes and how it tells us, in the vendor's own seconds (each vendor package's
@@ -33,11 +38,18 @@ class Timings(BaseModel):
             return self.video_render_seconds
         return self.image_render_seconds
 
+    def webhook_window(self, kind: JobKind) -> float:
+        """From the vendor's acceptance of a job of `kind` to its last webhook delivery: the expected render time
+        plus the retry window (a delivery the vendor still retries is not yet lost)."""
+        return self.render_seconds(kind) + self.webhook_retry_seconds
+
     def webhook_wait(self, kind: JobKind, ceiling: int, scale: float = 1.0) -> int:
-        """Seconds to wait for a job's webhook: its expected render time plus the vendor's retry window (a
-        delivery the vendor still retries is not yet lost), at most `ceiling`. `scale` shrinks every figure
-        alike (the embedded local stack's compressed time; 1 when deployed)."""
-        return _seconds((self.render_seconds(kind) + self.webhook_retry_seconds) * scale, ceiling)
+        """Seconds the state machine waits for a job's webhook: the `webhook_window`, less the time our wait
+        starts after the vendor's clock did (`WAIT_STARTS_LATE_SECONDS`), in whole seconds rounded down, so that
+        a dropped webhook is noticed within the window; at most `ceiling`. `scale` shrinks every figure alike
+        (the embedded local stack's compressed time; 1 when deployed)."""
+        wait = math.floor((self.webhook_window(kind) - WAIT_STARTS_LATE_SECONDS) * scale + 1e-9)
+        return max(1, min(ceiling, wait))
 
     def first_poll_wait(self, ceiling: int, scale: float = 1.0) -> int:
         """Seconds before the first status call: the vendor's recommended interval, at most `ceiling`."""
