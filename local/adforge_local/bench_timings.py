@@ -26,7 +26,7 @@ import httpx
 
 from adforge.domain.models import JobKind
 from adforge.vendors import registry
-from adforge_local.bench_scale import SAMPLE, generation_ids
+from adforge_local.bench_scale import SAMPLE, fresh_moto, generation_ids
 from adforge_local.sandboxes.base import Faults, Sandbox
 from adforge_local.stack import LocalStack, Options
 
@@ -184,6 +184,7 @@ def options(scale: float) -> Options:
 
 
 def run(cases: list[str], jobs: int = JOBS, scale: float = SCALE) -> list[Result]:
+    fresh_moto()  # `make bench` runs this after another scenario's stack, in the same process
     with LocalStack(options(scale)) as stack:
         key = stack.create_tenant("bench")
         stack.client("s3").put_object(Bucket=stack.bucket, Key=STOCK_PHOTO, Body=SAMPLE.read_bytes())
