@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 CHECK = """() => ({
-  images: [...document.images].map(i => ({src: i.getAttribute('src'), cls: i.className, complete: i.complete, width: i.naturalWidth})),
+  images: [...document.images].map(i => ({
+    src: i.getAttribute('src'), cls: i.className, complete: i.complete, width: i.naturalWidth,
+  })),
   text: document.body.innerText,
   prompt: document.querySelector('#prompt')?.textContent,
   promptChildren: document.querySelector('#prompt')?.children.length,

@@ -29,14 +29,15 @@ def _write(tmp_path: Path, api: FakeApi, status: str, metadata: dict[str, str] |
         files[asset["key"]] = name
     shutil.copyfile(SAMPLE, tmp_path / "product.png")
     vendors = [{"name": "creativeai", "prices_usd": {"image": 0.04}}]
-    return gallery.write(tmp_path, job, files, "product.png", vendors, [(0.0, "queued", None), (1.5, "processing", "creativeai")]), job
+    seen = [(0.0, "queued", None), (1.5, "processing", "creativeai")]
+    return gallery.write(tmp_path, job, files, "product.png", vendors, seen), job
 
 
 def test_every_job_derived_string_is_escaped(tmp_path):
     hostile_error = {"code": "vendor<x>", "message": "</div><script>alert(1)</script>"}
-    page, _ = _write(tmp_path, _job(prompt=HOSTILE, error=hostile_error), "failed", {"sku\"><b>": "<i>x</i>"})
+    page, _ = _write(tmp_path, _job(prompt=HOSTILE, error=hostile_error), "failed", {'sku"><b>': "<i>x</i>"})
     text = page.read_text()
-    assert "<script" not in text and "onerror=\"" not in text and "<i>x</i>" not in text and "<b>" not in text
+    assert "<script" not in text and 'onerror="' not in text and "<i>x</i>" not in text and "<b>" not in text
     assert "&lt;script&gt;window.__pwned = true&lt;/script&gt;" in text
     assert "&lt;/div&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text and "vendor&lt;x&gt;" in text
 
@@ -57,7 +58,8 @@ def test_each_creative_shows_ratio_pixels_vendor_cost_and_sha256(tmp_path):
 def test_the_timeline_lists_creation_attempts_and_statuses_seen(tmp_path):
     page, _ = _write(tmp_path, _job(), "completed")
     text = page.read_text()
-    order = [text.index(s) for s in ("job created", "attempt at creativeai: submitted (vendor job cai-9)", "+1.5s", "status completed")]
+    rows = ("job created", "attempt at creativeai: submitted (vendor job cai-9)", "+1.5s", "status completed")
+    order = [text.index(row) for row in rows]
     assert order == sorted(order)
 
 
@@ -87,4 +89,3 @@ def test_in_chromium_a_failed_job_shows_its_failure_panel(tmp_path):
     assert seen["status"] == "failed"
     assert "vendor_failed" in seen["failure"] and "the vendor could not render this" in seen["failure"]
     assert [image["cls"] for image in seen["images"]] == ["product-photo"] and seen["images"][0]["width"] > 0
-
