@@ -4,7 +4,7 @@ PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12) $(s
 VENV := .venv
 SAM_VENV := .venv-sam
 PY := $(VENV)/bin/python
-export PYTHONPATH := layers/core:local
+export PYTHONPATH := layers/core:local:cli
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: test demo dev bench lint typecheck validate deploy-check unit integration e2e clean

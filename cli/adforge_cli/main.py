@@ -326,6 +326,15 @@ def vendors(ctx: typer.Context) -> None:
     state.out.print(table)
 
 
+def run(argv: list[str], deps: Deps | None = None) -> int:
+    """The CLI in-process (`make demo` drives it so): the exit code instead of `SystemExit`."""
+    try:
+        app(args=argv, obj=deps or Deps())
+    except SystemExit as ended:
+        return ended.code if isinstance(ended.code, int) else int(ended.code is not None)
+    return 0
+
+
 def main() -> None:
     """The `adforge` console script."""
     app()

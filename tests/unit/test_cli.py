@@ -203,3 +203,22 @@ def test_a_photo_that_is_not_an_image_is_refused_before_any_call(tmp_path):
     result = run(api, "create", str(bogus), "--prompt", "a red mug")
     assert result.exit_code == Exit.REFUSED and "not a PNG, JPEG or WebP" in result.stderr
     assert api.uploads == [] and api.creates == []
+
+
+def test_the_console_script_points_at_the_cli():
+    import importlib
+    import tomllib
+
+    scripts = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]["scripts"]
+    module, _, name = scripts["adforge"].partition(":")
+    assert getattr(importlib.import_module(module), name) is __import__("adforge_cli.main").main.main
+
+
+def test_run_returns_the_exit_code_in_process(photo):
+    from adforge_cli.main import run
+
+    api = FakeApi(refuse_create=error(422, "validation_error", "nope"))
+    assert (
+        run(["--api-url", API, "--api-key", KEY, "create", str(photo), "--prompt", "abc"], Deps(transport=api.transport())) == 3
+    )
+    assert run(["--api-url", API, "--api-key", KEY, "create", str(photo)], Deps(transport=api.transport())) == 2
