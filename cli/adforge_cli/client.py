@@ -178,7 +178,13 @@ class Follow:
     timeout: float = 600.0
     seen: list[tuple[float, str, str | None]] = field(default_factory=list)  # (elapsed, status, vendor) on each change
 
-    def run(self, job_id: str, on_change: Callable[[dict[str, Any], float], None]) -> dict[str, Any]:
+    def run(
+        self,
+        job_id: str,
+        on_change: Callable[[dict[str, Any], float], None],
+        on_poll: Callable[[dict[str, Any], float], None] | None = None,
+    ) -> dict[str, Any]:
+        """`on_change` sees each new (status, vendor, attempts, progress); `on_poll` every answer (a live line)."""
         started = self.clock()
         last: tuple[Any, ...] | None = None
         while True:
@@ -189,6 +195,8 @@ class Follow:
                 self.seen.append((elapsed, job["status"], job.get("vendor")))
                 on_change(job, elapsed)
                 last = state
+            if on_poll is not None:
+                on_poll(job, elapsed)
             if job["status"] in FINISHED or elapsed >= self.timeout:
                 return job
             self.sleep(min(self.interval, max(self.timeout - elapsed, 0.0)))

@@ -182,7 +182,15 @@ def create(
             state.emit(job if state.json else job["id"])
             return
         follow = Follow(client, state.deps.clock, state.deps.sleep, interval=interval, timeout=timeout)
-        job = follow.run(job["id"], lambda j, elapsed: None if state.json else state.err.print(_describe(j, elapsed)))
+        if state.json:
+            job = follow.run(job["id"], lambda _job, _elapsed: None)
+        else:
+            with state.err.status(f"following {job['id']}") as live:
+                job = follow.run(
+                    job["id"],
+                    lambda j, elapsed: state.err.print(_describe(j, elapsed), highlight=False),
+                    lambda j, elapsed: live.update(_describe(j, elapsed)),
+                )
         _finish(state, client, job, out, photo, follow.seen)
     except ApiError as error:
         raise _fail(state, error) from error

@@ -222,3 +222,12 @@ def test_run_returns_the_exit_code_in_process(photo):
         run(["--api-url", API, "--api-key", KEY, "create", str(photo), "--prompt", "abc"], Deps(transport=api.transport())) == 3
     )
     assert run(["--api-url", API, "--api-key", KEY, "create", str(photo)], Deps(transport=api.transport())) == 2
+
+
+def test_create_wait_json_is_one_document_on_stdout_and_no_progress(tmp_path, photo):
+    result = run(FakeApi(), "--json", "create", str(photo), "--prompt", "a red mug", "--wait", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    assert written["job"]["status"] == "completed" and written["gallery"] == str(tmp_path / "job-1" / "index.html")
+    assert sorted(Path(f).name for f in written["files"]) == ["a1.png", "a2.png"]
+    assert result.stderr == ""
