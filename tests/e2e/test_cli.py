@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from adforge_cli.client import AdForgeClient
 from adforge_cli.main import Exit, run
 from tests.e2e.conftest import SAMPLE
 from tests.gallery_browser import open_gallery
@@ -28,7 +29,7 @@ def cli(stack):
 
 
 def test_create_wait_writes_every_creative_and_a_gallery_chromium_shows(cli, tmp_path, capsys):
-    code = cli("--json", "create", str(SAMPLE), "--prompt", PROMPT, "--ratio", "1:1", "--ratio", "16:9",
+    code = cli("--json", "create", str(SAMPLE), "--prompt", PROMPT, "--ratio", "16:9", "--count", "2",
                "--metadata", "sku=MUG-RED-01", "--wait", "--timeout", "60", "--out", str(tmp_path))  # fmt: skip
     written = json.loads(capsys.readouterr().out)
     assert code == Exit.OK, written
@@ -51,12 +52,19 @@ def test_create_wait_writes_every_creative_and_a_gallery_chromium_shows(cli, tmp
     assert job["vendor"] in seen["text"] and "MUG-RED-01" in seen["text"]
 
 
-def test_the_same_idempotency_key_gives_the_same_job(cli, capsys):
-    ids = []
-    for _ in range(2):
-        assert cli("--json", "create", str(SAMPLE), "--prompt", PROMPT, "--idempotency-key", "cli-order-1") == Exit.OK
-        ids.append(json.loads(capsys.readouterr().out)["id"])
-    assert ids[0] == ids[1]
+def test_one_idempotency_key_one_job(stack, cli, capsys):
+    """A retry with the same key and body is the same job; a second run re-uploads the photo (a new key), so the
+    same Idempotency-Key with that other body is the API's 409, printed with exit 3."""
+    key = stack.create_tenant("cli-retries")
+    client = AdForgeClient(stack.api.url, key)
+    upload = client.upload(SAMPLE, lambda _n: None)
+    body = {"prompt": PROMPT, "image": {"key": upload}}
+    assert client.create_job(body, "order-7")["id"] == client.create_job(body, "order-7")["id"]
+
+    assert cli("--json", "create", str(SAMPLE), "--prompt", PROMPT, "--idempotency-key", "cli-order-1") == Exit.OK
+    json.loads(capsys.readouterr().out)
+    assert cli("--json", "create", str(SAMPLE), "--prompt", PROMPT, "--idempotency-key", "cli-order-1") == Exit.REFUSED
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "idempotency_key_reused"
 
 
 def test_a_refused_request_exits_3_with_the_api_error(cli, capsys):
