@@ -32,7 +32,7 @@ def demo(out_dir: Path) -> int:
         code = cli.run(["--api-url", stack.api.url, "--api-key", api_key, *command])
         events = [event["detail-type"] for event in stack.drain_events()]
         _say(started, f"events: {', '.join(events)}")
-        _say(started, f"vendor status polls: {sum(stack.creativeai.polls.values())}; function logs in {stack.logs}")
+        _say(started, f"vendor status polls: {sum(stack.creativeai.polls.values())}")
     _say(started, f"done (adforge exit code {code})")
     return code
 
