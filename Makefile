@@ -4,14 +4,15 @@ PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12) $(s
 VENV := .venv
 SAM_VENV := .venv-sam
 PY := $(VENV)/bin/python
-export PYTHONPATH := layers/core:local
+export PYTHONPATH := layers/core:local:cli
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: test demo dev bench lint typecheck validate deploy-check unit integration e2e clean
 
-$(VENV)/.installed: requirements-dev.txt layers/core/requirements.txt
+$(VENV)/.installed: requirements-dev.txt layers/core/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .  # `adforge` on PATH
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
@@ -31,7 +32,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy layers/core local functions
+	$(VENV)/bin/mypy layers/core local cli functions
 
 validate: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml

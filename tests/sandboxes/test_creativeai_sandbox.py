@@ -374,3 +374,28 @@ def test_a_video_is_as_long_as_its_duration(client: httpx.Client, clock: ManualC
     urls = [client.get(f"/v1/video/generations/{job['id']}").json()["output_url"] for job in (one, default)]
     urls += [job["output_url"] for job in client.get(f"/v1/video/generations/batch/{batch['batch_id']}").json()["jobs"]]
     assert [mp4_seconds(httpx.get(url).content) for url in urls] == [12.0, 5.0, 3.0, 3.0]
+
+
+def test_an_edit_composes_the_product_photo_into_the_scene(client: httpx.Client) -> None:
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    product = Image.new("RGB", (40, 40), (250, 250, 250))  # a white studio backdrop ...
+    product.paste((10, 20, 200), (10, 10, 30, 30))  # ... around a blue product
+    photo = io.BytesIO()
+    product.save(photo, "PNG")
+    answer = edit(client, photo.getvalue(), size="1024x1024")
+    url = answer.json()["data"][0]["url"]
+    out = Image.open(io.BytesIO(client.get(url).content)).convert("RGB")
+    assert out.size == (256, 256)
+    width, height = out.size
+    assert out.getpixel((width // 2, height // 2 + height // 20)) == (10, 20, 200)  # the product, in the middle
+    corner = out.getpixel((2, 2))
+    assert corner != (250, 250, 250) and corner != (10, 20, 200)  # the scene, not the photo's backdrop
+    inside_frame = out.getpixel((width // 2 - 70, height // 2 + height // 20))
+    assert inside_frame != (250, 250, 250)  # the backdrop is keyed out where the photo was pasted
+    sample = Path(__file__).resolve().parents[2] / "local" / "assets" / "sample-product.png"
+    mug = Image.open(io.BytesIO(client.get(edit(client, sample.read_bytes()).json()["data"][0]["url"]).content)).convert("RGB")
+    assert mug.getpixel((128, 140))[0] > 150 > mug.getpixel((128, 140))[1]  # the red mug

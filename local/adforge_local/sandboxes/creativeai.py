@@ -109,6 +109,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
+from adforge_local.sandboxes.compose import compose
 from adforge_local.sandboxes.png import dimensions, mp4, png
 from adforge_local.sandboxes.rate_window import Usage
 
@@ -438,12 +439,15 @@ class CreativeAISandbox(Sandbox):
         if refusal is not None:
             return refusal
         seed = prompt + hashlib.sha256(data).hexdigest()
-        return self._sync_answer(request, prompt, 1, fields.get("size", "1024x1024"), seed, False)
+        return self._sync_answer(request, prompt, 1, fields.get("size", "1024x1024"), seed, False, product=data)
 
-    def _sync_answer(self, request: Request, prompt: str, n: int, size: str, seed: str, transparent: bool) -> Reply:
+    def _sync_answer(
+        self, request: Request, prompt: str, n: int, size: str, seed: str, transparent: bool, product: bytes | None = None
+    ) -> Reply:
+        """`product`: an edit's photo, composed into each output (the merchant's product visibly in the scene)."""
         stem = f"sync-{next(self._ids)}"
         self.bill(request, stem, prompt)
-        urls = [self._store_png(f"{stem}-{i}", seed, size, transparent) for i in range(n)]
+        urls = [self._store_png(f"{stem}-{i}", seed, size, transparent, product) for i in range(n)]
         return Reply.json(
             200, {"created": int(self.clock.now()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]}
         )
@@ -632,9 +636,10 @@ class CreativeAISandbox(Sandbox):
             return f"{self.url}/output/{name}"
         return self._store_png(job["id"], job["seed"], job["size"], job["transparent"])
 
-    def _store_png(self, name: str, seed: str, size: str, transparent: bool) -> str:
+    def _store_png(self, name: str, seed: str, size: str, transparent: bool, product: bytes | None = None) -> str:
         width, height = dimensions(size)
-        self.files[name + ".png"] = (png(width, height, seed + name, alpha=transparent), "image/png")
+        data = compose(width, height, seed + name, product) if product else png(width, height, seed + name, alpha=transparent)
+        self.files[name + ".png"] = (data, "image/png")
         return f"{self.url}/output/{name}.png"
 
     # the documented bodies -------------------------------------------------------------------------

@@ -11,9 +11,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def png(width: int, height: int, seed: str, alpha: bool = False) -> bytes:
-    """An RGB PNG: a gradient in colours derived from `seed`, with a centred 'product' block. `alpha`: an RGBA PNG
-    whose background is fully transparent and whose block is opaque (a transparent-background render)."""
+def png(width: int, height: int, seed: str, alpha: bool = False, block: bool = True) -> bytes:
+    """An RGB PNG: a gradient in colours derived from `seed`, with a centred 'product' block (unless not `block`).
+    `alpha`: an RGBA PNG whose background is fully transparent and whose block is opaque (a transparent render)."""
     digest = hashlib.sha256(seed.encode()).digest()
     (r0, g0, b0), (r1, g1, b1) = digest[0:3], digest[3:6]
     clear, opaque = (b"\x00", b"\xff") if alpha else (b"", b"")
@@ -23,7 +23,7 @@ def png(width: int, height: int, seed: str, alpha: bool = False) -> bytes:
         background = bytes((int(r0 + (r1 - r0) * t), int(g0 + (g1 - g0) * t), int(b0 + (b1 - b0) * t)))
         inside = bytes((255 - background[0], 255 - background[1], 255 - background[2])) + opaque
         background += clear
-        in_band = height * 0.3 < y < height * 0.7
+        in_band = block and height * 0.3 < y < height * 0.7
         left, right = int(width * 0.3), int(width * 0.7)
         row = background * left + (inside if in_band else background) * (right - left) + background * (width - right)
         rows.append(b"\x00" + row)

@@ -1,0 +1,348 @@
+"""The `adforge` commands. Exit codes say what happened, so scripts need not parse the output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from adforge_cli import gallery
+from adforge_cli.client import AdForgeClient, ApiError, Follow
+
+
+class Exit(IntEnum):
+    """0 completed; 2 is the usage error of the command line itself (Typer's)."""
+
+    OK = 0
+    FAILED = 1  # the job failed
+    REFUSED = 3  # the API refused the request (4xx): its error code and message are printed
+    TIMED_OUT = 4  # the job ended timed_out
+    CANCELLED = 5  # the job was cancelled
+    WAIT_EXPIRED = 6  # --timeout passed while the job was still running (it goes on)
+    UNAVAILABLE = 7  # the API could not be reached or failed (5xx)
+
+
+JOB_EXITS = {"completed": Exit.OK, "failed": Exit.FAILED, "timed_out": Exit.TIMED_OUT, "cancelled": Exit.CANCELLED}
+
+
+class Kind(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+@dataclass
+class Deps:
+    """What the commands take from the outside world; tests pass a MockTransport and a manual clock."""
+
+    transport: httpx.BaseTransport | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class State:
+    deps: Deps
+    api_url: str
+    api_key: str
+    json: bool
+    out: Console = field(default_factory=Console)
+    err: Console = field(default_factory=lambda: Console(stderr=True))
+
+    def client(self) -> AdForgeClient:
+        if not self.api_url or not self.api_key:
+            self.err.print("[red]set ADFORGE_API_URL and ADFORGE_API_KEY (or --api-url / --api-key)[/red]")
+            raise typer.Exit(2)
+        return AdForgeClient(self.api_url, self.api_key, transport=self.deps.transport)
+
+    def progress(self) -> Progress:
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+        return Progress(*columns, console=self.err, disable=self.json, transient=False)
+
+    def emit(self, value: Any) -> None:
+        if self.json:
+            typer.echo(json.dumps(value, default=str, indent=2))
+        else:
+            self.out.print(value, highlight=False, markup=False)
+
+
+app = typer.Typer(help="AdForge from the command line: product photo in, ad creatives out.", no_args_is_help=True)
+jobs_app = typer.Typer(help="List, show, cancel and download jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@app.callback()
+def configure(
+    ctx: typer.Context,
+    api_url: Annotated[str, typer.Option(envvar="ADFORGE_API_URL", help="The API's base URL")] = "",
+    api_key: Annotated[str, typer.Option(envvar="ADFORGE_API_KEY", help="A tenant API key (Bearer)")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout, no progress")] = False,
+) -> None:
+    deps = ctx.obj if isinstance(ctx.obj, Deps) else Deps()
+    ctx.obj = State(deps, api_url, api_key, as_json)
+
+
+def _fail(state: State, error: ApiError) -> typer.Exit:
+    if state.json:
+        state.emit(error.body())
+    else:
+        where = f" (request {error.request_id})" if error.request_id else ""
+        state.err.print(f"[red]error {error.status or ''} {error.code}[/red]: {error.message}{where}", highlight=False)
+    return typer.Exit(Exit.UNAVAILABLE if error.retryable else Exit.REFUSED)
+
+
+def _describe(job: dict[str, Any], elapsed: float) -> str:
+    attempts = job.get("attempts") or []
+    vendor = job.get("vendor") or job.get("vendor_requested")
+    progress = f" {job['progress']}%" if job.get("progress") is not None else ""
+    return f"[{elapsed:6.1f}s] {job['status']}{progress} · vendor {vendor} · attempts {len(attempts)}"
+
+
+def _download(
+    state: State,
+    client: AdForgeClient,
+    job: dict[str, Any],
+    out: Path,
+    photo: Path | None,
+    seen: list[tuple[float, str, str | None]],
+) -> dict[str, Any]:
+    """Every creative into out/<job>/, the product photo beside them, then index.html."""
+    target = out / job["id"]
+    target.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {}
+    with state.progress() as bars:
+        for asset in job.get("assets") or []:
+            name = Path(asset["key"]).name
+            task = bars.add_task(f"download {name}", total=asset.get("size"))
+            client.download(asset["url"], target / name, partial(bars.advance, task))
+            files[asset["key"]] = name
+    product = None
+    if photo is not None:
+        product = f"product{photo.suffix.lower()}"
+        shutil.copyfile(photo, target / product)
+    try:
+        vendors = client.vendors()
+    except ApiError:
+        vendors = []  # the page says "cost unknown"
+    page = gallery.write(target, job, files, product, vendors, seen)
+    return {"dir": str(target), "files": [str(target / name) for name in files.values()], "gallery": str(page)}
+
+
+@app.command()
+def create(
+    ctx: typer.Context,
+    photo: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="PNG, JPEG or WebP")],
+    prompt: Annotated[str, typer.Option(help="What the ad should show")],
+    vendor: Annotated[str, typer.Option(help="auto, or a vendor's name (adforge vendors)")] = "auto",
+    ratio: Annotated[list[str] | None, typer.Option(help="Aspect ratio, repeatable (default 1:1)")] = None,
+    count: Annotated[int, typer.Option(min=1, max=4, help="Creatives per ratio")] = 1,
+    kind: Annotated[Kind, typer.Option(help="image or video")] = Kind.IMAGE,
+    webhook_url: Annotated[str | None, typer.Option(help="Where the API POSTs the job's outcome")] = None,
+    metadata: Annotated[list[str] | None, typer.Option(help="key=value, repeatable")] = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Default: a fresh UUID (reused on retries)")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow the job, then download its creatives")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds --wait follows the job")] = 600.0,
+    interval: Annotated[float, typer.Option(help="Seconds between status calls")] = 0.5,
+    out: Annotated[Path, typer.Option(help="Where --wait writes <job>/ (creatives and index.html)")] = Path("out"),
+) -> None:
+    """Upload PHOTO, create a job (Idempotency-Key), and with --wait follow it and download the creatives."""
+    state: State = ctx.obj
+    client = state.client()
+    try:
+        with state.progress() as bars:
+            task = bars.add_task(f"upload {photo.name}", total=photo.stat().st_size)
+            key = client.upload(photo, lambda n: bars.advance(task, n))
+        body: dict[str, Any] = {
+            "prompt": prompt,
+            "kind": kind.value,
+            "vendor": vendor,
+            "image": {"key": key},
+            "aspect_ratios": ratio or ["1:1"],
+            "count": count,
+        }
+        if webhook_url:
+            body["webhook_url"] = webhook_url
+        if metadata:
+            body["metadata"] = dict(item.partition("=")[::2] for item in metadata)
+        job = client.create_job(body, idempotency_key, sleep=state.deps.sleep)
+        if not state.json:
+            state.err.print(f"job [bold]{job['id']}[/bold] accepted ({job['status']}, vendor {job['vendor_requested']})")
+        if not wait:
+            state.emit(job if state.json else job["id"])
+            return
+        follow = Follow(client, state.deps.clock, state.deps.sleep, interval=interval, timeout=timeout)
+        if state.json:
+            job = follow.run(job["id"], lambda _job, _elapsed: None)
+        else:
+            with state.err.status(f"following {job['id']}") as live:
+                job = follow.run(
+                    job["id"],
+                    lambda j, elapsed: state.err.print(_describe(j, elapsed), highlight=False),
+                    lambda j, elapsed: live.update(_describe(j, elapsed)),
+                )
+        _finish(state, client, job, out, photo, follow.seen)
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+
+
+def _finish(
+    state: State,
+    client: AdForgeClient,
+    job: dict[str, Any],
+    out: Path,
+    photo: Path | None,
+    seen: list[tuple[float, str, str | None]],
+) -> None:
+    if job["status"] not in JOB_EXITS:
+        if state.json:
+            state.emit({"job": job, "error": {"code": "wait_expired", "message": "the job is still running"}})
+        else:
+            state.err.print(f"[yellow]still {job['status']} when --timeout passed[/yellow]; `adforge jobs show {job['id']}`")
+        raise typer.Exit(Exit.WAIT_EXPIRED)
+    written = _download(state, client, job, out, photo, seen)
+    if state.json:
+        state.emit({"job": job, **written})
+    else:
+        if job["status"] != "completed":
+            error = job.get("error") or {}
+            state.err.print(f"[red]job {job['status']}[/red]: {error.get('code')}: {error.get('message')}", highlight=False)
+        state.err.print(f"{len(written['files'])} creative(s) in {written['dir']}; gallery {written['gallery']}")
+    raise typer.Exit(JOB_EXITS[job["status"]])
+
+
+@jobs_app.command("list")
+def list_jobs(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    cursor: Annotated[str | None, typer.Option(help="next_cursor of the previous page")] = None,
+) -> None:
+    """The tenant's jobs, newest first."""
+    state: State = ctx.obj
+    client = state.client()
+    try:
+        page = client.jobs(limit, cursor)
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+    if state.json:
+        state.emit(page)
+        return
+    table = Table("id", "status", "vendor", "created", "prompt")
+    for job in page["jobs"]:
+        prompt = str(job["request"]["prompt"])
+        table.add_row(job["id"], job["status"], job.get("vendor") or "-", str(job["created_at"]), prompt[:50])
+    state.out.print(table)
+    if page.get("next_cursor"):
+        state.out.print(f"more: --cursor {page['next_cursor']}", highlight=False)
+
+
+@jobs_app.command("show")
+def show_job(ctx: typer.Context, job_id: str) -> None:
+    """One job with its attempts and assets."""
+    state: State = ctx.obj
+    client = state.client()
+    try:
+        job = client.job(job_id)
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+    if state.json:
+        state.emit(job)
+        return
+    state.out.print(
+        f"[bold]{job['id']}[/bold] {job['status']} · vendor {job.get('vendor') or '-'} (asked {job['vendor_requested']})"
+    )
+    state.out.print(f"prompt: {job['request']['prompt']}", highlight=False, markup=False)
+    for attempt in job.get("attempts") or []:
+        state.out.print(f"  attempt {attempt['vendor']}: {attempt['outcome']} at {attempt.get('at')}", markup=False)
+    for asset in job.get("assets") or []:
+        state.out.print(
+            f"  asset {asset['key']} {asset.get('width')}x{asset.get('height')} sha256 {asset.get('sha256')}", markup=False
+        )
+    if job.get("error"):
+        state.out.print(f"  error {job['error']['code']}: {job['error']['message']}", markup=False)
+
+
+@jobs_app.command("cancel")
+def cancel_job(ctx: typer.Context, job_id: str) -> None:
+    """Cancel a running job (a finished one is refused: exit 3)."""
+    state: State = ctx.obj
+    client = state.client()
+    try:
+        job = client.cancel(job_id)
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+    state.emit(job if state.json else f"{job['id']} {job['status']}")
+
+
+@jobs_app.command("download")
+def download_job(
+    ctx: typer.Context,
+    job_id: str,
+    out: Annotated[Path, typer.Option(help="Writes <job>/ here")] = Path("out"),
+    photo: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="The product photo, for the gallery")] = None,
+) -> None:
+    """Download a finished job's creatives and write its gallery; the exit code is the job's outcome."""
+    state: State = ctx.obj
+    client = state.client()
+    try:
+        _finish(state, client, client.job(job_id), out, photo, [])
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+
+
+@app.command()
+def vendors(ctx: typer.Context) -> None:
+    """Every vendor's capabilities, prices and recent health."""
+    state: State = ctx.obj
+    client = state.client()
+    try:
+        listed = client.vendors()
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+    if state.json:
+        state.emit({"vendors": listed})
+        return
+    table = Table("name", "kinds", "ratios", "max count", "$ / output", "webhooks", "healthy")
+    for v in listed:
+        prices = ", ".join(f"{k} {p:.3f}" for k, p in (v.get("prices_usd") or {}).items())
+        ratios = ", ".join(v.get("aspect_ratios") or [])
+        table.add_row(
+            v["name"], ", ".join(v["kinds"]), ratios, str(v["max_count"]), prices, str(v["webhooks"]), str(v["healthy"])
+        )
+    state.out.print(table)
+
+
+def run(argv: list[str], deps: Deps | None = None) -> int:
+    """The CLI in-process (`make demo` drives it so): the exit code instead of `SystemExit`."""
+    try:
+        app(args=argv, obj=deps or Deps())
+    except SystemExit as ended:
+        return ended.code if isinstance(ended.code, int) else int(ended.code is not None)
+    return 0
+
+
+def main() -> None:
+    """The `adforge` console script."""
+    app()
