@@ -41,6 +41,18 @@ class JobKind(StrEnum):
 class ProductImage(Frozen):
     """The product photo: an object already in our bucket, or an https URL we fetch once."""
 
+    # the schema says what `_exactly_one` checks: one of the two is a string, the other absent or null
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["key"], "properties": {"key": {"type": "string"}}},
+                {"required": ["url"], "properties": {"url": {"type": "string"}}},
+            ]
+        },
+    )
+
     key: Annotated[str, Field(min_length=1, max_length=512)] | None = None
     url: Url | None = None
 
@@ -61,6 +73,24 @@ class VideoOptions(Frozen):
 class JobRequest(Frozen):
     """A merchant's request for creatives: validated once at the edge, stored verbatim."""
 
+    # the schema says what `_options_fit_the_kind` checks
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"required": ["video"], "properties": {"video": {"type": "object"}}},
+                    "then": {"required": ["kind"], "properties": {"kind": {"const": "video"}}},
+                },
+                {
+                    "if": {"required": ["background"], "properties": {"background": {"const": "transparent"}}},
+                    "then": {"properties": {"kind": {"const": "image"}}},
+                },
+            ]
+        },
+    )
+
     kind: JobKind = JobKind.IMAGE
     vendor: VendorName = "auto"
     prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
@@ -73,7 +103,9 @@ class JobRequest(Frozen):
     background: Literal["auto", "transparent"] = "auto"  # transparent: a PNG with an alpha channel (images only)
     video: VideoOptions | None = None  # only with kind video
     image: ProductImage | None = None
-    aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4)] = ["1:1"]
+    aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4, json_schema_extra={"uniqueItems": True})] = [
+        "1:1"
+    ]
     count: Annotated[StrictInt, Field(ge=1, le=4)] = 1  # "2" and true are not counts
     webhook_url: Url | None = None
     metadata: Annotated[dict[MetadataKey, MetadataValue], Field(max_length=20)] = {}
