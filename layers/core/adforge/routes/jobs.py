@@ -41,7 +41,7 @@ IDEMPOTENCY_KEY = {
     "in": "header",
     "required": False,
     "description": "Any string of your choosing (a UUID is fine): a retry with the same key and body returns the same job",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "maxLength": 255},  # an empty key is no key
 }
 router = Router()
 DOWNLOAD_SECONDS = 3600
