@@ -248,6 +248,8 @@ SCENARIOS = [
     ("getJob", "GET", "/v1/jobs/job_done", {}, 200),
     ("getJob", "GET", "/v1/jobs/job_nope", {}, 404),
     ("getJob", "GET", "/v1/jobs/job_done", {"tenant": "globex"}, 404),
+    ("getJob", "GET", '/v1/jobs/a"b', {}, 404),  # an id Powertools' route pattern does not take
+    ("cancelJob", "POST", "/v1/jobs/a`b/cancel", {}, 404),
     ("cancelJob", "POST", "/v1/jobs/job_nope/cancel", {}, 404),
     ("cancelJob", "POST", "/v1/jobs/job_done/cancel", {}, 409),
     ("createBatch", "POST", "/v1/batches", {"body": {"items": [PROMPT]}}, 202),

@@ -98,6 +98,10 @@ def _validation_message(error: RequestValidationError) -> str:
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
     """Map every expected failure to the one error shape; anything else is a 500 with no detail."""
 
+    @app.not_found
+    def _no_route(error: Exception) -> Response[str]:  # e.g. a path parameter Powertools' route pattern will not take
+        return error_response(app, 404, "not_found", "no such route")
+
     @app.exception_handler(RequestUnsupportedContentType)
     def _media(error: RequestUnsupportedContentType) -> Response[str]:
         return error_response(app, 415, "unsupported_media_type", "send the body as application/json")
