@@ -65,7 +65,9 @@ def test_a_generated_client_uploads_creates_gets_lists_and_cancels_jobs_with_typ
     again = api.create_job.sync(client=client, body=request, idempotency_key="generated-client-1")
     assert isinstance(again, models.JobView) and again.id == created.id
 
-    stack.wait_for_execution(created.id)
+    stack.wait_for_execution(created.id, 30)
+    final = {models.JobStatus.COMPLETED, models.JobStatus.FAILED, models.JobStatus.CANCELLED, models.JobStatus.TIMED_OUT}
+    stack.wait_until(lambda: api.get_job.sync(created.id, client=client).status in final, 5)
     fetched = api.get_job.sync(created.id, client=client)
     assert isinstance(fetched, models.JobView) and fetched.status is models.JobStatus.COMPLETED, fetched
     assert fetched.assets and all(isinstance(asset, models.AssetView) and asset.url for asset in fetched.assets)
