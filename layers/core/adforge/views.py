@@ -27,7 +27,7 @@ class AssetView(BaseModel):
 
 class JobView(BaseModel):
     id: str
-    status: str
+    status: JobStatus
     request: JobRequest
     vendor_requested: str
     vendor: str | None
@@ -43,7 +43,7 @@ def job_view(job: Job, link: Any = None) -> JobView:
     """`link(key) -> url` adds a download URL per asset when given."""
     return JobView(
         id=job.id,
-        status=job.status.value,
+        status=job.status,
         request=job.request,
         vendor_requested=job.vendor_requested,
         vendor=job.vendor,
@@ -60,6 +60,8 @@ def job_view(job: Job, link: Any = None) -> JobView:
 
 
 class ErrorBody(BaseModel):
+    """Why one batch item was refused."""
+
     code: str
     message: str
 
@@ -67,7 +69,15 @@ class ErrorBody(BaseModel):
 class BatchRequest(BaseModel):
     """Items are validated one by one, so one bad product does not refuse the others."""
 
-    items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=50)]
+    items: Annotated[
+        list[dict[str, Any]],
+        Field(
+            min_length=1,
+            max_length=50,
+            description="Each a JobRequest, answered on its own: an invalid item is refused in the 207, not the batch",
+            json_schema_extra={"items": {"$ref": "#/components/schemas/JobRequest"}},
+        ),
+    ]
 
 
 class BatchItemResult(BaseModel):

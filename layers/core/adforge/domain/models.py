@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints,
 from adforge.domain.status import JobStatus
 
 AspectRatio = Literal["1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"]
+# uniqueItems: the schema says what `_distinct_ratios` checks
+AspectRatios = Annotated[list[AspectRatio], Field(min_length=1, max_length=4, json_schema_extra={"uniqueItems": True})]
 VendorName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
 # Any string: the outbound-URL guard decides (scheme, shape, length, destination) and refuses every bad one
 # with the same answer, so the model must not answer some of them differently.
@@ -41,6 +43,18 @@ class JobKind(StrEnum):
 class ProductImage(Frozen):
     """The product photo: an object already in our bucket, or an https URL we fetch once."""
 
+    # the schema says what `_exactly_one` checks: one of the two is a string, the other absent or null
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["key"], "properties": {"key": {"type": "string"}}},
+                {"required": ["url"], "properties": {"url": {"type": "string"}}},
+            ]
+        },
+    )
+
     key: Annotated[str, Field(min_length=1, max_length=512)] | None = None
     url: Url | None = None
 
@@ -61,6 +75,24 @@ class VideoOptions(Frozen):
 class JobRequest(Frozen):
     """A merchant's request for creatives: validated once at the edge, stored verbatim."""
 
+    # the schema says what `_options_fit_the_kind` checks
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"required": ["video"], "properties": {"video": {"type": "object"}}},
+                    "then": {"required": ["kind"], "properties": {"kind": {"const": "video"}}},
+                },
+                {
+                    "if": {"required": ["background"], "properties": {"background": {"const": "transparent"}}},
+                    "then": {"properties": {"kind": {"const": "image"}}},
+                },
+            ]
+        },
+    )
+
     kind: JobKind = JobKind.IMAGE
     vendor: VendorName = "auto"
     prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
@@ -73,7 +105,7 @@ class JobRequest(Frozen):
     background: Literal["auto", "transparent"] = "auto"  # transparent: a PNG with an alpha channel (images only)
     video: VideoOptions | None = None  # only with kind video
     image: ProductImage | None = None
-    aspect_ratios: Annotated[list[AspectRatio], Field(min_length=1, max_length=4)] = ["1:1"]
+    aspect_ratios: AspectRatios = ["1:1"]
     count: Annotated[StrictInt, Field(ge=1, le=4)] = 1  # "2" and true are not counts
     webhook_url: Url | None = None
     metadata: Annotated[dict[MetadataKey, MetadataValue], Field(max_length=20)] = {}

@@ -20,7 +20,7 @@ from adforge.adapters.http_fetch import FetchFailed
 from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
-from adforge.http_api import ApiError
+from adforge.http_api import AUTHENTICATED, JSON_BODY, ApiError, responses
 from adforge.idempotency import once
 from adforge.services.tenancy import UploadRequest, UploadTicket
 from adforge.views import (
@@ -36,6 +36,13 @@ from adforge.views import (
 )
 
 logger = Logger(service="api")
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any string of your choosing (a UUID is fine): a retry with the same key and body returns the same job",
+    "schema": {"type": "string", "maxLength": 255},  # an empty key is no key
+}
 router = Router()
 DOWNLOAD_SECONDS = 3600
 
@@ -59,7 +66,13 @@ def _create(tenant: str, body: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(job_view(job).model_dump_json()))
 
 
-@router.post("/v1/jobs")
+@router.post(
+    "/v1/jobs",
+    operation_id="createJob",
+    tags=["jobs"],
+    responses=responses({202: ("The job, queued", JobView)}, {*AUTHENTICATED, *JSON_BODY, 409, 503}),
+    openapi_extensions={"x-parameters": [IDEMPOTENCY_KEY]},
+)
 def create_job(request: JobRequest) -> Response[str]:
     """Create a job; with an `Idempotency-Key` header a retried request returns the same job and never submits twice."""
     key = router.current_event.headers.get("Idempotency-Key") or router.current_event.headers.get("idempotency-key")
@@ -77,28 +90,51 @@ def create_job(request: JobRequest) -> Response[str]:
     return Response(202, content_types.APPLICATION_JSON, json.dumps(created))
 
 
-@router.get("/v1/jobs")
+@router.get(
+    "/v1/jobs",
+    operation_id="listJobs",
+    tags=["jobs"],
+    responses=responses({200: ("One page of jobs", JobPage)}, {*AUTHENTICATED, 400, 422}),
+)
 def list_jobs(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Jobs per page")] = 20,
+    cursor: Annotated[str | None, Query(max_length=1024, description="The previous page's `next_cursor` (400 if forged)")] = None,
 ) -> JobPage:
     """The caller's jobs, newest first; pass `next_cursor` back as `cursor` for the next page."""
     jobs, next_cursor = bootstrap.tenant_jobs().page(tenant_id(), limit, cursor)
     return JobPage(jobs=[job_view(job) for job in jobs], next_cursor=next_cursor)
 
 
-@router.get("/v1/jobs/<job_id>")
+@router.get(
+    "/v1/jobs/<job_id>",
+    operation_id="getJob",
+    tags=["jobs"],
+    responses=responses({200: ("The job; a completed one with download URLs", JobView)}, {*AUTHENTICATED, 404}),
+)
 def get_job(job_id: str) -> JobView:
     return job_view(bootstrap.tenant_jobs().own(tenant_id(), job_id), _link)
 
 
-@router.post("/v1/jobs/<job_id>/cancel")
+@router.post(
+    "/v1/jobs/<job_id>/cancel",
+    operation_id="cancelJob",
+    tags=["jobs"],
+    responses=responses({200: ("The job, cancelled", JobView)}, {*AUTHENTICATED, 404, 409}),
+)
 def cancel_job(job_id: str) -> JobView:
     """Cancel a running job (its execution is stopped); a finished job is not changed (409)."""
     return job_view(bootstrap.tenant_jobs().cancel(tenant_id(), job_id))
 
 
-@router.post("/v1/batches")
+@router.post(
+    "/v1/batches",
+    operation_id="createBatch",
+    tags=["jobs"],
+    responses=responses(
+        {202: ("Every item accepted", BatchResult), 207: ("Some items refused (see each item)", BatchResult)},
+        {*AUTHENTICATED, *JSON_BODY, 503},
+    ),
+)
 def create_batch(batch: BatchRequest) -> Response[str]:
     """Many products in one call, one job each; every item is accepted or refused on its own (207)."""
     tenant = tenant_id()
@@ -123,13 +159,23 @@ def _batch_item(tenant: str, index: int, item: dict[str, Any]) -> BatchItemResul
     return BatchItemResult(index=index, status="accepted", job=job_view(job))
 
 
-@router.post("/v1/uploads")
+@router.post(
+    "/v1/uploads",
+    operation_id="createUpload",
+    tags=["uploads"],
+    responses=responses({200: ("Where to PUT the photo", UploadTicket)}, {*AUTHENTICATED, *JSON_BODY}),
+)
 def create_upload(request: UploadRequest) -> UploadTicket:
     """A presigned PUT for one product photo (PNG, JPEG or WebP, at most 20 MB); use its `key` as `image.key`."""
     return bootstrap.tenant_jobs().reserve_upload(tenant_id(), request)
 
 
-@router.get("/v1/vendors")
+@router.get(
+    "/v1/vendors",
+    operation_id="listVendors",
+    tags=["vendors"],
+    responses=responses({200: ("Every offered vendor, cheapest first", VendorList)}, AUTHENTICATED),
+)
 def list_vendors() -> VendorList:
     tenant_id()  # any tenant may look; the route is still behind the authorizer
     return vendor_list(bootstrap.VENDORS, bootstrap.health().recent_failures())

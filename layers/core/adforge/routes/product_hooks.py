@@ -7,19 +7,60 @@ is answered 200 `{"accepted": false}`; a product without a readable modification
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import BaseModel
 
 from adforge import bootstrap
-from adforge.http_api import ApiError, raw_body
+from adforge.http_api import ApiError, raw_body, responses
 from adforge.platforms import PayloadInvalid, UnknownPlatform
 from adforge.vendors.signatures import SignatureInvalid
 
 logger = Logger(service="product-webhook")
 router = Router()
+PLATFORMS = ("shopify", "woocommerce")
 
 
-@router.post("/v1/hooks/<platform>")
+class HookReceipt(BaseModel):
+    accepted: bool  # False: a ping, an ignored topic, a replay or an update no newer than one already taken
+
+
+def _header(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "header", "required": False, "description": description, "schema": {"type": "string"}}
+
+
+@router.post(
+    "/v1/hooks/<platform>",
+    operation_id="receiveProductWebhook",
+    tags=["webhooks"],
+    summary="A store's product webhook",
+    description="Called by Shopify or WooCommerce, not by API clients: the HMAC is verified over the raw body.",
+    responses=responses({200: ("Taken, or nothing to do", HookReceipt)}, {400, 401, 404, 503}),
+    openapi_extensions={
+        "security": [],
+        "x-parameters": [
+            {"name": "platform", "in": "path", "required": True, "schema": {"type": "string", "enum": list(PLATFORMS)}},
+            _header("X-Shopify-Hmac-Sha256", "Shopify: base64 HMAC-SHA256 of the body with the app secret"),
+            _header("X-Shopify-Shop-Domain", "Shopify: the shop, e.g. `acme.myshopify.com`"),
+            _header("X-Shopify-Topic", "Shopify: `products/create` or `products/update`"),
+            _header("X-Shopify-Webhook-Id", "Shopify: the delivery id (unsigned, for tracing)"),
+            _header("X-WC-Webhook-Signature", "WooCommerce: base64 HMAC-SHA256 of the body with the webhook secret"),
+            _header("X-WC-Webhook-Source", "WooCommerce: the store's home URL"),
+            _header("X-WC-Webhook-Topic", "WooCommerce: `product.created` or `product.updated`"),
+            _header("X-WC-Webhook-Delivery-ID", "WooCommerce: the delivery id (unsigned, for tracing)"),
+        ],
+        "requestBody": {
+            "required": True,
+            "description": "The platform's product document (WooCommerce's ping is `webhook_id=<n>`)",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+            },
+        },
+    },
+)
 def receive(platform: str) -> dict[str, bool]:
     hooks = bootstrap.product_hooks()
     try:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import BaseModel
 
 from adforge import bootstrap
-from adforge.http_api import ApiError, raw_body
-from adforge.services.updates import NotYetSubmitted, UnknownGeneration
+from adforge.http_api import ApiError, raw_body, responses
+from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration
 from adforge.services.webhooks import UnknownVendor
+from adforge.vendors.adcreative.channels import TOKEN_PARAM
 from adforge.vendors.errors import VendorProtocolError
 from adforge.vendors.signatures import SignatureInvalid
 
@@ -16,7 +20,39 @@ logger = Logger(service="vendor-webhook")
 router = Router()
 
 
-@router.post("/v1/webhooks/<vendor>")
+class WebhookReceipt(BaseModel):
+    delivery_id: str
+    recorded: Recorded
+
+
+def _parameters() -> list[dict[str, Any]]:
+    optional = {"required": False, "schema": {"type": "string"}}
+    return [
+        {"name": "vendor", "in": "path", "required": True, "schema": {"type": "string", "enum": sorted(bootstrap.VENDORS)}},
+        {"name": "job", "in": "query", "description": "Our job id, where the callback URL carries it", **optional},
+        {"name": TOKEN_PARAM, "in": "query", "description": "AdCreative: the callback URL's secret token", **optional},
+        {"name": "X-CreativeAI-Signature", "in": "header", "description": "CreativeAI: HMAC-SHA256 of the body", **optional},
+        {"name": "X-CreativeAI-Delivery-Id", "in": "header", **optional},
+    ]
+
+
+@router.post(
+    "/v1/webhooks/<vendor>",
+    operation_id="receiveVendorWebhook",
+    tags=["webhooks"],
+    summary="A vendor's callback",
+    description="Called by the vendors, not by API clients: verified (signature or token) before anything is read.",
+    responses=responses({200: ("Taken (or already taken)", WebhookReceipt)}, {400, 401, 404, 409}),
+    openapi_extensions={
+        "security": [],
+        "x-parameters": _parameters(),
+        "requestBody": {
+            "required": True,
+            "description": "The vendor's own update document, verified over these exact bytes",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+    },
+)
 def receive(vendor: str) -> dict[str, str]:
     event = router.current_event
     try:
