@@ -24,6 +24,12 @@ def job(index: int, at: float, vendor: str, cancel_at: str | None = None) -> Pla
     return PlannedJob(index, at, vendor, f"ref-fault-{index:02d}", cancel_at)
 
 
+def late(sandbox: str, *jobs: int, at: float = 0.0) -> FaultEvent:
+    """The named jobs' creations (by their prompt tag, whatever order they arrive in) are answered late."""
+    tags = [f"ref-fault-{index:02d}" for index in jobs]
+    return FaultEvent(at, sandbox, {"answer_late_seconds": LATE, "answer_late_count": 0, "answer_late_match": tags})
+
+
 PLAN = [
     job(0, 0.3, "adsumo"),  # adsumo carries out its creation and answers late: billed, outcome unknown to us
     job(1, 0.6, "auto"),  # creativeai answers 503 twice: fails over to the next capable vendor
@@ -45,10 +51,10 @@ FAULTS = [
     *(FaultEvent(0.0, name, {"rate_limit_per_minute": 10}) for name in ("creativeai", "adsumo", "adcreative")),
     FaultEvent(0.0, "adcreator", {"rate_limit_per_minute": 2}),
     FaultEvent(0.0, "adsumo", {"latency_ms": 600}),  # every adsumo answer: time to cancel while Submit waits
-    FaultEvent(0.0, "adsumo", {"answer_late_seconds": LATE, "answer_late_count": 2}),  # (setting a fault restarts counts)
-    FaultEvent(0.0, "adcreative", {"answer_late_seconds": LATE, "answer_late_count": 1}),
+    late("adsumo", 0, 3),  # (setting a fault restarts counts)
+    late("adcreative", 12),
     FaultEvent(0.1, "creativeai", {"error_status": 503, "error_count": 2}),
-    FaultEvent(6.0, "creativeai", {"answer_late_seconds": LATE, "answer_late_count": 1}),
+    late("creativeai", 11, at=6.0),
     FaultEvent(8.0, "creativeai", {"answer_late_seconds": 0, "error_status": None}),
 ]
 

@@ -70,6 +70,7 @@ class Faults:
     hold: bool = False  # new jobs stay in progress until the hold ends
     answer_late_seconds: float = 0  # creation requests are carried out, then answered this much later
     answer_late_count: int = 0
+    answer_late_match: list[str] = field(default_factory=list)  # only creations whose body holds one of these
     rate_limit_per_minute: int | None = None  # creation requests per identity in any sliding 60 s (null: no limit)
     documented_rate_limits: bool = False  # the vendor's documented limits (CreativeAI: tiers and video limits)
     processing_seconds: float = 1.0
@@ -239,9 +240,14 @@ class Sandbox:
                 return self.fault_reply(faults.error_status, None)
         return None
 
-    def _answer_late(self) -> None:
+    def _answer_late(self, request: Request) -> None:
         """Accept then answer late: the call was carried out (and billed); its answer comes after the
-        client has given up, so the client cannot know it was accepted."""
+        client has given up, so the client cannot know it was accepted. With `answer_late_match`, only a creation
+        whose body holds one of its strings (a test's job tag) is late: which job meets the fault does not then
+        depend on the order the jobs' requests arrive in."""
+        matches = self.faults.answer_late_match
+        if matches and not any(marker.encode() in request.body for marker in matches):
+            return
         with self.lock:
             late = (
                 self.faults.answer_late_seconds
@@ -291,7 +297,7 @@ class Sandbox:
                 self.ledger.rejected_429 += 1
             reply.headers.update(self.rate_headers(identity, usages, now))
         if carried_out and creation:
-            self._answer_late()
+            self._answer_late(request)
         return reply
 
     # rate limits and the ledger ------------------------------------------------------------
