@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import partial
@@ -93,6 +94,18 @@ def configure(
     ctx.obj = State(deps, api_url, api_key, as_json)
 
 
+@contextmanager
+def _api(state: State) -> Iterator[AdForgeClient]:
+    """The API client for one command: closed after it, an API error turned into its message and exit code."""
+    client = state.client()
+    try:
+        yield client
+    except ApiError as error:
+        raise _fail(state, error) from error
+    finally:
+        client.close()
+
+
 def _fail(state: State, error: ApiError) -> typer.Exit:
     if state.json:
         state.emit(error.body())
@@ -158,8 +171,7 @@ def create(
 ) -> None:
     """Upload PHOTO, create a job (Idempotency-Key), and with --wait follow it and download the creatives."""
     state: State = ctx.obj
-    client = state.client()
-    try:
+    with _api(state) as client:
         with state.progress() as bars:
             task = bars.add_task(f"upload {photo.name}", total=photo.stat().st_size)
             key = client.upload(photo, lambda n: bars.advance(task, n))
@@ -192,10 +204,6 @@ def create(
                     lambda j, elapsed: live.update(_describe(j, elapsed)),
                 )
         _finish(state, client, job, out, photo, follow.seen)
-    except ApiError as error:
-        raise _fail(state, error) from error
-    finally:
-        client.close()
 
 
 def _finish(
@@ -231,13 +239,8 @@ def list_jobs(
 ) -> None:
     """The tenant's jobs, newest first."""
     state: State = ctx.obj
-    client = state.client()
-    try:
+    with _api(state) as client:
         page = client.jobs(limit, cursor)
-    except ApiError as error:
-        raise _fail(state, error) from error
-    finally:
-        client.close()
     if state.json:
         state.emit(page)
         return
@@ -254,13 +257,8 @@ def list_jobs(
 def show_job(ctx: typer.Context, job_id: str) -> None:
     """One job with its attempts and assets."""
     state: State = ctx.obj
-    client = state.client()
-    try:
+    with _api(state) as client:
         job = client.job(job_id)
-    except ApiError as error:
-        raise _fail(state, error) from error
-    finally:
-        client.close()
     if state.json:
         state.emit(job)
         return
@@ -282,13 +280,8 @@ def show_job(ctx: typer.Context, job_id: str) -> None:
 def cancel_job(ctx: typer.Context, job_id: str) -> None:
     """Cancel a running job (a finished one is refused: exit 3)."""
     state: State = ctx.obj
-    client = state.client()
-    try:
+    with _api(state) as client:
         job = client.cancel(job_id)
-    except ApiError as error:
-        raise _fail(state, error) from error
-    finally:
-        client.close()
     state.emit(job if state.json else f"{job['id']} {job['status']}")
 
 
@@ -301,26 +294,16 @@ def download_job(
 ) -> None:
     """Download a finished job's creatives and write its gallery; the exit code is the job's outcome."""
     state: State = ctx.obj
-    client = state.client()
-    try:
+    with _api(state) as client:
         _finish(state, client, client.job(job_id), out, photo, [])
-    except ApiError as error:
-        raise _fail(state, error) from error
-    finally:
-        client.close()
 
 
 @app.command()
 def vendors(ctx: typer.Context) -> None:
     """Every vendor's capabilities, prices and recent health."""
     state: State = ctx.obj
-    client = state.client()
-    try:
+    with _api(state) as client:
         listed = client.vendors()
-    except ApiError as error:
-        raise _fail(state, error) from error
-    finally:
-        client.close()
     if state.json:
         state.emit({"vendors": listed})
         return
