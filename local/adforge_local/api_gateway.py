@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from adforge_local.template import ACCOUNT, Authorizer, Route
 
 INTEGRATION_TIMEOUT_SECONDS = 29  # API Gateway REST's integration limit
+MAX_PAYLOAD_BYTES = 10 * 2**20  # API Gateway REST's payload limit: a larger request never reaches the function
 _AUTHORIZER_FIELDS = ("resource", "path", "httpMethod", "headers", "queryStringParameters", "pathParameters", "requestContext")
 
 
@@ -94,6 +95,8 @@ class LocalApiGateway:
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
     ) -> tuple[int, dict[str, str], bytes]:
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return self._gateway_response("REQUEST_TOO_LARGE", 413, '{"message":"Request Too Long"}')
         parts = urlsplit(raw_path)
         for route, pattern in self._routes:
             found = pattern.match(parts.path)
@@ -212,9 +215,14 @@ class LocalApiGateway:
                         self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if self.command != "HEAD":  # RFC 9110: the headers a GET would have, no content
+                    self.wfile.write(payload)
 
+            # every method reaches the route table, as at API Gateway: one the template does not route (OPTIONS
+            # without CORS, HEAD, TRACE, QUERY) gets the gateway's MISSING_AUTHENTICATION_TOKEN answer, never
+            # http.server's own 501 HTML
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+            do_OPTIONS = do_HEAD = do_TRACE = do_QUERY = _serve
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

@@ -463,6 +463,30 @@ def ledger(sandbox: Sandbox) -> dict[str, Any]:
     return found
 
 
+def answer_ids(body: bytes) -> list[str]:
+    """What a vendor's creation answer names: its ids (keys `id` or ending `_id`, `Id`) and its URLs' paths."""
+    found: list[str] = []
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                walk(inner, str(name))
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, key)
+        elif isinstance(value, str) and value:
+            if "://" in value:
+                found.append(urlsplit(value).path)
+            elif key == "id" or key.endswith(("_id", "Id")):
+                found.append(value)
+
+    try:
+        walk(json.loads(body))
+    except ValueError:
+        return []
+    return found
+
+
 def generation_ids(vendor_job_id: str | None) -> list[str]:
     """The vendor ids a job's `vendor_job_id` names: several joined by "," (N generations), an AdCreative
     process of its user (`<processId>@<userId>`), or, for answers that carry their outputs and no id (CreativeAI's
@@ -894,7 +918,7 @@ def job_plan(settings: FaultSettings) -> list[PlannedJob]:
             stage, turn = STAGES[turn % len(STAGES)], turn + 1
         vendor = "auto" if rng.random() < 0.4 else rng.choice(VENDORS)
         if stage == "submitting":
-            vendor = "adsumo"  # its slow answers leave time to cancel while Submit talks to it
+            vendor = "adsumo"  # cancelled from inside its creation call (_cancel_in_flight)
         elif stage == "collecting":
             vendor = "creativeai"  # cancelled when Collect asks for its first output
         at = rng.uniform(0, settings.arrival_seconds)
@@ -981,6 +1005,7 @@ class FaultRun:
         self.created: dict[int, str] = {}
         self.cancels: dict[str, tuple[str, str | None, int]] = {}
         self.watch: dict[str, str] = {}  # job -> wanted stage
+        self.cancel_in_call = {job.tag: job.cancel_at for job in self.plan if job.cancel_at in ("submitting", "collecting")}
         self.applied: list[FaultEvent] = []
         self.lock, self.stop = threading.Lock(), threading.Event()
         self.started = 0.0
@@ -1002,7 +1027,7 @@ class FaultRun:
             self.warm_up()
         self.stack.drain_events()
         self.started = time.time()
-        with meter.installed(self.stack), self._cancel_on_download():
+        with meter.installed(self.stack), self._cancel_in_flight():
             helpers = [
                 threading.Thread(target=self._apply_faults, daemon=True),
                 threading.Thread(target=self._watch, daemon=True),
@@ -1053,18 +1078,25 @@ class FaultRun:
         job_id = answer.json()["id"]
         with self.lock:
             self.created[job.index], self.tags[job.tag] = job_id, job_id
-            if job.cancel_at not in (None, "queued"):
-                self.watch[job_id] = str(job.cancel_at)
+            if job.cancel_at == "processing":  # `submitting` and `collecting`: see _cancel_in_flight
+                self.watch[job_id] = "processing"
         if job.cancel_at == "queued":
             self._cancel(job_id, "queued")
 
     @contextmanager
-    def _cancel_on_download(self) -> Iterator[None]:
-        """A job to cancel during Collect is cancelled when Collect asks the vendor for its first output; that
-        download is answered once the cancel has been (within the client's timeout), so the cancel lands while
-        Collect works (polling the record alone mostly misses the window)."""
+    def _cancel_in_flight(self) -> Iterator[None]:
+        """Jobs to cancel while Submit or Collect talks to the vendor are cancelled from inside that call: a job
+        planned for `submitting` when its creation request (found by the prompt's tag) reaches the sandbox, one
+        planned for `collecting` when Collect asks for its first output. The vendor's answer waits for the cancel
+        (within the client's timeout), so the cancel lands while the function works; watching the record alone
+        misses those windows under load."""
         originals = {name: sandbox.dispatch for name, sandbox in self.stack.sandboxes.items()}
-        timeout = self.stack.options.vendor_timeout_seconds - 1.0
+        timeout = min(4.0, self.stack.options.vendor_timeout_seconds - 1.0)
+
+        def cancelled_in_call(job_id: str, stage: str) -> None:
+            cancelling = threading.Thread(target=self._cancel, args=(job_id, stage), daemon=True)
+            cancelling.start()
+            cancelling.join(timeout=timeout)  # under the client's timeout
 
         def tap(original: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
             def dispatch(request: Request) -> Reply:
@@ -1072,10 +1104,24 @@ class FaultRun:
                     seen = request.path + json.dumps(request.query)
                     with self.lock:
                         job_id = next((job for job, ids in self.collecting.items() if any(i in seen for i in ids)), None)
-                    if job_id is not None and self._take(job_id):
-                        cancelling = threading.Thread(target=self._cancel, args=(job_id, "collecting"), daemon=True)
-                        cancelling.start()
-                        cancelling.join(timeout=min(4.0, timeout))  # under the client's timeout
+                        if job_id is not None:
+                            del self.collecting[job_id]  # its first download only
+                    if job_id is not None:
+                        cancelled_in_call(job_id, "collecting")
+                elif request.method == "POST" and (planned := self._planned(request.body)) is not None:
+                    tag, job_id, stage = planned
+                    if stage == "submitting":  # its first creation request
+                        with self.lock:
+                            taken = self.cancel_in_call.pop(tag, None) is not None
+                        if taken:
+                            cancelled_in_call(job_id, "submitting")
+                    else:  # its outputs, from the creation the vendor took, before Collect can ask for them
+                        reply = original(request)
+                        if 200 <= reply.status < 300:
+                            with self.lock:
+                                if self.cancel_in_call.pop(tag, None) is not None:
+                                    self.collecting[job_id] = answer_ids(reply.body)
+                        return reply
                 return original(request)
 
             return dispatch
@@ -1088,10 +1134,26 @@ class FaultRun:
             for name, sandbox in self.stack.sandboxes.items():
                 sandbox.dispatch = originals[name]  # type: ignore[method-assign]
 
-    def _take(self, job_id: str) -> bool:
-        """Stop watching the job; False when another watcher took it first."""
+    def _planned(self, body: bytes) -> tuple[str, str, str] | None:
+        """(tag, job, stage) of a job planned for a cancel at `submitting` or `collecting` whose tag this creation
+        request carries. The job's id arrives with the API's 202, which may come after Submit's request: waited
+        for briefly (bounded)."""
         with self.lock:
-            self.collecting.pop(job_id, None)
+            tag = next((tag for tag in self.cancel_in_call if tag.encode() in body), None)
+            if tag is None:
+                return None
+            stage = self.cancel_in_call[tag]
+        for _ in range(100):  # 100 x 20 ms
+            with self.lock:
+                job_id = self.tags.get(tag)
+            if job_id is not None:
+                return tag, job_id, stage
+            time.sleep(0.02)
+        return None
+
+    def _take(self, job_id: str) -> bool:
+        """Stop watching the job; False when it was taken already."""
+        with self.lock:
             return self.watch.pop(job_id, None) is not None
 
     def _apply_faults(self) -> None:
@@ -1109,12 +1171,8 @@ class FaultRun:
             for job_id, wanted in pending.items():
                 record = self.records.get(job_id)
                 seen = stage_of(record)
-                if wanted == "collecting" and record and record.get("vendor_job_id") and job_id not in self.collecting:
-                    with self.lock:
-                        if job_id in self.watch:
-                            self.collecting[job_id] = generation_ids(record["vendor_job_id"])
                 passed = seen is None or STAGES.index(seen) > STAGES.index(wanted)
-                reached = seen == wanted and wanted != "collecting"  # that one is cancelled by its first download
+                reached = seen == wanted
                 if (reached or passed) and self._take(job_id):
                     if reached:
                         self._cancel(job_id, wanted)

@@ -28,6 +28,24 @@ def test_an_unknown_route_answers_in_the_same_error_shape(stack, acme):
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
 
 
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "QUERY"])
+def test_a_method_no_route_takes_gets_the_gateways_answer_in_the_same_error_shape(stack, acme, method):
+    answer = acme.api.request(method, "/v1/jobs")
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
+
+
+def test_head_gets_the_gateways_answer_without_a_body(stack, acme):
+    answer = acme.api.head("/v1/vendors")
+    assert answer.status_code == 404 and answer.content == b"" and int(answer.headers["Content-Length"]) > 0
+
+
+def test_a_body_over_the_gateways_payload_limit_is_refused_before_any_function(stack, acme):
+    before = job_items(stack)
+    answer = acme.api.post("/v1/jobs", content=b"{" + b" " * (10 * 2**20) + b"}", headers={"Content-Type": "application/json"})
+    assert (answer.status_code, answer.json()["error"]["code"]) == (413, "payload_too_large")
+    assert job_items(stack) == before
+
+
 def test_another_tenants_job_looks_exactly_like_a_missing_one(stack, acme, globex):
     job_id = submit(acme)
     finish(stack, acme, job_id)

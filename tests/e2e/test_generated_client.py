@@ -58,7 +58,7 @@ def test_a_generated_client_uploads_creates_gets_lists_and_cancels_jobs_with_typ
     put = httpx.put(ticket.url, content=photo, headers=ticket.headers.additional_properties)
     assert put.status_code == 200, put.text
 
-    request = models.JobRequest(prompt="a red mug on marble", image=models.ProductImageType0(key=ticket.key))
+    request = models.JobRequest(prompt="a red mug on marble", image=models.ImageByKey(key=ticket.key))
     created = api.create_job.sync(client=client, body=request, idempotency_key="generated-client-1")
     assert isinstance(created, models.JobView), created
     assert created.status is models.JobStatus.QUEUED

@@ -49,6 +49,7 @@ ERRORS: dict[int, str] = {
     403: "This API key may not call this route",
     404: "No such resource (jobs of other tenants are not found either)",
     409: "The request conflicts with the resource's state; see the code",
+    413: "The body is over API Gateway's 10 MB payload limit (the gateway's own answer, in the error shape)",
     415: "The body is not `application/json`",
     422: "The request is readable but refused: schema validation or a business rule; see the code and message",
     503: "A dependency is unavailable; retry with backoff",
@@ -70,7 +71,7 @@ def responses(ok: dict[int, tuple[str, Any]], errors: Iterable[int]) -> dict[int
 
 
 AUTHENTICATED = (401, 403)  # the authorizer's own answers (template.yaml's GatewayResponses), in the error shape
-JSON_BODY = (400, 415, 422)  # a body route: unreadable, not JSON, or refused by the schema
+JSON_BODY = (400, 413, 415, 422)  # a body route: unreadable, too large, not JSON, or refused by the schema
 
 
 def request_id(app: APIGatewayRestResolver) -> str:

@@ -43,14 +43,15 @@ class JobKind(StrEnum):
 class ProductImage(Frozen):
     """The product photo: an object already in our bucket, or an https URL we fetch once."""
 
-    # the schema says what `_exactly_one` checks: one of the two is a string, the other absent or null
+    # the schema says what `_exactly_one` checks: one of the two is a string, the other absent or null;
+    # the titles name the two shapes in generated clients (else openapi-python-client says ProductImageType0/1)
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
         json_schema_extra={
             "oneOf": [
-                {"required": ["key"], "properties": {"key": {"type": "string"}}},
-                {"required": ["url"], "properties": {"url": {"type": "string"}}},
+                {"title": "ImageByKey", "required": ["key"], "properties": {"key": {"type": "string"}}},
+                {"title": "ImageByUrl", "required": ["url"], "properties": {"url": {"type": "string"}}},
             ]
         },
     )

@@ -37,7 +37,7 @@ def _header(name: str, description: str) -> dict[str, Any]:
     tags=["webhooks"],
     summary="A store's product webhook",
     description="Called by Shopify or WooCommerce, not by API clients: the HMAC is verified over the raw body.",
-    responses=responses({200: ("Taken, or nothing to do", HookReceipt)}, {400, 401, 404, 503}),
+    responses=responses({200: ("Taken, or nothing to do", HookReceipt)}, {400, 401, 404, 413, 503}),
     openapi_extensions={
         "security": [],
         "x-parameters": [

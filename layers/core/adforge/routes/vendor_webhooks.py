@@ -42,7 +42,7 @@ def _parameters() -> list[dict[str, Any]]:
     tags=["webhooks"],
     summary="A vendor's callback",
     description="Called by the vendors, not by API clients: verified (signature or token) before anything is read.",
-    responses=responses({200: ("Taken (or already taken)", WebhookReceipt)}, {400, 401, 404, 409}),
+    responses=responses({200: ("Taken (or already taken)", WebhookReceipt)}, {400, 401, 404, 409, 413}),
     openapi_extensions={
         "security": [],
         "x-parameters": _parameters(),
