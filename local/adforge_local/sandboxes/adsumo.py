@@ -36,7 +36,8 @@ Assumptions (the doc is silent):
   examples only); `model`, `resolution` and `aspect_ratio` are matched exactly (lowercase `k`).
 - `quantity` must be a JSON integer (not a float or boolean); `prompt` must be a non-blank string;
   `reference_image_urls` a non-empty array of http(s) URL strings.
-- An edit fetches its first reference image when it is submitted (GET, 10 s socket timeout, at most 20 MB) and
+- An edit fetches its first reference image when it is submitted (GET, loopback hosts only: a sandbox never
+  reaches the internet; 10 s socket timeout, at most 20 MB) and
   places it on the scene its prompt seeds, backdrop keyed out (compose.py): the product in the edited image. The doc
   says nothing about fetch failures, so none refuses the edit: a URL that cannot be fetched (error status, refused,
   timed out), is over the cap or is not an image gives the plain scene, as before the sandbox fetched anything. The
@@ -63,6 +64,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
 from adforge_local.sandboxes.compose import compose
@@ -92,6 +94,9 @@ def _stamp(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def _error(status: int, message: str, **headers: str) -> Reply:
     return Reply.json(status, {"error": message}, **headers)
 
@@ -101,7 +106,11 @@ def _is_text(value: Any) -> bool:
 
 
 def fetch_reference(url: str) -> bytes | None:
-    """The bytes at `url`, or None when they cannot be had whole within the cap (any failure: see the docstring)."""
+    """The bytes at `url`, or None when they cannot be had whole within the cap (any failure: see the docstring).
+    Only loopback hosts are fetched (the local stack's presigned URLs): a sandbox never reaches the internet, so
+    the docs' example URLs (https://example.com/...) give the plain scene at once, with or without a network."""
+    if (urlsplit(url).hostname or "") not in LOOPBACK_HOSTS:
+        return None
     try:
         with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:
             data: bytes = response.read(MAX_REFERENCE_BYTES + 1)
