@@ -41,8 +41,12 @@ render."), a one-task stock process fails at progress 0 ("1 of 1 tasks failed to
 both Downloads answer the documented 400 "API Key Credits for Application does not exist" (the photoshoot doc's
 body, verbatim but for the application id: the token's); the photoshoot doc shows it on Download only, so starts
 are unaffected. Images are real and deterministic for
-the same inputs: PNG originals (png.py), baseline JPEG converted from them (adcreative_media.py), PDF 1.6 embedding
-the original (Flate) or the thumbnail (DCT). `token_lifetime` (seconds, default 3600) can be lowered to rehearse expired tokens.
+the same inputs: PNG originals (compose.py), baseline JPEG converted from them (adcreative_media.py), PDF 1.6 embedding
+the original (Flate) or the thumbnail (DCT). A photoshoot task's original is the uploaded productImage (its backdrop
+keyed out, standing in for the vendor's background removal) placed on the scene its prompt seeds; a stock task's is
+the plain scene (customStyleImage is a style, not a product). Text in double quotes in a photoshoot task's custom
+prompt or in the stock userPrompt is drawn as a headline band (neither doc has a headline field). `token_lifetime`
+(seconds, default 3600) can be lowered to rehearse expired tokens.
 
 Assumptions (the two docs are silent; where the family's public Authentication, Notifications, Notification
 Message Types and Enums pages say something, that was followed first):

@@ -105,6 +105,8 @@ class Task:
     id: str
     size: tuple[int, int]
     seed: str
+    product: bytes | None = field(default=None, repr=False)  # the photoshoot asset's image, composed into the scene
+    prompt: str = ""  # the task's prompt text: its quoted text is the creative's headline
     state: int = QUEUED  # a failed task keeps QUEUED: the docs show no failed RenderState
     failed: bool = False
 
@@ -251,7 +253,7 @@ class AdCreativeJobs(AdCreativeAuth):
 
     def _task_completed(self, process: Process, task: Task, include_image_data: bool) -> dict[str, Any]:
         succeeded = task.state == COMPLETED
-        image = render(PNG, task.size, task.seed, False) if succeeded and include_image_data else None
+        image = render(PNG, task.size, task.seed, False, task.product, task.prompt) if succeeded and include_image_data else None
         return {
             "MessageType": f"{process.flavor.message_prefix}TaskCompleted",
             "ApplicationId": process.application_id,
@@ -329,7 +331,12 @@ class AdCreativeJobs(AdCreativeAuth):
             raise RequestError(problem(400, errors))
         content_type, extension = CONTENT_TYPES[kind]
         disposition = f'attachment; filename="{task_id}.{extension}"'
-        return Reply(200, render(kind, tasks[0].size, tasks[0].seed, low), content_type, {"Content-Disposition": disposition})
+        return Reply(
+            200,
+            render(kind, tasks[0].size, tasks[0].seed, low, tasks[0].product, tasks[0].prompt),
+            content_type,
+            {"Content-Disposition": disposition},
+        )
 
     @staticmethod
     def _format(values: dict[str, str]) -> int:

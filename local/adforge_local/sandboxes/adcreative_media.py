@@ -6,7 +6,7 @@ import struct
 import zlib
 from collections.abc import Callable
 
-from adforge_local.sandboxes.png import png
+from adforge_local.sandboxes.compose import compose
 
 PNG, JPEG, PDF = 0, 1, 2
 CONTENT_TYPES = {PNG: ("image/png", "png"), JPEG: ("image/jpeg", "jpg"), PDF: ("application/pdf", "pdf")}
@@ -34,10 +34,14 @@ def thumbnail(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, size[0] // THUMBNAIL_SCALE), max(1, size[1] // THUMBNAIL_SCALE)
 
 
-def render(kind: int, size: tuple[int, int], seed: str, low_resolution: bool) -> bytes:
-    """The task's image as PNG, JPEG or PDF; low resolution means the thumbnail."""
+def render(
+    kind: int, size: tuple[int, int], seed: str, low_resolution: bool, product: bytes | None = None, prompt: str = ""
+) -> bytes:
+    """The task's image as PNG, JPEG or PDF; low resolution means the thumbnail. The PNG is the creative compose.py
+    draws at that size (the product photo on the seeded scene, the prompt's quoted text as headline); JPEG and PDF are
+    converted from it."""
     width, height = thumbnail(size) if low_resolution else size
-    original = png(width, height, seed)
+    original = compose(width, height, seed, product, prompt)
     if kind == PNG:
         return original
     if kind == JPEG:
@@ -60,7 +64,8 @@ def _png_chunks(data: bytes) -> dict[bytes, bytes]:
 
 
 def _pixels(data: bytes) -> tuple[int, int, Callable[[int, int], tuple[int, int, int]]]:
-    """Width, height and a pixel reader for an 8-bit RGB PNG whose rows all use filter 0 (as png.png writes)."""
+    """Width, height and a pixel reader for an 8-bit RGB PNG whose rows all use filter 0 (as png.png and png.encode
+    write them)."""
     chunks = _png_chunks(data)
     width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
     raw = zlib.decompress(chunks[b"IDAT"])

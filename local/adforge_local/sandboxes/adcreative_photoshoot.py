@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -39,12 +39,14 @@ RECOMMENDED_PROMPTS = [
 
 @dataclass(frozen=True)
 class Asset:
-    """A background-removed product image returned by Recommendations."""
+    """A background-removed product image returned by Recommendations: `image` is the uploaded productImage, which
+    every task of a process started from this asset composes into its scene (compose.py keys out its backdrop)."""
 
     application_id: str
     digest: str
     product_name: str
     product_description: str
+    image: bytes = field(repr=False)
 
 
 def preset(preset_id: str) -> dict[str, Any]:
@@ -118,7 +120,7 @@ class PhotoshootAPI(AdCreativeJobs):
         digest = hashlib.sha256(image.value).hexdigest()
         name = re.sub(r"[\W_]+", " ", PurePath(image.filename).stem).strip().lower() or "product"
         description = f"{name.capitalize()} photographed for an online store, background removed."
-        asset = Asset(self.application(request), digest, name, description)
+        asset = Asset(self.application(request), digest, name, description, image.value)
         asset_id = str(uuid.uuid4())
         with self.lock:
             self.assets[asset_id] = asset
@@ -161,8 +163,11 @@ class PhotoshootAPI(AdCreativeJobs):
         size = EXACT_SIZE if flag(values, "DisableSafeMargin", False) else SAFE_MARGIN_SIZE
         style = "style-reference" if flag(values, "UseSameStyleReferenceImage", True) else "no-style-reference"
         product = values.get("productname") or asset.product_name
-        seeds = [f"{asset.digest}|{product}|{prompts[i % len(prompts)]}|{style}|{i}" for i in range(TASKS)]
-        tasks = [Task(str(uuid.uuid4()), size, seed) for seed in seeds]
+        task_prompts = [prompts[i % len(prompts)] for i in range(TASKS)]
+        tasks = [
+            Task(str(uuid.uuid4()), size, f"{asset.digest}|{product}|{text}|{style}|{i}", product=asset.image, prompt=text)
+            for i, text in enumerate(task_prompts)
+        ]
         process = self.start_process(PHOTOSHOOT, application, user, tasks)
         self.bill(request, process.id, product)
         return Reply.json(200, self.progress(process))

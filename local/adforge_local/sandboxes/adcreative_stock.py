@@ -98,7 +98,7 @@ class StockAPI(AdCreativeJobs):
         style_seed = style_inputs(style, values, fields.get("customstyleimage"))
         seed = f"{prompt}|{style_seed}|{lora_params(values.get('loraparams', ''))}"
         sizes = [size for bit, size in RENDER_SIZES.items() if kind & bit]
-        tasks = [Task(str(uuid.uuid4()), size, f"{seed}|{index}") for index, size in enumerate(sizes)]
+        tasks = [Task(str(uuid.uuid4()), size, f"{seed}|{index}", prompt=prompt) for index, size in enumerate(sizes)]
         process = self.start_process(STOCK, application, user, tasks)
         self.bill(request, process.id, prompt)
         return Reply.json(200, self.progress(process))

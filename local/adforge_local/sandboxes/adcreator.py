@@ -10,7 +10,10 @@ Statuses are "processing", "completed" and "failed"; there are no webhooks.
 
 Sandbox conventions: a prompt containing the word "forbidden" is refused with 422 (generation
 failed) and costs nothing; outputs are real PNG (or MP4) bytes served under `/output/`, uploads under
-`/output/uploads/`; `POST /_sandbox/reset` also restores the starting credit balance.
+`/output/uploads/`; `POST /_sandbox/reset` also restores the starting credit balance. Images are drawn by compose.py:
+the upload an `inputImagePath` names is keyed out of its backdrop and placed on the scene the prompt (with the style's
+suffix and the negative prompt) seeds; text in double quotes in `prompt` is drawn as a headline band (the doc has no
+headline field). Without `inputImagePath` the plain scene.
 
 Assumptions (the doc is silent):
 - Every error body is `{"error": "<message>"}`; injected faults use it too (429 with Retry-After).
@@ -57,7 +60,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
-from adforge_local.sandboxes.png import mp4, png
+from adforge_local.sandboxes.compose import compose
+from adforge_local.sandboxes.png import mp4
 
 API = "/api/platform"
 USER_ID = "user_sandbox"
@@ -373,13 +377,14 @@ class AdCreatorSandbox(Sandbox):
     def _new_generation(self, body: Json, batch: int, cost: int) -> Json:
         ratio = ASPECT_RATIOS[body.get("aspectRatio") or "1:1"]
         style = STYLES.get(body.get("stylePreset") or "", {})
-        source = hashlib.sha256(self.uploads.get(body.get("inputImagePath") or "", b"")).hexdigest()
+        product = self.uploads.get(body.get("inputImagePath") or "")
+        source = hashlib.sha256(product or b"").hexdigest()
         seed = body["prompt"] + style.get("promptSuffix", "") + (body.get("negativePrompt") or "") + source
         generation: Json = {  # the documented fields; the sandbox's own bookkeeping under "_" is never shown
             "id": str(uuid.uuid4()), "status": "processing", "prompt": body["prompt"], "model_id": body["modelId"],
             "image_url": None, "created_at": _stamp(self.clock.now()),
             "_batch_count": batch, "_credits_used": cost,
-            "_size": (ratio["width"], ratio["height"]), "_files": [], "_seed": seed,
+            "_size": (ratio["width"], ratio["height"]), "_files": [], "_seed": seed, "_product": product,
         }  # fmt: skip
         with self.lock:
             self.generations[generation["id"]] = generation
@@ -397,7 +402,8 @@ class AdCreatorSandbox(Sandbox):
                 return
             width, height = generation["_size"]
             names = [f"{generation_id}-{index}.png" for index in range(generation["_batch_count"])]
-            urls = [self._store(name, png(width, height, generation["_seed"] + name), "image/png") for name in names]
+            seed, product, prompt = generation["_seed"], generation["_product"], generation["prompt"]
+            urls = [self._store(name, compose(width, height, seed + name, product, prompt), "image/png") for name in names]
             generation.update(status="completed", image_url=urls[0], _files=names)
 
     def _list(self, request: Request) -> Reply:

@@ -35,7 +35,16 @@ Assumptions (the doc is silent):
 - `aspect_ratio` is one of 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9 (the doc lists
   examples only); `model`, `resolution` and `aspect_ratio` are matched exactly (lowercase `k`).
 - `quantity` must be a JSON integer (not a float or boolean); `prompt` must be a non-blank string;
-  `reference_image_urls` a non-empty array of http(s) URL strings, not fetched.
+  `reference_image_urls` a non-empty array of http(s) URL strings.
+- An edit fetches its first reference image when it is submitted (GET, loopback hosts only: a sandbox never
+  reaches the internet; 10 s socket timeout, at most 20 MB) and
+  places it on the scene its prompt seeds, backdrop keyed out (compose.py): the product in the edited image. The doc
+  says nothing about fetch failures, so none refuses the edit: a URL that cannot be fetched (error status, refused,
+  timed out), is over the cap or is not an image gives the plain scene, as before the sandbox fetched anything. The
+  other URLs are not fetched (one product per creative); all of them still seed the scene.
+- Text in double quotes in `prompt` (product shots: `additional_prompt`) is drawn as a headline band (the doc has no
+  headline field). Product shots name a product of the seeded catalogue, which has no photo: they keep the plain
+  scene, as text-to-image does.
 - Any `product_id` / `style_id` outside the seeded catalogue is 404; checks run in the order
   400, 404, 402, and credits are charged at submission and not refunded when a generation fails.
 - Nominal output size: the long side is 1024/2048/4096 px for 1k/2k/4k, the short side follows the ratio.
@@ -49,13 +58,17 @@ from __future__ import annotations
 
 import functools
 import hmac
+import http.client
+import urllib.request
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
-from adforge_local.sandboxes.png import dimensions, png
+from adforge_local.sandboxes.compose import compose
+from adforge_local.sandboxes.png import dimensions
 
 MODELS = ("fast", "pro")
 RESOLUTIONS = {"1k": 1024, "2k": 2048, "4k": 4096}
@@ -68,6 +81,8 @@ PRODUCTS = (
 )
 STYLES = ("lifestyle-outdoor", "studio-white", "flat-lay")
 OUTPUT_SCALE = 16
+FETCH_TIMEOUT = 10  # seconds per socket operation, fetching an edit's reference image
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024
 STATUS_FIELDS = {  # the fields of each status body, as the doc shows them
     "processing": ("generation_id", "type", "status"),
     "completed": ("generation_id", "type", "status", "result_url", "created_at", "completed_at"),
@@ -79,12 +94,29 @@ def _stamp(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def _error(status: int, message: str, **headers: str) -> Reply:
     return Reply.json(status, {"error": message}, **headers)
 
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def fetch_reference(url: str) -> bytes | None:
+    """The bytes at `url`, or None when they cannot be had whole within the cap (any failure: see the docstring).
+    Only loopback hosts are fetched (the local stack's presigned URLs): a sandbox never reaches the internet, so
+    the docs' example URLs (https://example.com/...) give the plain scene at once, with or without a network."""
+    if (urlsplit(url).hostname or "") not in LOOPBACK_HOSTS:
+        return None
+    try:
+        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:
+            data: bytes = response.read(MAX_REFERENCE_BYTES + 1)
+    except (OSError, ValueError, http.client.HTTPException):  # URLError, HTTPError and timeouts are OSErrors
+        return None
+    return data if len(data) <= MAX_REFERENCE_BYTES else None
 
 
 def nominal_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
@@ -151,7 +183,12 @@ class AdsumoSandbox(Sandbox):
         if refusal is None and (not isinstance(urls, list) or not urls or not all(self._is_url(url) for url in urls)):
             refusal = _error(400, "reference_image_urls must be a non-empty array of http(s) URLs.")
         refusal = refusal or self._check_common(body)
-        return refusal or self._submit(request, "edit", body, seed="|".join([body["prompt"], *body["reference_image_urls"]]))
+        if refusal is not None:
+            return refusal
+        product = fetch_reference(body["reference_image_urls"][0])
+        return self._submit(
+            request, "edit", body, seed="|".join([body["prompt"], *body["reference_image_urls"]]), product=product
+        )
 
     def _status(self, request: Request) -> Reply:
         generation_id = request.match["id"]
@@ -219,19 +256,22 @@ class AdsumoSandbox(Sandbox):
         return None
 
     # job lifecycle -----------------------------------------------------------------------------
-    def _submit(self, request: Request, kind: str, body: dict[str, Any], seed: str) -> Reply:
-        """Charge a validated request, store a processing job and schedule its end."""
+    def _submit(self, request: Request, kind: str, body: dict[str, Any], seed: str, product: bytes | None = None) -> Reply:
+        """Charge a validated request, store a processing job and schedule its end. `product`: an edit's fetched
+        reference image, composed into the output."""
         model, resolution, quantity = body["model"], body.get("resolution", "1k"), body.get("quantity", 1)
         refusal = self._charge(CREDITS[model, resolution] * quantity)
         if refusal is not None:
             return refusal
         generation_id = str(uuid.uuid4())
         width, height = dimensions("x".join(map(str, nominal_size(body["aspect_ratio"], resolution))), scale=OUTPUT_SCALE)
+        prompt = body.get("additional_prompt") if kind == "product-shots" else body["prompt"]
         job = {"generation_id": generation_id, "type": kind, "status": "processing",
-               "created_at": _stamp(self.clock.now()), "width": width, "height": height, "seed": seed}  # fmt: skip
+               "created_at": _stamp(self.clock.now()), "width": width, "height": height, "seed": seed,
+               "product": product, "prompt": prompt}  # fmt: skip
         with self.lock:
             self.jobs[generation_id] = job
-        self.bill(request, generation_id, body.get("additional_prompt") if kind == "product-shots" else body["prompt"])
+        self.bill(request, generation_id, prompt)
         self.pace((self.faults.processing_seconds, functools.partial(self._finish, generation_id)))
         return Reply.json(202, {"generation_id": generation_id, "type": kind, "status": "processing"})
 
@@ -248,7 +288,7 @@ class AdsumoSandbox(Sandbox):
 
     def _render(self, job: dict[str, Any]) -> str:
         name = f"{job['generation_id']}.png"
-        self.files[name] = png(job["width"], job["height"], job["seed"])
+        self.files[name] = compose(job["width"], job["height"], job["seed"], job["product"], job["prompt"])
         return f"{self.url}/output/{name}"
 
     @staticmethod

@@ -71,7 +71,12 @@ generation is refunded (the failed webhook's `credits_refunded`), a refused requ
 Sandbox conventions: a prompt containing the word "forbidden" trips content moderation (400
 content_policy_violation); outputs are real PNG (or MP4) bytes served under `/output/` (an MP4's movie header gives
 the requested `duration`, 5 s when none is sent: the doc states no default, every example sends 5), images at 1/4 of their
-documented pixel size (same ratio; `width`/`height` in bodies are the documented size). `video_debug` (default true)
+documented pixel size (same ratio; `width`/`height` in bodies are the documented size). Every image output is drawn by
+compose.py: an edit's `image` is keyed out of its backdrop and placed on the scene the prompt seeds, and text in double
+quotes in a prompt is drawn as a headline band (the doc has no headline field). The generations' reference fields
+(`character_reference_url`, `character_references`, `style_reference_url`, also on edits) are accepted and not fetched:
+they steer characters and style, not a product to place, so those images keep the plain scene; a video's `image_url`
+is fetched and checked, and its output is the MP4 stand-in (nothing is composed into it). `video_debug` (default true)
 switches the status-only debug block. The account's keys are `api_key` and `extra_keys`. Unknown job ids are 404
 invalid_request_error (param `id`). `reorder_webhooks` sends a stale `processing` copy of a single job's final
 delivery after it.
@@ -110,7 +115,7 @@ from typing import Any
 
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
 from adforge_local.sandboxes.compose import compose
-from adforge_local.sandboxes.png import dimensions, mp4, png
+from adforge_local.sandboxes.png import dimensions, mp4
 from adforge_local.sandboxes.rate_window import Usage
 
 SIGNING_SECRET = "whsec_sandbox_creativeai"  # noqa: S105 - the sandbox's default webhook signing secret
@@ -447,7 +452,7 @@ class CreativeAISandbox(Sandbox):
         """`product`: an edit's photo, composed into each output (the merchant's product visibly in the scene)."""
         stem = f"sync-{next(self._ids)}"
         self.bill(request, stem, prompt)
-        urls = [self._store_png(f"{stem}-{i}", seed, size, transparent, product) for i in range(n)]
+        urls = [self._store_png(f"{stem}-{i}", seed, size, transparent, prompt, product) for i in range(n)]
         return Reply.json(
             200, {"created": int(self.clock.now()), "data": [{"url": url, "revised_prompt": prompt} for url in urls]}
         )
@@ -634,11 +639,12 @@ class CreativeAISandbox(Sandbox):
             name = f"{job['id']}.mp4"
             self.files[name] = (mp4(job["seed"] + name, job["duration"]), "video/mp4")
             return f"{self.url}/output/{name}"
-        return self._store_png(job["id"], job["seed"], job["size"], job["transparent"])
+        return self._store_png(job["id"], job["seed"], job["size"], job["transparent"], job["prompt"])
 
-    def _store_png(self, name: str, seed: str, size: str, transparent: bool, product: bytes | None = None) -> str:
+    def _store_png(self, name: str, seed: str, size: str, transparent: bool, prompt: str, product: bytes | None = None) -> str:
+        """One image output: the seeded scene, `product` (an edit's photo) on it, the prompt's quoted text as headline."""
         width, height = dimensions(size)
-        data = compose(width, height, seed + name, product) if product else png(width, height, seed + name, alpha=transparent)
+        data = compose(width, height, seed + name, product, prompt, alpha=transparent)
         self.files[name + ".png"] = (data, "image/png")
         return f"{self.url}/output/{name}.png"
 

@@ -27,9 +27,23 @@ def png(width: int, height: int, seed: str, alpha: bool = False, block: bool = T
         left, right = int(width * 0.3), int(width * 0.7)
         row = background * left + (inside if in_band else background) * (right - left) + background * (width - right)
         rows.append(b"\x00" + row)
+    return _png_file(width, height, alpha, b"".join(rows))
+
+
+def encode(width: int, height: int, pixels: bytes, alpha: bool = False) -> bytes:
+    """8-bit RGB (or RGBA) pixels, packed row by row (as Pillow's `tobytes()` gives them), as a PNG written the way
+    `png` writes one: every row with filter 0, one IDAT chunk (what adcreative_media's converters read)."""
+    stride = width * (4 if alpha else 3)
+    if len(pixels) != stride * height:
+        raise ValueError(f"{len(pixels)} bytes are not {width}x{height} {'RGBA' if alpha else 'RGB'} pixels")
+    rows = b"".join(b"\x00" + pixels[at : at + stride] for at in range(0, len(pixels), stride))
+    return _png_file(width, height, alpha, rows)
+
+
+def _png_file(width: int, height: int, alpha: bool, filtered_rows: bytes) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + _chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(filtered_rows, 6)) + _chunk(b"IEND", b"")
     )
 
 
