@@ -234,7 +234,7 @@ def _commit(tree: Path) -> str:
     def git(*args: str) -> str:
         return subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603, S607
 
-    dirty = " + uncommitted changes" if git("status", "--porcelain") else ""
+    dirty = " + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
     return (git("rev-parse", "--short", "HEAD") or "no commit") + dirty
 
 
