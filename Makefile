@@ -60,9 +60,9 @@ dev: $(VENV)/.installed
 deploy-check: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(PY) -m adforge_local.readiness --python $(PYTHON) --sam $(SAM_VENV)/bin/sam
 
-## make bench: figures as ratios measured side by side in one run
-bench: $(VENV)/.installed
-	$(PY) -m adforge_local.bench
+## make bench: figures as ratios measured side by side in one run (first each function's cold import from `sam build`)
+bench: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(PY) -m adforge_local.bench --python $(PYTHON) --sam $(SAM_VENV)/bin/sam
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) out .pytest_cache .mypy_cache .ruff_cache .aws-sam-check

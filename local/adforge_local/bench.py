@@ -17,7 +17,7 @@ import httpx
 
 from adforge.adapters.media import CREATIVE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
-from adforge_local import bench_scale, bench_timings
+from adforge_local import bench_cold, bench_scale, bench_timings
 from adforge_local.lambda_bridge import Invocation
 from adforge_local.stack import LocalStack, Options, _free_port
 
@@ -145,14 +145,17 @@ def cold_and_warm(invocations: list[Invocation]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """No arguments: every figure (`make bench`). `scale ...`, `faults ...` or `timings ...`: that scenario alone
-    (see --help)."""
-    if argv:
-        if argv[0] == "timings":
+    """No arguments, or only options (`--python`, `--sam`: for the cold part): every figure (`make bench`).
+    `cold ...`, `scale ...`, `faults ...` or `timings ...`: that part alone (see --help)."""
+    if argv and not argv[0].startswith("-"):
+        if argv[0] == "cold":
+            sys.exit(bench_cold.main(argv[1:]))
+        elif argv[0] == "timings":
             bench_timings.main(argv[1:])
         else:
             bench_scale.main(argv)
         return
+    bench_cold.main(argv)
     ingest_memory()
     job_paths()
     bench_timings.report(bench_timings.run(bench_timings.every_case()))

@@ -2,14 +2,15 @@
 
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from adforge_local.readiness import runner
+from adforge_local.readiness import builds, runner
 from adforge_local.readiness.artifact import wheel_problems
-from adforge_local.readiness.builds import deploy_architecture, retarget
+from adforge_local.readiness.builds import deploy_architecture, plan_builds, retarget
 from adforge_local.readiness.environment import LAMBDA_RESERVED, function_spec, lambda_environment, template_environment
 from adforge_local.readiness.function_check import RUNNER, foreign_paths, sample_events
 from adforge_local.readiness.outcomes import Outcome, classify, classify_import
@@ -199,6 +200,27 @@ def test_retargeting_changes_the_architectures_only():
     mixed["Resources"]["PollFunction"]["Properties"]["Architectures"] = ["x86_64"]
     with pytest.raises(TemplateError, match="mixes"):
         deploy_architecture(mixed)
+
+
+@pytest.mark.parametrize("host", ["x86_64", "aarch64"])
+def test_only_the_retargeted_build_tells_the_layer_makefile_its_architecture(tmp_path, monkeypatch, host):
+    monkeypatch.setattr(builds.platform, "machine", lambda: host)
+    planned = plan_builds(TEMPLATE, tmp_path / "template.yaml", tmp_path / "check")
+    deployable = planned[0]
+    assert (deployable.arch, deployable.env) == ("arm64", {})  # the Makefile's default is what `sam build` gets
+    if host == "x86_64":
+        assert [(b.arch, b.env) for b in planned[1:]] == [("x86_64", {"LAYER_ARCH": "x86_64"})]
+    else:
+        assert len(planned) == 1
+
+
+def test_the_layer_makefile_builds_by_default_for_the_templates_architecture():
+    template = load_template(ROOT / "template.yaml")
+    layer = template["Resources"]["CoreLayer"]
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    default = re.search(r"^LAYER_ARCH \?= (\S+)$", (ROOT / "layers/core/Makefile").read_text(), re.MULTILINE)
+    assert default is not None
+    assert default.group(1) == deploy_architecture(template) == layer["Metadata"]["BuildArchitecture"]
 
 
 def test_binary_wheels_must_match_the_architecture_and_lambdas_glibc():

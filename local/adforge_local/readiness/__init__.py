@@ -2,12 +2,15 @@
 
 1. `sam build` of template.yaml exactly as written (the artifact `sam deploy` would upload), then that
    artifact is verified on disk: every function's handler file, the layer's own packages file for file,
-   every pinned requirement at its pinned version, and every native extension built for the template's
-   architecture (ELF machine of each `.so`, manylinux tags no newer than Lambda's glibc).
+   every pinned requirement at its pinned version, every native extension built for the template's
+   architecture (ELF machine of each `.so`, manylinux tags no newer than Lambda's glibc), and the layer's
+   bytecode: layers/core/Makefile (`BuildMethod: makefile`) compiles it unchecked-hash, so every `.py` must
+   have a `.pyc` of exactly its bytes (`bytecode`).
 2. Architecture. The template says arm64. On an arm64 host the artifact of step 1 is also the one that
    is run. On any other host (CI is x86_64) its aarch64 wheels (pydantic-core) cannot be loaded, so a
    second `sam build` is made from a copy of the template whose architectures alone are switched to the
-   host's (`retarget`; nothing else in it changes), and the two artifacts are compared: the same
+   host's (`retarget`; nothing else in it changes; the layer's Makefile, which SAM tells no architecture,
+   is given it as LAYER_ARCH), and the two artifacts are compared: the same
    distributions at the same versions and the same bytes in every file but the native binaries and
    their wheel metadata. Step 3 runs that host build. What is run is therefore the deployable artifact
    except for the compiled extensions, and those are the very wheels pip picks for the other platform.
@@ -44,6 +47,7 @@ The modules, in the order the check uses them:
 - `template`: template.yaml and samconfig.toml, intrinsics resolved to deploy's values or placeholders.
 - `builds`: the deployable `sam build` and the one retargeted to this host (steps 1 and 2).
 - `artifact`: what a build put on disk, verified against the source and compared across builds.
+- `bytecode`: the layer's `.pyc` files, each fresh for its source.
 - `runtime_sdk`: boto3 and botocore alone, as the python3.12 runtime ships them.
 - `environment`: one function's properties and its Lambda-like environment variables (step 3).
 - `aws_stub`: the local endpoint that fails every AWS call (step 4).

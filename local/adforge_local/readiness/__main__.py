@@ -119,7 +119,7 @@ def _report_builds(builds: list[Build], source: Template) -> bool:
             continue
         problems, notes = verify_artifact(build, source)
         for note in notes:
-            print(f"  native: {note}")
+            print(f"  {note}")
         sound = _print_problems(problems) and sound
     if len(builds) == 2 and all(b.ok for b in builds):
         if _print_problems(compare_artifacts(builds[0], builds[1], source)):

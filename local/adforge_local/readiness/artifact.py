@@ -2,7 +2,8 @@
 
 Each function's handler file, runtime, architecture and code; the layer's own packages file for file,
 every pin of its requirements.txt at its version, each binary wheel's tags (CPython 3.12, manylinux for
-the architecture, glibc no newer than Lambda's) and every ELF file's machine.
+the architecture, glibc no newer than Lambda's), every ELF file's machine, and the layer's bytecode (`bytecode`:
+a fresh `.pyc` for every `.py`). Bytecode is derived, so the two builds are compared by their sources alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from adforge_local.readiness.builds import Build
+from adforge_local.readiness.bytecode import bytecode_problems, python_sources
 from adforge_local.readiness.environment import RUNTIME, function_spec
 from adforge_local.readiness.paths import REPO, shown
 from adforge_local.readiness.template import (
@@ -172,7 +174,11 @@ def _verify_layer(build: Build, logical: str, source_dir: Path, built: Template,
         if "Root-Is-Purelib: false" in wheel:
             tags = re.findall(r"^Tag: (\S+)$", wheel, re.MULTILINE)
             problems += [f"{logical}: {info.name}: {p}" for p in wheel_problems(tags, build.arch)]
-            notes.append(f"{info.name.removesuffix('.dist-info')} ({', '.join(tags)})")
+            notes.append(f"native: {info.name.removesuffix('.dist-info')} ({', '.join(tags)})")
+    bytecode = bytecode_problems(site)
+    problems += [f"{logical}: {problem}" for problem in bytecode]
+    if not bytecode:
+        notes.append(f"bytecode: each of the {len(python_sources(site))} .py in {logical} has its unchecked-hash .pyc")
     return problems
 
 

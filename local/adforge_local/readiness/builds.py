@@ -12,7 +12,7 @@ import platform
 import subprocess
 import time
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from adforge_local.readiness.paths import REPO
@@ -39,6 +39,7 @@ class Build:
     seconds: float = 0.0
     warm: bool = False
     ok: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # set for `sam build` (and so for layers/core/Makefile)
 
     @property
     def build_dir(self) -> Path:
@@ -88,14 +89,18 @@ def plan_builds(source: Template, template: Path, check_dir: Path) -> list[Build
         root.mkdir(parents=True, exist_ok=True)
         retargeted = root / "template.json"
         retargeted.write_text(json.dumps(retarget(source, host_arch), indent=1, default=str))
-        builds.append(Build(host_arch, f"retargeted to this {platform.machine()} host, to run", retargeted, root))
+        purpose = f"retargeted to this {platform.machine()} host, to run"
+        # a makefile build sees no architecture (SAM gives it ARTIFACTS_DIR alone): the deployable build runs with
+        # the Makefile's default, so that deploy-check checks that default against the template; this one is told
+        builds.append(Build(host_arch, purpose, retargeted, root, env={"LAYER_ARCH": host_arch}))
     for build in builds:
         build.root.mkdir(parents=True, exist_ok=True)
     return builds
 
 
-def sam_build(sam: Path, python: Path, build: Build) -> None:
-    """`sam build --cached` into the build's directory, with `python` first on PATH; times and logs it."""
+def sam_build(sam: Path, python: Path, build: Build, base_dir: Path = REPO) -> None:
+    """`sam build --cached` into the build's directory, with `python` first on PATH; times and logs it.
+    `base_dir` holds the code the template's paths name (another checkout for `bench cold --source`)."""
     cache = build.root / "cache"
     build.warm = (build.root / "build.toml").exists()
     command = [
@@ -104,17 +109,18 @@ def sam_build(sam: Path, python: Path, build: Build) -> None:
         "--template-file",
         str(build.template),
         "--base-dir",
-        str(REPO),
+        str(base_dir),
         "--build-dir",
         str(build.build_dir),
         "--cache-dir",
         str(cache),
         "--cached",
         "--config-file",
-        str(REPO / "samconfig.toml"),
+        str(base_dir / "samconfig.toml"),
     ]
-    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("PYTHONPATH", None)
+    path = f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    inherited = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LAYER_ARCH")}  # the build's own only
+    env = {**inherited, **build.env, "SAM_CLI_TELEMETRY": "0", "PATH": path}
     started = time.perf_counter()
     with build.log.open("w") as log:  # cwd: SAM keeps the dependencies of `--cached` builds in ./.aws-sam/deps/
         done = subprocess.run(command, cwd=build.root, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
