@@ -12,8 +12,8 @@ from adforge.adapters.media import EXTENSIONS, sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
-from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate, settled, utcnow
-from adforge.domain.status import JobStatus, can_transition
+from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
+from adforge.domain.status import JobStatus
 
 
 class FakeJobs:
@@ -48,28 +48,22 @@ class FakeJobs:
         return self.items[job_id]
 
     def transition(self, job: Job, target: JobStatus, **changes: Any) -> Job:
-        if not can_transition(job.status, target):
-            raise TransitionRejected(job.id, job.status, target, "job already finished" if job.is_finished else "illegal")
-        return self._write(job, target, changes)
+        return self._write(job, job.moved(target, **changes))
 
     def settle_attempt(self, job_id: str, attempt: VendorAttempt) -> Job:
         job = self.items[job_id]
-        return self._write(job, job.status, {"attempts": settled(job, attempt)})
+        return self._write(job, job.with_attempt_settled(attempt))
 
     def amend(self, job: Job, **changes: Any) -> Job:
-        if job.is_finished:
-            raise TransitionRejected(job.id, job.status, job.status, "job already finished")
-        return self._write(job, job.status, changes)
+        return self._write(job, job.amended(**changes))
 
-    def _write(self, job: Job, target: JobStatus, changes: dict[str, Any]) -> Job:
+    def _write(self, job: Job, updated: Job) -> Job:
+        """The repository's rule: a version is written only over the one it came from (the domain made it)."""
         if self.interfere:
             self.interfere.pop(0)(self)
         current = self.items[job.id]
         if current.version != job.version:
-            raise TransitionRejected(job.id, current.status, target, "stale version")
-        updated = Job.model_validate(
-            {**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()}
-        )
+            raise TransitionRejected(job.id, current.status, updated.status, "stale version")
         self.items[job.id] = updated
         self.writes += 1
         return updated

@@ -176,7 +176,6 @@ class Follow:
     sleep: Callable[[float], None]
     interval: float = 0.5
     timeout: float = 600.0
-    seen: list[tuple[float, str, str | None]] = field(default_factory=list)  # (elapsed, status, vendor) on each change
 
     def run(
         self,
@@ -192,7 +191,6 @@ class Follow:
             elapsed = self.clock() - started
             state = (job["status"], job.get("vendor"), len(job.get("attempts") or []), job.get("progress"))
             if state != last:
-                self.seen.append((elapsed, job["status"], job.get("vendor")))
                 on_change(job, elapsed)
                 last = state
             if on_poll is not None:

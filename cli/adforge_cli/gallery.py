@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -75,9 +76,11 @@ def _creative(asset: Mapping[str, Any], file_name: str, ratio: str | None, vendo
     return f'<figure class="asset">{media}<figcaption>{caption}</figcaption></figure>'
 
 
-def timeline(job: Mapping[str, Any], seen: Iterable[tuple[float, str, str | None]] = ()) -> list[tuple[str, str]]:
-    """(when, what) rows: created, every vendor attempt, each status the CLI saw while following, the last update."""
-    rows: list[tuple[str, str]] = [(str(job.get("created_at", "")), "job created (queued)")]
+def timeline(job: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(when, what) rows in time order: each status the job took (the API's `timeline`) and every vendor attempt."""
+    rows: list[tuple[str, str]] = [
+        (str(change.get("at", "")), f"status {change.get('status')}") for change in job.get("timeline") or []
+    ]
     for attempt in job.get("attempts") or []:
         what = f"attempt at {attempt.get('vendor')}: {attempt.get('outcome')}"
         if attempt.get("vendor_job_id"):
@@ -85,9 +88,14 @@ def timeline(job: Mapping[str, Any], seen: Iterable[tuple[float, str, str | None
         if attempt.get("error"):
             what += f" - {attempt['error'].get('code')}: {attempt['error'].get('message')}"
         rows.append((str(attempt.get("at", "")), what))
-    rows += [(f"+{elapsed:.1f}s", f"seen {status}" + (f" at {vendor}" if vendor else "")) for elapsed, status, vendor in seen]
-    rows.append((str(job.get("updated_at", "")), f"status {job.get('status')}"))
-    return rows
+    return sorted(rows, key=lambda row: _instant(row[0]))  # stable: a status before an attempt of the same instant
+
+
+def _instant(stamp: str) -> datetime:
+    try:
+        return datetime.fromisoformat(stamp)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def render(
@@ -95,7 +103,6 @@ def render(
     files: Mapping[str, str],
     product: str | None,
     vendors: Iterable[Mapping[str, Any]] = (),
-    seen: Iterable[tuple[float, str, str | None]] = (),
 ) -> str:
     """The page; `files` maps each asset key to its file name beside the page, `product` is the photo's file name."""
     request = job.get("request") or {}
@@ -134,7 +141,7 @@ def render(
         if asset["key"] in files:
             parts.append(_creative(asset, files[asset["key"]], aspect_ratio(asset, requested), job.get("vendor"), cost))
     parts.append("</div><h2>Timeline</h2><ol class='timeline'>")
-    parts += [f"<li><code>{_e(when)}</code> {_e(what)}</li>" for when, what in timeline(job, seen)]
+    parts += [f"<li><code>{_e(when)}</code> {_e(what)}</li>" for when, what in timeline(job)]
     parts.append("</ol></body></html>\n")
     return "\n".join(parts)
 
@@ -145,8 +152,7 @@ def write(
     files: Mapping[str, str],
     product: str | None,
     vendors: Iterable[Mapping[str, Any]] = (),
-    seen: Iterable[tuple[float, str, str | None]] = (),
 ) -> Path:
     page = target / "index.html"
-    page.write_text(render(job, files, product, vendors, seen), encoding="utf-8")
+    page.write_text(render(job, files, product, vendors), encoding="utf-8")
     return page

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import httpx
 import typer
@@ -128,9 +129,9 @@ def _download(
     job: dict[str, Any],
     out: Path,
     photo: Path | None,
-    seen: list[tuple[float, str, str | None]],
 ) -> dict[str, Any]:
-    """Every creative into out/<job>/, the product photo beside them, then index.html."""
+    """Every creative into out/<job>/, the product photo beside them (the local file, else the job's stored copy),
+    then index.html."""
     target = out / job["id"]
     target.mkdir(parents=True, exist_ok=True)
     files: dict[str, str] = {}
@@ -140,15 +141,19 @@ def _download(
             task = bars.add_task(f"download {name}", total=asset.get("size"))
             client.download(asset["url"], target / name, partial(bars.advance, task))
             files[asset["key"]] = name
-    product = None
-    if photo is not None:
-        product = f"product{photo.suffix.lower()}"
-        shutil.copyfile(photo, target / product)
+        product = None
+        if photo is not None:
+            product = f"product{photo.suffix.lower()}"
+            shutil.copyfile(photo, target / product)
+        elif job.get("photo_url"):
+            product = f"product{PurePosixPath(urlsplit(job['photo_url']).path).suffix.lower()}"
+            task = bars.add_task("download product photo", total=None)
+            client.download(job["photo_url"], target / product, partial(bars.advance, task))
     try:
         vendors = client.vendors()
     except ApiError:
         vendors = []  # the page says "cost unknown"
-    page = gallery.write(target, job, files, product, vendors, seen)
+    page = gallery.write(target, job, files, product, vendors)
     return {"dir": str(target), "files": [str(target / name) for name in files.values()], "gallery": str(page)}
 
 
@@ -203,7 +208,7 @@ def create(
                     lambda j, elapsed: state.err.print(_describe(j, elapsed), highlight=False),
                     lambda j, elapsed: live.update(_describe(j, elapsed)),
                 )
-        _finish(state, client, job, out, photo, follow.seen)
+        _finish(state, client, job, out, photo)
 
 
 def _finish(
@@ -212,7 +217,6 @@ def _finish(
     job: dict[str, Any],
     out: Path,
     photo: Path | None,
-    seen: list[tuple[float, str, str | None]],
 ) -> None:
     if job["status"] not in JOB_EXITS:
         if state.json:
@@ -220,7 +224,7 @@ def _finish(
         else:
             state.err.print(f"[yellow]still {job['status']} when --timeout passed[/yellow]; `adforge jobs show {job['id']}`")
         raise typer.Exit(Exit.WAIT_EXPIRED)
-    written = _download(state, client, job, out, photo, seen)
+    written = _download(state, client, job, out, photo)
     if state.json:
         state.emit({"job": job, **written})
     else:
@@ -290,12 +294,15 @@ def download_job(
     ctx: typer.Context,
     job_id: str,
     out: Annotated[Path, typer.Option(help="Writes <job>/ here")] = Path("out"),
-    photo: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="The product photo, for the gallery")] = None,
+    photo: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="The product photo for the gallery (default: the job's stored copy)"),
+    ] = None,
 ) -> None:
     """Download a finished job's creatives and write its gallery; the exit code is the job's outcome."""
     state: State = ctx.obj
     with _api(state) as client:
-        _finish(state, client, client.job(job_id), out, photo, [])
+        _finish(state, client, client.job(job_id), out, photo)
 
 
 @app.command()

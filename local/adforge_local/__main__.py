@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from adforge_local.stack import ROOT, LocalStack
 
 SAMPLE = ROOT / "local" / "assets" / "sample-product.png"
 TENANT = "demo-merchant"
-PROMPT = "A red ceramic mug on a sunlit marble counter, soft morning light, lifestyle ad"
+PROMPT = 'A red ceramic mug on a sunlit marble counter, soft morning light, lifestyle ad, headline "Mornings, upgraded"'
 
 
 def _say(started: float, message: str) -> None:
@@ -33,6 +34,9 @@ def demo(out_dir: Path) -> int:
         events = [event["detail-type"] for event in stack.drain_events()]
         _say(started, f"events: {', '.join(events)}")
         _say(started, f"vendor status polls: {sum(stack.creativeai.polls.values())}")
+        logs = out_dir / "logs"  # the functions' JSON logs, kept once the stack's scratch directory is gone
+        shutil.copytree(stack.logs, logs, dirs_exist_ok=True)
+        _say(started, f"function logs (JSON, one file per function): {logs}/")
     _say(started, f"done (adforge exit code {code})")
     return code
 

@@ -50,6 +50,20 @@ def test_create_wait_writes_every_creative_and_a_gallery_chromium_shows(cli, tmp
     for asset in job["assets"]:
         assert asset["sha256"] in seen["text"]
     assert job["vendor"] in seen["text"] and "MUG-RED-01" in seen["text"]
+    statuses = [change["status"] for change in job["timeline"]]
+    assert statuses[0] == "queued" and statuses[-1] == "completed" and "processing" in statuses, statuses
+    assert all(f"status {status}" in seen["text"] for status in statuses)
+
+
+def test_download_takes_the_product_photo_from_the_job(cli, tmp_path, capsys):
+    assert (
+        cli("--json", "create", str(SAMPLE), "--prompt", PROMPT, "--wait", "--timeout", "60", "--out", str(tmp_path)) == Exit.OK
+    )
+    job_id = json.loads(capsys.readouterr().out)["job"]["id"]
+    assert cli("--json", "jobs", "download", job_id, "--out", str(tmp_path / "again")) == Exit.OK
+    capsys.readouterr()
+    assert (tmp_path / "again" / job_id / "product.png").read_bytes() == SAMPLE.read_bytes()
+    assert "class='product-photo'" in (tmp_path / "again" / job_id / "index.html").read_text()
 
 
 def test_one_idempotency_key_one_job(stack, cli, capsys):

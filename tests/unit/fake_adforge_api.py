@@ -76,6 +76,9 @@ class FakeApi:
             "error": self.final_error if finished and status != "completed" else None,
             "created_at": "2026-01-01T00:00:00Z",
             "updated_at": "2026-01-01T00:00:05Z",
+            "timeline": [{"status": "queued", "at": "2026-01-01T00:00:00Z"}]
+            + ([{"status": "processing", "at": "2026-01-01T00:00:02Z"}] if served else [])
+            + ([{"status": status, "at": "2026-01-01T00:00:05Z"}] if status not in ("queued", "processing") else []),
         }
 
     def handle(self, request: httpx.Request) -> httpx.Response:

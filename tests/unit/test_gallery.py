@@ -29,8 +29,7 @@ def _write(tmp_path: Path, api: FakeApi, status: str, metadata: dict[str, str] |
         files[asset["key"]] = name
     shutil.copyfile(SAMPLE, tmp_path / "product.png")
     vendors = [{"name": "creativeai", "prices_usd": {"image": 0.04}}]
-    seen = [(0.0, "queued", None), (1.5, "processing", "creativeai")]
-    return gallery.write(tmp_path, job, files, "product.png", vendors, seen), job
+    return gallery.write(tmp_path, job, files, "product.png", vendors), job
 
 
 def test_every_job_derived_string_is_escaped(tmp_path):
@@ -55,10 +54,13 @@ def test_each_creative_shows_ratio_pixels_vendor_cost_and_sha256(tmp_path):
     assert "id='failure'" not in text
 
 
-def test_the_timeline_lists_creation_attempts_and_statuses_seen(tmp_path):
-    page, _ = _write(tmp_path, _job(), "completed")
+def test_the_timeline_lists_each_status_and_attempt_in_time_order(tmp_path):
+    api = _job()
+    job = api.job("completed")
+    job["timeline"].reverse()  # the page orders by time, not by the list it was given
+    page = gallery.write(tmp_path, job, {}, None)
     text = page.read_text()
-    rows = ("job created", "attempt at creativeai: submitted (vendor job cai-9)", "+1.5s", "status completed")
+    rows = ("status queued", "attempt at creativeai: submitted (vendor job cai-9)", "status processing", "status completed")
     order = [text.index(row) for row in rows]
     assert order == sorted(order)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from adforge.domain.models import Job, JobError, JobKind, JobRequest, VendorAttempt
+from adforge.domain.models import Job, JobError, JobKind, JobRequest, StatusChange, VendorAttempt
 from adforge.domain.status import JobStatus
 from adforge.vendors.capabilities import Capabilities
 from adforge.vendors.registry import REGISTRY, UNHEALTHY_AFTER
@@ -37,10 +37,15 @@ class JobView(BaseModel):
     error: JobError | None
     created_at: datetime
     updated_at: datetime
+    timeline: list[StatusChange] = Field(description="Each status the job took, when: `queued` at created_at first")
+    photo_url: str | None = Field(
+        default=None, description="A download URL of the product photo as stored for the job (single job view only)"
+    )
 
 
 def job_view(job: Job, link: Any = None) -> JobView:
-    """`link(key) -> url` adds a download URL per asset when given."""
+    """`link(key) -> url` adds a download URL per asset, and one of the product photo, when given (a cancelled
+    job keeps no objects, so it has neither)."""
     return JobView(
         id=job.id,
         status=job.status,
@@ -56,6 +61,8 @@ def job_view(job: Job, link: Any = None) -> JobView:
         error=job.error,
         created_at=job.created_at,
         updated_at=job.updated_at,
+        timeline=[StatusChange(status=JobStatus.QUEUED, at=job.created_at), *job.timeline],
+        photo_url=link(job.input_key) if link and job.input_key and job.status is not JobStatus.CANCELLED else None,
     )
 
 

@@ -10,8 +10,8 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from adforge.domain.errors import DomainError, JobNotFound, TransitionRejected
-from adforge.domain.models import Job, VendorAttempt, settled, utcnow
-from adforge.domain.status import JobStatus, can_transition
+from adforge.domain.models import Job, VendorAttempt, utcnow
+from adforge.domain.status import JobStatus
 
 RETENTION_SECONDS = 90 * 24 * 3600
 MAX_SETTLE_TRIES = 5
@@ -68,28 +68,22 @@ class DynamoDBJobRepository:
         return Job.model_validate_json(str(item["doc"]))
 
     def transition(self, job: Job, target: JobStatus, **changes: Any) -> Job:
-        if not can_transition(job.status, target):
-            reason = "job already finished" if job.is_finished else "illegal transition"
-            raise TransitionRejected(job.id, job.status, target, reason)
-        return self._write(job, target, changes)
+        return self._write(job, job.moved(target, **changes))
 
     def amend(self, job: Job, **changes: Any) -> Job:
-        if job.is_finished:
-            raise TransitionRejected(job.id, job.status, job.status, "job already finished")
-        return self._write(job, job.status, changes)
+        return self._write(job, job.amended(**changes))
 
     def settle_attempt(self, job_id: str, attempt: VendorAttempt) -> Job:
         for _ in range(MAX_SETTLE_TRIES):
             job = self.get(job_id)
             try:
-                return self._write(job, job.status, {"attempts": settled(job, attempt)})
+                return self._write(job, job.with_attempt_settled(attempt))
             except TransitionRejected:
                 continue  # another writer got in first: read again
         raise TransitionRejected(job_id, job.status, job.status, f"attempt not recorded after {MAX_SETTLE_TRIES} tries")
 
-    def _write(self, job: Job, target: JobStatus, changes: dict[str, Any]) -> Job:
-        data = {**job.model_dump(), **changes, "status": target, "version": job.version + 1, "updated_at": utcnow()}
-        updated = Job.model_validate(data)
+    def _write(self, job: Job, updated: Job) -> Job:
+        """`updated` (the domain's next version of `job`) over exactly `job`'s version."""
         try:
             self._table.put_item(
                 Item=self._item(updated),
@@ -102,7 +96,7 @@ class DynamoDBJobRepository:
                 raise
             current = self.get(job.id)
             reason = "job already finished" if current.is_finished else f"stale version {job.version} (now {current.version})"
-            raise TransitionRejected(job.id, current.status, target, reason) from error
+            raise TransitionRejected(job.id, current.status, updated.status, reason) from error
         return updated
 
     def list_for_tenant(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:

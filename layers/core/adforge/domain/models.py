@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
-from adforge.domain.status import JobStatus
+from adforge.domain.errors import TransitionRejected
+from adforge.domain.status import JobStatus, can_transition
 
 AspectRatio = Literal["1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "21:9"]
 # uniqueItems: the schema says what `_distinct_ratios` checks
@@ -202,8 +203,16 @@ class Asset(Frozen):
     native_height: int | None = None
 
 
+class StatusChange(Frozen):
+    """One move of a job's status, as written."""
+
+    status: JobStatus
+    at: datetime
+
+
 class Job(Frozen):
-    """The job record. Changed only through the repository's conditional transitions."""
+    """The job record. Each change is a next version made here (`moved`, `amended`, `with_attempt_settled`:
+    the rules), which the repository writes only over the version it came from."""
 
     id: str
     tenant_id: str
@@ -221,7 +230,32 @@ class Job(Frozen):
     task_token: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    timeline: list[StatusChange] = []  # every status after the first (`queued`, at created_at), in order
 
     @property
     def is_finished(self) -> bool:
         return self.status.is_terminal
+
+    def moved(self, target: JobStatus, **changes: Any) -> Job:
+        """The next version in `target`: only a legal move (domain/status.py), so a finished job moves nowhere."""
+        if not can_transition(self.status, target):
+            reason = "job already finished" if self.is_finished else "illegal transition"
+            raise TransitionRejected(self.id, self.status, target, reason)
+        return self._next(target, changes)
+
+    def amended(self, **changes: Any) -> Job:
+        """The next version in the same status: a finished job refuses every change."""
+        if self.is_finished:
+            raise TransitionRejected(self.id, self.status, self.status, "job already finished")
+        return self._next(self.status, changes)
+
+    def with_attempt_settled(self, attempt: VendorAttempt) -> Job:
+        """The next version with `attempt` in place of the trailing intent: the one change a finished job still
+        takes (what a request it had sent learnt, so that a paid generation is always on its job)."""
+        return self._next(self.status, {"attempts": settled(self, attempt)})
+
+    def _next(self, target: JobStatus, changes: dict[str, Any]) -> Job:
+        now = utcnow()
+        timeline = self.timeline if target is self.status else [*self.timeline, StatusChange(status=target, at=now)]
+        data = {**self.model_dump(), **changes, "status": target, "version": self.version + 1, "updated_at": now}
+        return Job.model_validate({**data, "timeline": timeline})
