@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -21,20 +21,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from rich.table import Table
 
 from adforge_cli import gallery
+from adforge_cli.admin import admin_app
 from adforge_cli.client import AdForgeClient, ApiError, Follow
-
-
-class Exit(IntEnum):
-    """0 completed; 2 is the usage error of the command line itself (Typer's)."""
-
-    OK = 0
-    FAILED = 1  # the job failed
-    REFUSED = 3  # the API refused the request (4xx): its error code and message are printed
-    TIMED_OUT = 4  # the job ended timed_out
-    CANCELLED = 5  # the job was cancelled
-    WAIT_EXPIRED = 6  # --timeout passed while the job was still running (it goes on)
-    UNAVAILABLE = 7  # the API could not be reached or failed (5xx)
-
+from adforge_cli.exits import Exit
 
 JOB_EXITS = {"completed": Exit.OK, "failed": Exit.FAILED, "timed_out": Exit.TIMED_OUT, "cancelled": Exit.CANCELLED}
 
@@ -82,6 +71,7 @@ class State:
 app = typer.Typer(help="AdForge from the command line: product photo in, ad creatives out.", no_args_is_help=True)
 jobs_app = typer.Typer(help="List, show, cancel and download jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(admin_app, name="admin")
 
 
 @app.callback()
