@@ -122,3 +122,13 @@ def vendors_without_failure_alarm(cfn: dict[str, Any], vendors: list[str]) -> li
         if outcomes == {"ok", "4xx", "429", "5xx", "timeout"} and len(named) == 1:
             alarmed |= named
     return sorted(set(vendors) - alarmed)
+
+
+def unjustified_checkov_skips(sam: dict[str, Any]) -> list[str]:
+    """`Metadata: checkov: skip:` entries (of the template as written) without a check id and a reason."""
+    return sorted(
+        f"{name}:{skip.get('id', '?')}"
+        for name, resource in sam["Resources"].items()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+        if not str(skip.get("id", "")).startswith("CKV") or len(str(skip.get("comment", "")).strip()) < 10
+    )

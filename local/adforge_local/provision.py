@@ -3,9 +3,9 @@
 Glue only where moto lacks a piece: its CloudFormation would put the state machine in a
 non-executing store and cannot fetch function code, so resources are created one API call
 each, in dependency order, with physical names derived from the stack name. A resource whose
-Condition is false is not created, as CloudFormation does. Deliberately not created: the API (the
-local gateway serves the routes, api_gateway.py) and with it API Gateway's account setting
-(AWS::ApiGateway::Account: the local gateway writes no access logs), and the layer (lambda_bridge.py).
+Condition is false is not created, as CloudFormation does. Every resource type of the template is
+either in CREATED or in NOT_CREATED with the reason; a type in neither stops the provisioning, so a
+new kind of resource is never skipped silently.
 """
 
 from __future__ import annotations
@@ -20,6 +20,31 @@ from typing import Any
 from adforge_local.template import ACCOUNT, Resolver, Template
 
 Clients = Callable[[str], Any]
+
+CREATED = frozenset(
+    {
+        "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Events::EventBus", "AWS::SecretsManager::Secret",
+        "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SNS::Topic", "AWS::SNS::Subscription",
+        "AWS::Logs::LogGroup", "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Lambda::EventInvokeConfig",
+        "AWS::StepFunctions::StateMachine", "AWS::Events::Rule", "AWS::Lambda::EventSourceMapping",
+        "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
+    }
+)  # fmt: skip
+NOT_CREATED = {
+    "AWS::ApiGateway::RestApi": "the local gateway serves the template's routes (api_gateway.py)",
+    "AWS::ApiGateway::Deployment": "the local gateway serves the template's routes (api_gateway.py)",
+    "AWS::ApiGateway::Stage": "the local gateway serves one stage and writes no access logs",
+    "AWS::ApiGateway::Account": "an account-wide setting for API Gateway's access logs; the local gateway writes none",
+    "AWS::Lambda::LayerVersion": "the layer's folder is laid out as /opt for every function (lambda_bridge.py)",
+    "AWS::Lambda::Permission": "resource policies are not evaluated locally (iam_enforcement.py)",
+    "AWS::S3::BucketPolicy": "denies plain HTTP, which the loopback stack speaks (iam_enforcement.py)",
+}
+
+
+def unaccounted_types(template: Template) -> list[str]:
+    """Resource types of the translated template the provisioner neither creates nor skips on purpose."""
+    kinds = {resource["Type"] for resource in template.cfn["Resources"].values()}
+    return sorted(kinds - CREATED - set(NOT_CREATED))
 
 
 def _placeholder_zip() -> bytes:
@@ -89,6 +114,9 @@ class Provisioner:
         return f"arn:aws:{service}:{self.region}:{ACCOUNT}:{resource}"
 
     def run(self) -> Provisioned:
+        unknown = unaccounted_types(self.t)
+        if unknown:
+            raise ValueError(f"the local stack does not know how to provision {unknown}: add each to CREATED or NOT_CREATED")
         out = Provisioned(self.r)
         self._predict_names()
         self._tables()

@@ -5,6 +5,7 @@ import copy
 import pytest
 
 from adforge.vendors.registry import REGISTRY
+from adforge_local.provision import Provisioner, unaccounted_types
 from adforge_local.template import Resolver
 from tests.operations import (
     alarms_without_action,
@@ -12,6 +13,7 @@ from tests.operations import (
     functions_without_alarms,
     logs_without_retention,
     translated,
+    unjustified_checkov_skips,
     unwatched_queues,
     vendors_without_failure_alarm,
 )
@@ -60,6 +62,25 @@ def test_the_alarm_email_is_subscribed_only_when_given():
     assert subscribed(AlarmEmail="ops@example.com")
 
 
+def test_every_checkov_skip_names_its_check_and_says_why():
+    assert unjustified_checkov_skips(translated().sam) == []
+
+
+def test_every_resource_type_is_provisioned_locally_or_skipped_on_purpose():
+    assert unaccounted_types(translated()) == []
+
+
+def test_a_resource_type_the_local_stack_does_not_know_stops_its_provisioning():
+    template = translated()
+    template.cfn["Resources"]["Cache"] = {"Type": "AWS::ElastiCache::CacheCluster", "Properties": {}}
+
+    def no_aws(service: str) -> None:
+        raise AssertionError(f"{service} called before the template was checked")
+
+    with pytest.raises(ValueError, match=r"AWS::ElastiCache::CacheCluster"):
+        Provisioner(template, no_aws, "us-east-1", "s", {}).run()
+
+
 # each check finds the gap it is for --------------------------------------------------------------
 
 
@@ -95,3 +116,9 @@ def test_an_alarm_without_an_action_is_reported(cfn):
 def test_a_function_missing_its_throttles_alarm_and_a_vendor_missing_its_alarm_are_reported(cfn):
     assert functions_without_alarms(_without(cfn, "FailThrottles")) == ["FailFunction"]
     assert vendors_without_failure_alarm(_without(cfn, "AdsumoFailureRate"), list(REGISTRY)) == ["adsumo"]
+
+
+def test_a_checkov_skip_without_a_reason_is_reported():
+    sam = copy.deepcopy(translated().sam)
+    sam["Resources"]["AlarmTopic"]["Metadata"]["checkov"]["skip"][0]["comment"] = ""
+    assert unjustified_checkov_skips(sam) == ["AlarmTopic:CKV_AWS_26"]
