@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null) python3)
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 export PYTHONPATH := layers/core:local:cli
 export PYTHONDONTWRITEBYTECODE := 1
@@ -20,7 +21,12 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
-## make test: lint, type-check, validate the template, check the built artifact, then every test (unit, integration, e2e)
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+## make test: lint, type-check, validate the template (cfn-lint, sam validate --lint, checkov), check the built artifact, then every test (unit, integration, e2e)
 # e2e runs in its own processes: moto's in-process mock_aws (integration tests) resets the backends
 # that the local stack's moto server shares within a process.
 test: lint typecheck validate deploy-check
@@ -34,9 +40,11 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy layers/core local cli functions
 
-validate: $(VENV)/.installed $(SAM_VENV)/.installed
+# checkov's findings are fixed or skipped in the template, each with its reason (`Metadata: checkov: skip:`)
+validate: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template template.yaml
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest -q tests/unit tests/sandboxes tests/contract
@@ -65,4 +73,4 @@ bench: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(PY) -m adforge_local.bench --python $(PYTHON) --sam $(SAM_VENV)/bin/sam
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) out .pytest_cache .mypy_cache .ruff_cache .aws-sam-check
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) out .pytest_cache .mypy_cache .ruff_cache .aws-sam-check

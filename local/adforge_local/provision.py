@@ -2,7 +2,10 @@
 
 Glue only where moto lacks a piece: its CloudFormation would put the state machine in a
 non-executing store and cannot fetch function code, so resources are created one API call
-each, in dependency order, with physical names derived from the stack name.
+each, in dependency order, with physical names derived from the stack name. A resource whose
+Condition is false is not created, as CloudFormation does. Every resource type of the template is
+either in CREATED or in NOT_CREATED with the reason; a type in neither stops the provisioning, so a
+new kind of resource is never skipped silently.
 """
 
 from __future__ import annotations
@@ -17,6 +20,31 @@ from typing import Any
 from adforge_local.template import ACCOUNT, Resolver, Template
 
 Clients = Callable[[str], Any]
+
+CREATED = frozenset(
+    {
+        "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Events::EventBus", "AWS::SecretsManager::Secret",
+        "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SNS::Topic", "AWS::SNS::Subscription",
+        "AWS::Logs::LogGroup", "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Lambda::EventInvokeConfig",
+        "AWS::StepFunctions::StateMachine", "AWS::Events::Rule", "AWS::Lambda::EventSourceMapping",
+        "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
+    }
+)  # fmt: skip
+NOT_CREATED = {
+    "AWS::ApiGateway::RestApi": "the local gateway serves the template's routes (api_gateway.py)",
+    "AWS::ApiGateway::Deployment": "the local gateway serves the template's routes (api_gateway.py)",
+    "AWS::ApiGateway::Stage": "the local gateway serves one stage and writes no access logs",
+    "AWS::ApiGateway::Account": "an account-wide setting for API Gateway's access logs; the local gateway writes none",
+    "AWS::Lambda::LayerVersion": "the layer's folder is laid out as /opt for every function (lambda_bridge.py)",
+    "AWS::Lambda::Permission": "resource policies are not evaluated locally (iam_enforcement.py)",
+    "AWS::S3::BucketPolicy": "denies plain HTTP, which the loopback stack speaks (iam_enforcement.py)",
+}
+
+
+def unaccounted_types(template: Template) -> list[str]:
+    """Resource types of the translated template the provisioner neither creates nor skips on purpose."""
+    kinds = {resource["Type"] for resource in template.cfn["Resources"].values()}
+    return sorted(kinds - CREATED - set(NOT_CREATED))
 
 
 def _placeholder_zip() -> bytes:
@@ -86,6 +114,9 @@ class Provisioner:
         return f"arn:aws:{service}:{self.region}:{ACCOUNT}:{resource}"
 
     def run(self) -> Provisioned:
+        unknown = unaccounted_types(self.t)
+        if unknown:
+            raise ValueError(f"the local stack does not know how to provision {unknown}: add each to CREATED or NOT_CREATED")
         out = Provisioned(self.r)
         self._predict_names()
         self._tables()
@@ -93,13 +124,27 @@ class Provisioner:
         self._buses()
         self._secrets()
         self._queues()
+        self._queue_policies()
+        self._topics()
+        self._log_groups()
         self._roles()
         out.configs = self._functions()
         out.functions = {logical: config.name for logical, config in out.configs.items()}
+        self._function_settings()
         out.state_machine_arn, out.state_machine_role = self._state_machines()
         out.rules = self._rules()
         out.queue_sources = self._queue_sources()
+        self._alarms()
+        self._dashboards()
         return out
+
+    def _wanted(self, kind: str) -> dict[str, dict[str, Any]]:
+        """The template's resources of a kind that CloudFormation would create (their Condition holds)."""
+        return {
+            logical: resource
+            for logical, resource in self.t.resources(kind).items()
+            if "Condition" not in resource or self.r.condition(resource["Condition"])
+        }
 
     def _name(self, logical: str) -> str:
         return f"{self.stack}-{logical}"[:64]
@@ -186,6 +231,79 @@ class Provisioner:
             ]
             self.r.attrs[(logical, "QueueName")] = self._name(logical)
 
+    def _queue_policies(self) -> None:
+        """Set as written, though not enforced: iam_enforcement.py evaluates identity policies only."""
+        sqs = self.aws("sqs")
+        for resource in self._wanted("AWS::SQS::QueuePolicy").values():
+            props = self.r.resolve(resource["Properties"])
+            for url in props["Queues"]:
+                sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(props["PolicyDocument"])})
+
+    def _topics(self) -> None:
+        sns = self.aws("sns")
+        for logical, resource in self._wanted("AWS::SNS::Topic").items():
+            props = self.r.resolve(resource.get("Properties", {}))
+            arn = sns.create_topic(Name=props.get("TopicName") or self._name(logical))["TopicArn"]
+            self.r.refs[logical] = arn
+            self.r.attrs[(logical, "TopicArn")] = arn
+        for logical, resource in self._wanted("AWS::SNS::Subscription").items():
+            props = self.r.resolve(resource["Properties"])
+            arn = sns.subscribe(TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"])
+            self.r.refs[logical] = arn["SubscriptionArn"]
+
+    def _log_groups(self) -> None:
+        """Before the functions and the state machine, which name them (LoggingConfig, Logging)."""
+        logs = self.aws("logs")
+        for logical, resource in self._wanted("AWS::Logs::LogGroup").items():
+            props = self.r.resolve(resource.get("Properties", {}))
+            name = props.get("LogGroupName") or self._name(logical)
+            logs.create_log_group(logGroupName=name)
+            if "RetentionInDays" in props:
+                logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = self.arn("logs", f"log-group:{name}:*")
+
+    def _function_settings(self) -> None:
+        """Reserved concurrency and asynchronous-invoke settings, recorded in moto as Lambda would keep them.
+        The local bridge caps every function at Options.function_concurrency environments whatever is reserved;
+        the event relay (event_relay.py) applies the invoke configs' retries and OnFailure queues."""
+        lam = self.aws("lambda")
+        for logical, resource in self.t.resources("AWS::Lambda::Function").items():
+            reserved = resource["Properties"].get("ReservedConcurrentExecutions")
+            if reserved is not None:
+                lam.put_function_concurrency(
+                    FunctionName=self.r.refs[logical], ReservedConcurrentExecutions=int(self.r.resolve(reserved))
+                )
+        for resource in self._wanted("AWS::Lambda::EventInvokeConfig").values():
+            props = self.r.resolve(resource["Properties"])
+            settings = {k: int(props[k]) for k in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds") if k in props}
+            if "DestinationConfig" in props:
+                settings["DestinationConfig"] = props["DestinationConfig"]
+            lam.put_function_event_invoke_config(FunctionName=props["FunctionName"], Qualifier=props["Qualifier"], **settings)
+
+    def _alarms(self) -> None:
+        """Created as written (moto stores them and evaluates nothing: no metric reaches it from the bridge)."""
+        cloudwatch = self.aws("cloudwatch")
+        numbers = {"Period": int, "EvaluationPeriods": int, "DatapointsToAlarm": int, "Threshold": float}
+        for logical, resource in self._wanted("AWS::CloudWatch::Alarm").items():
+            props = self.r.resolve(resource["Properties"])
+            name = props.pop("AlarmName", None) or self._name(logical)
+            args = {key: numbers[key](value) if key in numbers else value for key, value in props.items()}
+            for query in args.get("Metrics", []):
+                if "MetricStat" in query:
+                    query["MetricStat"]["Period"] = int(query["MetricStat"]["Period"])
+            cloudwatch.put_metric_alarm(AlarmName=name, **args)
+            self.r.refs[logical] = name
+            self.r.attrs[(logical, "Arn")] = self.arn("cloudwatch", f"alarm:{name}")
+
+    def _dashboards(self) -> None:
+        cloudwatch = self.aws("cloudwatch")
+        for logical, resource in self._wanted("AWS::CloudWatch::Dashboard").items():
+            props = self.r.resolve(resource["Properties"])
+            name = props.get("DashboardName") or self._name(logical)
+            cloudwatch.put_dashboard(DashboardName=name, DashboardBody=props["DashboardBody"])
+            self.r.refs[logical] = name
+
     def _rules(self) -> list[RelayedRule]:
         """Each rule is created as written; its Lambda targets are replaced by one relay queue (glue)."""
         events, sqs = self.aws("events"), self.aws("sqs")
@@ -255,6 +373,8 @@ class Provisioner:
                 Timeout=config.timeout,
                 MemorySize=config.memory,
                 Environment={"Variables": env},
+                # as Lambda takes it (moto 5.2.5 drops it; the bridge writes each function's log to a file)
+                **({"LoggingConfig": props["LoggingConfig"]} if "LoggingConfig" in props else {}),
             )
             configs[logical] = config
         return configs
@@ -269,11 +389,25 @@ class Provisioner:
             for key, value in self.r.resolve(props.get("DefinitionSubstitutions", {})).items():
                 definition = definition.replace("${" + key + "}", str(value))
             role_arn = self.r.resolve(props["RoleArn"])
+            logging = props.get("LoggingConfiguration")
             arn = sfn.create_state_machine(
                 name=self.r.attrs[(logical, "Name")],
                 definition=definition,
                 roleArn=role_arn,
                 type=props.get("StateMachineType", "STANDARD"),
+                **({"loggingConfiguration": _logging_configuration(self.r.resolve(logging))} if logging else {}),
             )["stateMachineArn"]
             role = role_arn.rsplit("/", 1)[-1]
         return arn, role
+
+
+def _logging_configuration(cfn: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's LoggingConfiguration in the API's spelling (camelCase keys)."""
+    return {
+        "level": cfn.get("Level", "OFF"),
+        "includeExecutionData": bool(cfn.get("IncludeExecutionData", False)),
+        "destinations": [
+            {"cloudWatchLogsLogGroup": {"logGroupArn": d["CloudWatchLogsLogGroup"]["LogGroupArn"]}}
+            for d in cfn.get("Destinations", [])
+        ],
+    }

@@ -145,6 +145,27 @@ class Resolver:
             raise KeyError(f"Ref {name}: not created (yet)")
         return self.refs[name]
 
+    def condition(self, name: str) -> bool:
+        """A template Condition, evaluated as CloudFormation would (Fn::Equals/Not/And/Or, Condition)."""
+        return self._holds(self._template.cfn.get("Conditions", {})[name])
+
+    def _holds(self, expression: Any) -> bool:
+        if isinstance(expression, bool):
+            return expression
+        ((key, arg),) = expression.items()
+        if key == "Condition":
+            return self.condition(arg)
+        if key == "Fn::Equals":
+            left, right = (self.resolve(item) for item in arg)
+            return str(left) == str(right)
+        if key == "Fn::Not":
+            return not self._holds(arg[0])
+        if key == "Fn::And":
+            return all(self._holds(item) for item in arg)
+        if key == "Fn::Or":
+            return any(self._holds(item) for item in arg)
+        raise ValueError(f"condition function {key} is not supported locally")
+
     def get_att(self, name: str, attribute: str) -> str:
         if (name, attribute) not in self.attrs:
             raise KeyError(f"GetAtt {name}.{attribute}: not created (yet)")
