@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from adforge.adapters.dynamodb_jobs import JobAlreadyExists
+from adforge.adapters.dynamodb_tenants import WebhookSecretMissing
 from adforge.adapters.media import EXTENSIONS, sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.adapters.webhook_sender import PostResult
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
@@ -232,3 +234,116 @@ class FakeGateway:
     def open_output(self, ref: str) -> Any:
         self.opened_outputs.append(ref)
         return opened(ref)
+
+
+class FakeTable:
+    """The few DynamoDB Table calls a key lookup makes (`get_item`, `put_item`), over items keyed by `pk`."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.items: dict[str, dict[str, Any]] = {}
+        self.reads: list[dict[str, Any]] = []
+
+    def put_item(self, Item: dict[str, Any], **_: Any) -> dict[str, Any]:
+        self.items[str(Item["pk"])] = dict(Item)
+        return {}
+
+    def get_item(self, Key: dict[str, Any], **_: Any) -> dict[str, Any]:
+        self.reads.append(Key)
+        item = self.items.get(str(Key["pk"]))
+        return {"Item": dict(item)} if item is not None else {}
+
+
+class FakeTenantSecrets:
+    """Each tenant's webhook signing secret and default upload recipe (DynamoDBTenantSecrets' reads)."""
+
+    def __init__(self, secrets: dict[str, str] | None = None, recipes: dict[str, dict[str, Any]] | None = None) -> None:
+        self.secrets = dict(secrets or {})
+        self.recipes = dict(recipes or {})
+
+    def secret_for(self, tenant_id: str) -> str:
+        if tenant_id not in self.secrets:
+            raise WebhookSecretMissing(f"tenant {tenant_id} has no webhook secret")
+        return self.secrets[tenant_id]
+
+    def default_recipe(self, tenant_id: str) -> dict[str, Any] | None:
+        return self.recipes.get(tenant_id)
+
+
+class FakePoster:
+    """A WebhookPoster answering from a script of results (the last one repeats; by default a 200); records each POST."""
+
+    def __init__(self, *answers: PostResult) -> None:
+        self.answers = list(answers or [PostResult(status=200)])
+        self.posts: list[tuple[str, bytes, dict[str, str]]] = []
+
+    def post(self, url: str, body: bytes, headers: Any) -> PostResult:
+        self.posts.append((url, body, dict(headers)))
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+class FakeShopDirectory:
+    def __init__(self, shops: dict[tuple[str, str], Any] | None = None) -> None:
+        self.shops = dict(shops or {})
+        self.lookups: list[tuple[str, str]] = []
+
+    def find(self, platform: str, shop: str) -> Any:
+        self.lookups.append((platform, shop))
+        return self.shops.get((platform, shop))
+
+
+class FakeProductLedger:
+    """Same contract as DynamoDBProductLedger (tested against moto in tests/integration)."""
+
+    def __init__(self) -> None:
+        self.deliveries: set[tuple[str, str, str]] = set()
+        self.updates: dict[tuple[str, str, str], list[Any]] = {}  # accepted updated_at values, latest last
+        self.fingerprints: dict[tuple[str, str, str, str], str] = {}
+
+    def claim_delivery(self, platform: str, shop: str, body_sha256: str) -> bool:
+        if (platform, shop, body_sha256) in self.deliveries:
+            return False
+        self.deliveries.add((platform, shop, body_sha256))
+        return True
+
+    def release_delivery(self, platform: str, shop: str, body_sha256: str) -> None:
+        self.deliveries.discard((platform, shop, body_sha256))
+
+    def record_update(self, platform: str, shop: str, resource_id: str, updated_at: Any) -> bool:
+        seen = self.updates.setdefault((platform, shop, resource_id), [])
+        if seen and seen[-1] >= updated_at:
+            return False
+        seen.append(updated_at)
+        return True
+
+    def undo_update(self, platform: str, shop: str, resource_id: str, updated_at: Any) -> None:
+        seen = self.updates.get((platform, shop, resource_id), [])
+        if seen and seen[-1] == updated_at:
+            seen.pop()
+
+    def latest_update(self, platform: str, shop: str, resource_id: str) -> Any:
+        seen = self.updates.get((platform, shop, resource_id))
+        return seen[-1] if seen else None
+
+    def image_changed(self, platform: str, shop: str, product_id: str, image: Any) -> bool:
+        key = (platform, shop, product_id, image.image_id)
+        previous, self.fingerprints[key] = self.fingerprints.get(key), image.fingerprint
+        return bool(previous != image.fingerprint)
+
+    def forget_image(self, platform: str, shop: str, product_id: str, image: Any) -> None:
+        key = (platform, shop, product_id, image.image_id)
+        if self.fingerprints.get(key) == image.fingerprint:
+            del self.fingerprints[key]
+
+
+class FakeQueue:
+    """The product queue (bootstrap.ProductQueue): keeps each message body; `fail` simulates SQS being down."""
+
+    def __init__(self) -> None:
+        self.bodies: list[str] = []
+        self.fail = False
+
+    def send(self, body: str) -> None:
+        if self.fail:
+            raise RuntimeError("sqs down")
+        self.bodies.append(body)
