@@ -1,29 +1,26 @@
-"""The `adforge` commands. Exit codes say what happened, so scripts need not parse the output."""
+"""The `adforge` commands over the public API (`adforge admin`: admin.py). Exit codes: state.Exit."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-import httpx
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
 from adforge_cli import gallery
 from adforge_cli.admin import admin_app
 from adforge_cli.client import AdForgeClient, ApiError, Follow
-from adforge_cli.exits import Exit
+from adforge_cli.state import Deps, Exit, State
+
+__all__ = ["Deps", "Exit", "app", "main", "run"]  # what callers take from here (Deps and Exit live in state.py)
+
 
 JOB_EXITS = {"completed": Exit.OK, "failed": Exit.FAILED, "timed_out": Exit.TIMED_OUT, "cancelled": Exit.CANCELLED}
 
@@ -31,41 +28,6 @@ JOB_EXITS = {"completed": Exit.OK, "failed": Exit.FAILED, "timed_out": Exit.TIME
 class Kind(StrEnum):
     IMAGE = "image"
     VIDEO = "video"
-
-
-@dataclass
-class Deps:
-    """What the commands take from the outside world; tests pass a MockTransport and a manual clock."""
-
-    transport: httpx.BaseTransport | None = None
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-
-
-@dataclass
-class State:
-    deps: Deps
-    api_url: str
-    api_key: str
-    json: bool
-    out: Console = field(default_factory=Console)
-    err: Console = field(default_factory=lambda: Console(stderr=True))
-
-    def client(self) -> AdForgeClient:
-        if not self.api_url or not self.api_key:
-            self.err.print("[red]set ADFORGE_API_URL and ADFORGE_API_KEY (or --api-url / --api-key)[/red]")
-            raise typer.Exit(2)
-        return AdForgeClient(self.api_url, self.api_key, transport=self.deps.transport)
-
-    def progress(self) -> Progress:
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-        return Progress(*columns, console=self.err, disable=self.json, transient=False)
-
-    def emit(self, value: Any) -> None:
-        if self.json:
-            typer.echo(json.dumps(value, default=str, indent=2))
-        else:
-            self.out.print(value, highlight=False, markup=False)
 
 
 app = typer.Typer(help="AdForge from the command line: product photo in, ad creatives out.", no_args_is_help=True)
@@ -98,12 +60,8 @@ def _api(state: State) -> Iterator[AdForgeClient]:
 
 
 def _fail(state: State, error: ApiError) -> typer.Exit:
-    if state.json:
-        state.emit(error.body())
-    else:
-        where = f" (request {error.request_id})" if error.request_id else ""
-        state.err.print(f"[red]error {error.status or ''} {error.code}[/red]: {error.message}{where}", highlight=False)
-    return typer.Exit(Exit.UNAVAILABLE if error.retryable else Exit.REFUSED)
+    exit_code = Exit.UNAVAILABLE if error.retryable else Exit.REFUSED
+    return state.refuse(error.code, error.message, exit_code, status=error.status, request_id=error.request_id)
 
 
 def _describe(job: dict[str, Any], elapsed: float) -> str:

@@ -58,6 +58,9 @@ def dev() -> int:
             f"  export ADFORGE_API_URL={stack.api.url} ADFORGE_API_KEY={api_key}\n"
             f"  adforge create local/assets/sample-product.png --prompt 'a red mug on marble' --wait --out out\n"
             f"  adforge jobs list; adforge vendors\n"
+            f"  export AWS_ENDPOINT_URL={stack.aws_endpoint} AWS_ACCESS_KEY_ID={credentials.access_key} "
+            f"AWS_SECRET_ACCESS_KEY={credentials.secret_key} AWS_DEFAULT_REGION=us-east-1 ADFORGE_TABLE={stack.table}\n"
+            f"  adforge admin tenants create another-merchant; adforge admin tenants list-keys {TENANT}\n"
             f"  curl -s -X POST {stack.api.url}/v1/jobs -H 'Authorization: Bearer {api_key}' "
             f"-H 'Content-Type: application/json' -d '{{\"prompt\": \"a mug on marble\"}}'\n"
             f"Ctrl-C to stop.",

@@ -1,6 +1,11 @@
 """API keys through the local gateway and its authorizer cache: one deciding header, revocation, rotation."""
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -8,6 +13,7 @@ import pytest
 from adforge.tenants import TenantKeys
 
 pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def status(stack, authorization: str | None, **headers: str) -> int:
@@ -58,3 +64,31 @@ def test_after_a_rotation_both_keys_work_during_the_overlap_and_an_ended_one_sto
     newest, _ = keys(stack).rotate("keys-rotated", overlap_seconds=0)
     later(stack, monkeypatch, 2 * stack.template.authorizer().ttl_seconds)
     assert (status(stack, f"Bearer {old}"), status(stack, f"Bearer {new}"), status(stack, f"Bearer {newest}")) == (401, 401, 200)
+
+
+def adforge_admin(stack, *args: str) -> dict:
+    """The installed CLI as an operator runs it on `make dev`: its own process, the operator's keys, AWS_ENDPOINT_URL."""
+    credentials = stack.session.get_credentials()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": f"{ROOT / 'cli'}:{ROOT / 'layers' / 'core'}",  # not the local stack's package
+        "AWS_ENDPOINT_URL": stack.aws_endpoint,
+        "AWS_ACCESS_KEY_ID": credentials.access_key,
+        "AWS_SECRET_ACCESS_KEY": credentials.secret_key,
+        "AWS_DEFAULT_REGION": stack.session.region_name,
+        "ADFORGE_TABLE": stack.table,
+    }
+    command = [sys.executable, "-m", "adforge_cli", "--json", "admin", *args]
+    ran = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return json.loads(ran.stdout)
+
+
+def test_adforge_admin_creates_and_revokes_a_tenants_key_on_the_stack(stack, monkeypatch):
+    created = adforge_admin(stack, "tenants", "create", "keys-admin")
+    assert status(stack, f"Bearer {created['api_key']}") == 200
+    assert stack.webhook_secret("keys-admin") == created["webhook_secret"]
+    revoked = adforge_admin(stack, "tenants", "revoke-key", "keys-admin", "--all")
+    assert [view["key"] for view in revoked["revoked"]] == [created["api_key"][:12]]
+    later(stack, monkeypatch, stack.template.authorizer().ttl_seconds)
+    assert status(stack, f"Bearer {created['api_key']}") == 401

@@ -231,3 +231,38 @@ def test_create_wait_json_is_one_document_on_stdout_and_no_progress(tmp_path, ph
     assert written["job"]["status"] == "completed" and written["gallery"] == str(tmp_path / "job-1" / "index.html")
     assert sorted(Path(f).name for f in written["files"]) == ["a1.png", "a2.png"]
     assert result.stderr == ""
+
+
+CLI_PACKAGE = Path(__file__).resolve().parents[2] / "cli" / "adforge_cli"
+
+
+def _imported(path: Path) -> set[str]:
+    import ast
+
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def test_the_cli_never_imports_the_local_stack_and_only_admin_takes_the_core():
+    """The local stack is dev-only; the installed `adforge` must run without it (lazy imports included)."""
+    for path in sorted(CLI_PACKAGE.glob("*.py")):
+        first_party = {module.split(".")[0] for module in _imported(path)} & {"adforge", "adforge_local"}
+        assert first_party <= ({"adforge"} if path.name == "admin.py" else set()), (path.name, first_party)
+
+
+def test_the_api_commands_load_neither_boto3_nor_the_core():
+    """`adforge create` and friends start without paying for boto3 or the core; only `adforge admin` commands do."""
+    import subprocess
+    import sys
+
+    root = CLI_PACKAGE.parents[1]
+    probe = "import json, sys, adforge_cli.main; print(json.dumps(sorted(sys.modules)))"
+    env = {"PYTHONPATH": f"{root / 'cli'}:{root / 'layers' / 'core'}", "PATH": "/usr/bin:/bin"}
+    loaded = json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, check=True).stdout)
+    assert "adforge_cli.admin" in loaded
+    assert not [name for name in loaded if name.split(".")[0] in {"boto3", "botocore", "adforge", "adforge_local"}]
