@@ -81,3 +81,32 @@ def test_a_request_without_the_authorizers_tenant_is_401(world, context):
     status, error = error_of(handler("api")(event, context))
     assert (status, error["code"]) == (401, "unauthorized")
     assert world.called("tenant_jobs.own") == []
+
+
+class Dwindling:
+    """A Lambda context whose time left drops by `step_ms` each time it is read (an injected clock)."""
+
+    function_name = "adforge-test-function"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:adforge-test-function"
+    aws_request_id = "52fdfc07-2182-154f-163f-5f0f9a621d72"
+
+    def __init__(self, left_ms: int, step_ms: int) -> None:
+        self.left_ms, self.step_ms = left_ms, step_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        left, self.left_ms = self.left_ms, self.left_ms - self.step_ms
+        return left
+
+
+def test_a_batch_answers_the_items_it_has_no_time_for_as_not_attempted_and_makes_none_of_them(world):
+    world.new_ids[:] = [f"job_{n:032d}" for n in range(4)]
+    event = sample("api_create_job")
+    items = [{"prompt": f"a red mug, take {n}"} for n in range(4)]
+    event = {**event, "path": "/v1/batches", "resource": "/v1/batches", "body": json.dumps({"items": items})}
+    answer = handler("api")(event, Dwindling(left_ms=7_000, step_ms=1_000))  # 7 s, 6 s, 5 s, then under the reserve
+    assert answer["statusCode"] == 207, answer
+    body = api_body(answer)
+    assert [item["status"] for item in body["items"]] == ["accepted", "accepted", "accepted", "rejected"]
+    assert body["items"][3]["error"]["code"] == "not_attempted" and (body["accepted"], body["rejected"]) == (3, 1)
+    assert len(world.called("intake.create")) == 3 and len(world.workflow.started) == 3
