@@ -845,6 +845,7 @@ def _print_scale(settings: ScaleSettings, run: CatalogRun, billing: Billing, con
 
 # C. the fault run ---------------------------------------------------------------------------------------------
 STAGES = ("queued", "submitting", "processing", "collecting")
+IN_CALL = ("submitting", "processing", "collecting")  # cancelled from inside that stage's vendor call
 VENDORS = tuple(name for name, vendor in REGISTRY.items() if JobKind.IMAGE in vendor.kinds and vendor.aspect_ratios)
 """The vendors an image job can name (one that declares no aspect ratio is sent no job)."""
 
@@ -917,8 +918,8 @@ def job_plan(settings: FaultSettings) -> list[PlannedJob]:
         if index in chosen:
             stage, turn = STAGES[turn % len(STAGES)], turn + 1
         vendor = "auto" if rng.random() < 0.4 else rng.choice(VENDORS)
-        if stage == "submitting":
-            vendor = "adsumo"  # cancelled from inside its creation call (_cancel_in_flight)
+        if stage in ("submitting", "processing"):
+            vendor = "adsumo"  # cancelled from inside its creation / first status call (_cancel_in_flight): polled
         elif stage == "collecting":
             vendor = "creativeai"  # cancelled when Collect asks for its first output
         at = rng.uniform(0, settings.arrival_seconds)
@@ -992,7 +993,7 @@ def unknown_on_its_job(entry: tuple[str, dict[str, Any], str | None], jobs: dict
 
 class FaultRun:
     """The seeded plan on a started stack: merchants create jobs (the tenant's upload is each job's product
-    photo), faults go on and off at their times, a watcher cancels jobs when they reach their stage."""
+    photo), faults go on and off at their times, jobs are cancelled at their planned stage (_cancel_in_flight)."""
 
     def __init__(self, stack: LocalStack, tenant_id: str, api_key: str, upload_key: str, settings: FaultSettings,
                  plan: list[PlannedJob] | None = None, faults: list[FaultEvent] | None = None) -> None:  # fmt: skip
@@ -1004,13 +1005,12 @@ class FaultRun:
         self.tags: dict[str, str] = {}  # prompt tag -> job id
         self.created: dict[int, str] = {}
         self.cancels: dict[str, tuple[str, str | None, int]] = {}
-        self.watch: dict[str, str] = {}  # job -> wanted stage
-        self.cancel_in_call = {job.tag: job.cancel_at for job in self.plan if job.cancel_at in ("submitting", "collecting")}
+        self.cancel_in_call = {job.tag: job.cancel_at for job in self.plan if job.cancel_at in IN_CALL}
         self.applied: list[FaultEvent] = []
         self.lock, self.stop = threading.Lock(), threading.Event()
         self.started = 0.0
         self.records = Records(stack)
-        self.collecting: dict[str, list[str]] = {}  # watched for Collect: job -> its generation ids, once known
+        self.in_call: dict[str, tuple[str, list[str]]] = {}  # job -> (stage, its generation ids), from the creation
 
     def warm_up(self, timeout: float = 90) -> None:
         """One job per vendor before the run, so that the plan's timings are not eaten by cold starts (a new
@@ -1030,7 +1030,6 @@ class FaultRun:
         with meter.installed(self.stack), self._cancel_in_flight():
             helpers = [
                 threading.Thread(target=self._apply_faults, daemon=True),
-                threading.Thread(target=self._watch, daemon=True),
             ]
             for helper in helpers:
                 helper.start()
@@ -1062,6 +1061,14 @@ class FaultRun:
                     found[job_id] = [obj["Key"] for obj in listed]
         return found
 
+    def _await_stage(self, job_id: str, stage: str, tries: int = 50) -> None:
+        """Until the record shows `stage` (Submit writes its intent before the request; this is the reading's
+        margin), at most `tries` x 20 ms."""
+        for _ in range(tries):
+            if stage_of(self.records.get(job_id)) == stage:
+                return
+            time.sleep(0.02)
+
     def _cancel(self, job_id: str, wanted: str) -> None:
         seen = stage_of(self.records.get(job_id))
         answer = self.api.post(f"/v1/jobs/{job_id}/cancel")
@@ -1078,18 +1085,16 @@ class FaultRun:
         job_id = answer.json()["id"]
         with self.lock:
             self.created[job.index], self.tags[job.tag] = job_id, job_id
-            if job.cancel_at == "processing":  # `submitting` and `collecting`: see _cancel_in_flight
-                self.watch[job_id] = "processing"
         if job.cancel_at == "queued":
             self._cancel(job_id, "queued")
 
     @contextmanager
     def _cancel_in_flight(self) -> Iterator[None]:
-        """Jobs to cancel while Submit or Collect talks to the vendor are cancelled from inside that call: a job
-        planned for `submitting` when its creation request (found by the prompt's tag) reaches the sandbox, one
-        planned for `collecting` when Collect asks for its first output. The vendor's answer waits for the cancel
-        (within the client's timeout), so the cancel lands while the function works; watching the record alone
-        misses those windows under load."""
+        """Jobs to cancel at `submitting`, `processing` or `collecting` are cancelled from inside the vendor call of
+        that stage: Submit's creation request (found by the prompt's tag), Poll's first status call, Collect's first
+        download (both found by the ids the creation answer named). The vendor's answer waits for the cancel (within
+        the client's timeout), so the cancel lands while the function works; watching the record alone misses those
+        windows under load. A job planned for `processing` must be at a vendor that is polled (adsumo)."""
         originals = {name: sandbox.dispatch for name, sandbox in self.stack.sandboxes.items()}
         timeout = min(4.0, self.stack.options.vendor_timeout_seconds - 1.0)
 
@@ -1100,27 +1105,33 @@ class FaultRun:
 
         def tap(original: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
             def dispatch(request: Request) -> Reply:
-                if request.method == "GET" and DOWNLOAD.search(request.path):
+                if request.method == "GET":
+                    stage = "collecting" if DOWNLOAD.search(request.path) else "processing"
                     seen = request.path + json.dumps(request.query)
                     with self.lock:
-                        job_id = next((job for job, ids in self.collecting.items() if any(i in seen for i in ids)), None)
+                        job_id = next(
+                            (job for job, (at, ids) in self.in_call.items() if at == stage and any(i in seen for i in ids)),
+                            None,
+                        )
                         if job_id is not None:
-                            del self.collecting[job_id]  # its first download only
+                            del self.in_call[job_id]  # its first such call only
                     if job_id is not None:
-                        cancelled_in_call(job_id, "collecting")
+                        self._await_stage(job_id, stage)
+                        cancelled_in_call(job_id, stage)
                 elif request.method == "POST" and (planned := self._planned(request.body)) is not None:
                     tag, job_id, stage = planned
                     if stage == "submitting":  # its first creation request
                         with self.lock:
                             taken = self.cancel_in_call.pop(tag, None) is not None
                         if taken:
+                            self._await_stage(job_id, "submitting")
                             cancelled_in_call(job_id, "submitting")
-                    else:  # its outputs, from the creation the vendor took, before Collect can ask for them
+                    else:  # its ids, from the creation the vendor took, before Poll or Collect can ask about them
                         reply = original(request)
                         if 200 <= reply.status < 300:
                             with self.lock:
                                 if self.cancel_in_call.pop(tag, None) is not None:
-                                    self.collecting[job_id] = answer_ids(reply.body)
+                                    self.in_call[job_id] = (stage, answer_ids(reply.body))
                         return reply
                 return original(request)
 
@@ -1135,7 +1146,7 @@ class FaultRun:
                 sandbox.dispatch = originals[name]  # type: ignore[method-assign]
 
     def _planned(self, body: bytes) -> tuple[str, str, str] | None:
-        """(tag, job, stage) of a job planned for a cancel at `submitting` or `collecting` whose tag this creation
+        """(tag, job, stage) of a job planned for a cancel inside a vendor call (IN_CALL) whose tag this creation
         request carries. The job's id arrives with the API's 202, which may come after Submit's request: waited
         for briefly (bounded)."""
         with self.lock:
@@ -1151,35 +1162,12 @@ class FaultRun:
             time.sleep(0.02)
         return None
 
-    def _take(self, job_id: str) -> bool:
-        """Stop watching the job; False when it was taken already."""
-        with self.lock:
-            return self.watch.pop(job_id, None) is not None
-
     def _apply_faults(self) -> None:
         for event in self.faults:
             if self.stop.wait(max(0.0, self.started + event.at - time.time())):
                 return
             sandbox_faults(self.stack.sandboxes[event.sandbox], **event.faults)
             self.applied.append(FaultEvent(round(time.time() - self.started, 1), event.sandbox, event.faults))
-
-    def _watch(self) -> None:
-        """Cancel each watched job when its record shows the wanted stage (or give up once it is past it)."""
-        while not self.stop.is_set():
-            with self.lock:
-                pending = dict(self.watch)
-            for job_id, wanted in pending.items():
-                record = self.records.get(job_id)
-                seen = stage_of(record)
-                passed = seen is None or STAGES.index(seen) > STAGES.index(wanted)
-                reached = seen == wanted
-                if (reached or passed) and self._take(job_id):
-                    if reached:
-                        self._cancel(job_id, wanted)
-                    else:
-                        with self.lock:
-                            self.cancels[job_id] = (wanted, seen, 0)  # missed it: not cancelled
-            self.stop.wait(0.03)
 
 
 def _wait_for_ids(records: Records, job_ids: list[str], deadline: float) -> dict[str, dict[str, Any]]:

@@ -308,8 +308,19 @@ class LocalStack:
         return TenantKeys(self._table()).issue(tenant_id)
 
     def forget_vendor_health(self) -> None:
-        """Recent vendor failures steer `auto` routing; a test that induced some should not steer the next."""
-        self._table().delete_item(Key=HEALTH_KEY)
+        """Recent vendor failures steer `auto` routing, and a vendor's admission windows (its creation slots and
+        running generations, `ADMIT#` items) hold later jobs back: a test that induced either should not steer or
+        hold the next one."""
+        table = self._table()
+        table.delete_item(Key=HEALTH_KEY)
+        scan: dict[str, Any] = {"FilterExpression": "begins_with(pk, :p)", "ExpressionAttributeValues": {":p": "ADMIT#"}}
+        for _ in range(100):  # pages; the admission items are a few per vendor
+            page = table.scan(ProjectionExpression="pk", **scan)
+            for item in page.get("Items", []):
+                table.delete_item(Key={"pk": item["pk"]})
+            if "LastEvaluatedKey" not in page:
+                return
+            scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def relay_idle(self) -> bool:
         return self.relay.idle()
