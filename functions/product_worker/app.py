@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from adforge import bootstrap
-from adforge.platforms import ProductEvent
+from adforge.domain.shops import ProductEvent
 
 logger = Logger(service="product-worker")
 processor = BatchProcessor(event_type=EventType.SQS)

@@ -13,10 +13,10 @@ import sys
 
 import boto3
 
+from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.domain.models import JobRequest
-from adforge.platforms.dynamodb import DynamoDBShopDirectory
-from adforge.platforms.ports import ShopConfig
+from adforge.domain.shops import ShopConfig
 from adforge.tenants import TenantKeys
 from adforge_local import admin_keys
 

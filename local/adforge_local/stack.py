@@ -24,10 +24,10 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from adforge.adapters.dynamodb_health import HEALTH_KEY
+from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.domain.models import JobRequest
-from adforge.platforms.dynamodb import DynamoDBShopDirectory
-from adforge.platforms.ports import ShopConfig
+from adforge.domain.shops import ShopConfig
 from adforge.tenants import TenantKeys
 from adforge_local import dynamodb_atomicity, stop_fidelity
 from adforge_local.api_gateway import LocalApiGateway

@@ -4,12 +4,12 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorRateLimited, VendorUnavailable
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import SLOT_LATE_SECONDS
 from adforge.services.polling import Poller
 from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import UpdateRecorder
-from adforge.vendors.errors import VendorRateLimited, VendorUnavailable
 from adforge.vendors.rate_headers import RATE_HEADERS, RateHeaders
 from adforge.vendors.rate_limits import CREATIVEAI_TIERS, limits_for
 from tests.fakes import FakeAssets, FakeEvents, FakeGateway, FakeTasks, FakeWorkflow

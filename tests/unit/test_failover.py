@@ -2,8 +2,8 @@ import pytest
 
 from adforge.domain.models import JobRequest
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorInputUnsupported, VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
 from adforge.vendors import registry
-from adforge.vendors.errors import VendorInputUnsupported, VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
 from tests.unit.conftest import outcomes
 
 

@@ -7,9 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 from adforge.adapters.http_fetch import GuardedFetcher
-from adforge.adapters.ssrf_guard import REFUSED, DestinationGuard, FetchRefused
+from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
+from adforge.domain.signatures import SignatureInvalid
+from adforge.platforms.readers import PLATFORMS
+from adforge.ports.assets import REFUSED, FetchRefused
+from adforge.ports.vendors import VendorProtocolError
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
 from adforge.services.updates import UnknownGeneration, UpdateRecorder
@@ -18,8 +22,6 @@ from adforge.vendors import registry
 from adforge.vendors.creativeai import CAPABILITIES
 from adforge.vendors.creativeai.transform import to_update
 from adforge.vendors.creativeai.webhook import CreativeAIWebhooks
-from adforge.vendors.errors import VendorProtocolError
-from adforge.vendors.signatures import SignatureInvalid
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
 NAMES = {"internal.corp.example": ["10.20.30.40"], "public.example": ["93.184.216.34"]}
@@ -172,7 +174,7 @@ def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
         shops.directory.shops[key] = config.model_copy(
             update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["1:1"]})}
         )
-    hooks = ProductHooks(shops.directory, shops.ledger, intake)
+    hooks = ProductHooks(shops.directory, shops.ledger, intake, PLATFORMS)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, {**SIDE, "src": "https://0177.0.0.1/side.png"}))
     outcomes = hooks.process(event)
     assert [(o.status, o.error.code if o.error else None) for o in outcomes] == [

@@ -14,6 +14,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.adapters.standard_webhooks import StandardWebhooksSigner
 from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.events import event_detail
 from adforge.domain.models import Job, JobRequest
@@ -57,7 +58,9 @@ def event(**detail_changes) -> dict:
 
 def notifier(script: Script, sleeps: list[float], jitter=lambda: 1.0, clock=time.time) -> Notifier:
     sender = WebhookSender(DestinationGuard(), transport=script.transport)
-    return Notifier(sender=sender, secrets=Secrets(), clock=clock, sleep=sleeps.append, random=jitter)
+    return Notifier(
+        sender=sender, secrets=Secrets(), signer=StandardWebhooksSigner(), clock=clock, sleep=sleeps.append, random=jitter
+    )
 
 
 def verified(request: httpx.Request) -> dict:
@@ -207,7 +210,9 @@ def no_connections(monkeypatch):
 )
 def test_private_and_metadata_destinations_are_refused_without_connecting(url, no_connections):
     sleeps: list[float] = []
-    sender = Notifier(WebhookSender(DestinationGuard()), Secrets(), time.time, sleeps.append, lambda: 1.0)
+    sender = Notifier(
+        WebhookSender(DestinationGuard()), Secrets(), StandardWebhooksSigner(), time.time, sleeps.append, lambda: 1.0
+    )
     report = sender.notify(event(webhook_url=url))
     assert (report.outcome, report.attempts, sleeps) == ("refused", 1, [])
 
@@ -273,7 +278,12 @@ def receiver():
 
 def loopback_notifier(sleeps: list[float]) -> Notifier:
     return Notifier(
-        WebhookSender(DestinationGuard(allow_loopback=True), timeout=5), Secrets(), time.time, sleeps.append, lambda: 0.5
+        WebhookSender(DestinationGuard(allow_loopback=True), timeout=5),
+        Secrets(),
+        StandardWebhooksSigner(),
+        time.time,
+        sleeps.append,
+        lambda: 0.5,
     )
 
 

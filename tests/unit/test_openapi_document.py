@@ -17,10 +17,10 @@ import pytest
 from openapi_spec_validator import validate
 
 from adforge import bootstrap, http_api
-from adforge.adapters.dynamodb_jobs import InvalidCursor
 from adforge.domain.models import Job, JobRequest
 from adforge.domain.status import JobStatus
 from adforge.http_api import http_function
+from adforge.ports.jobs import InvalidCursor
 from adforge.routes import docs, jobs, product_hooks, vendor_webhooks
 from adforge.services.intake import JobIntake
 from adforge.services.tenancy import TenantJobs

@@ -5,10 +5,10 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorAttempt, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorOutcomeUnknown, VendorUnavailable
 from adforge.services.polling import Poller
 from adforge.services.updates import Recorded, UpdateRecorder
 from adforge.vendors import registry
-from adforge.vendors.errors import VendorOutcomeUnknown, VendorUnavailable
 from tests.fakes import FakeEvents, FakeGateway, FakeTasks
 from tests.unit.conftest import outcomes, vendor
 

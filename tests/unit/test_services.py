@@ -7,13 +7,13 @@ from adforge.adapters.images import PillowFramer
 from adforge.domain.errors import InputRejected, TransitionRejected
 from adforge.domain.models import Job, JobError, JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake, ServiceUnavailable
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.tenancy import TenantJobs
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
-from adforge.vendors.errors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
 from adforge.views import job_view
 from tests.fakes import (
     FakeAssets,

@@ -1,6 +1,7 @@
 import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
+from adforge.domain.signatures import SignatureInvalid
 from adforge.domain.status import JobStatus
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
@@ -8,7 +9,6 @@ from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder
 from adforge.services.webhooks import UnknownVendor, WebhookIntake
 from adforge.vendors import registry
 from adforge.vendors.creativeai import CAPABILITIES
-from adforge.vendors.signatures import SignatureInvalid
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
 

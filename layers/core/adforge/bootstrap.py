@@ -14,6 +14,7 @@ from botocore.config import Config
 from adforge.adapters.dynamodb_admission import DynamoDBAdmission
 from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
+from adforge.adapters.dynamodb_shops import DynamoDBProductLedger, DynamoDBShopDirectory
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.adapters.eventbridge import EventBridgePublisher
 from adforge.adapters.http_fetch import GuardedFetcher
@@ -21,11 +22,12 @@ from adforge.adapters.images import PillowFramer
 from adforge.adapters.media import CREATIVE_TYPES, IMAGE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.adapters.standard_webhooks import StandardWebhooksSigner
 from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
 from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.models import Job, JobRequest
-from adforge.platforms.dynamodb import DynamoDBProductLedger, DynamoDBShopDirectory
-from adforge.ports import VendorGateway, WebhookReader
+from adforge.platforms.readers import PLATFORMS
+from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
@@ -198,7 +200,7 @@ def tenant_secrets() -> DynamoDBTenantSecrets:
 
 def notifier() -> Notifier:
     sender = WebhookSender(DestinationGuard(allow_loopback=store().allow_loopback))
-    return Notifier(sender, tenant_secrets(), time.time, time.sleep, random.SystemRandom().random)
+    return Notifier(sender, tenant_secrets(), StandardWebhooksSigner(), time.time, time.sleep, random.SystemRandom().random)
 
 
 class ProductQueue:
@@ -218,7 +220,7 @@ def product_queue() -> ProductQueue:
 
 def product_hooks() -> ProductHooks:
     table = boto3.resource("dynamodb").Table(store().table_name)
-    return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), DeferredIntake())
+    return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), DeferredIntake(), PLATFORMS)
 
 
 def upload_trigger() -> UploadTrigger:

@@ -14,10 +14,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupp
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
 
-from adforge.adapters.dynamodb_jobs import InvalidCursor
-from adforge.adapters.http_fetch import FetchFailed
-from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
+from adforge.ports.assets import FetchFailed, FetchRefused
+from adforge.ports.jobs import InvalidCursor
 from adforge.services.intake import ServiceUnavailable
 
 

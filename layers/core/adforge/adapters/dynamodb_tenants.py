@@ -13,14 +13,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from adforge.ports.notifications import WebhookSecretMissing
+
 WHSEC_PREFIX = "whsec_"
 SECRET_BYTES = 32
-
-
-class WebhookSecretMissing(LookupError):
-    """The tenant has no webhook secret yet (`ensure_secret` creates one)."""
-
-    code = "webhook_secret_missing"
 
 
 def tenant_key(tenant_id: str) -> dict[str, str]:

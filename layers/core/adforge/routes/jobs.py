@@ -16,12 +16,11 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from pydantic import ValidationError
 
 from adforge import bootstrap
-from adforge.adapters.http_fetch import FetchFailed
-from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
 from adforge.http_api import AUTHENTICATED, JSON_BODY, ApiError, responses
 from adforge.idempotency import once
+from adforge.ports.assets import FetchFailed, FetchRefused
 from adforge.services.tenancy import UploadRequest, UploadTicket
 from adforge.views import (
     BatchItemResult,

@@ -14,9 +14,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
 from adforge import bootstrap
+from adforge.domain.signatures import SignatureInvalid
 from adforge.http_api import ApiError, raw_body, responses
-from adforge.platforms import PayloadInvalid, UnknownPlatform
-from adforge.vendors.signatures import SignatureInvalid
+from adforge.ports.shops import PayloadInvalid, UnknownPlatform
 
 logger = Logger(service="product-webhook")
 router = Router()

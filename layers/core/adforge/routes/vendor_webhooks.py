@@ -9,12 +9,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
 from adforge import bootstrap
+from adforge.domain.signatures import SignatureInvalid
 from adforge.http_api import ApiError, raw_body, responses
+from adforge.ports.vendors import VendorProtocolError
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration
 from adforge.services.webhooks import UnknownVendor
 from adforge.vendors.adcreative.channels import TOKEN_PARAM
-from adforge.vendors.errors import VendorProtocolError
-from adforge.vendors.signatures import SignatureInvalid
 
 logger = Logger(service="vendor-webhook")
 router = Router()

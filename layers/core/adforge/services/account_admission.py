@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adforge.domain.models import JobKind, JobRequest
-from adforge.ports import Admission
+from adforge.ports.vendors import Admission
 from adforge.vendors.rate_headers import RATE_HEADERS
 from adforge.vendors.rate_limits import AccountLimits
 

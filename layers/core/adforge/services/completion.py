@@ -14,7 +14,9 @@ from adforge.domain.events import JobEvent
 from adforge.domain.framing import conversion_target
 from adforge.domain.models import Asset, Job, JobError, JobKind
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, ImageFramer, JobRepository, VendorGateway
+from adforge.ports.assets import AssetStore, ImageFramer
+from adforge.ports.jobs import EventPublisher, JobRepository
+from adforge.ports.vendors import VendorGateway
 from adforge.services.intake import tenant_prefix
 from adforge.services.outcomes import finished, with_fresh_job
 from adforge.vendors import registry

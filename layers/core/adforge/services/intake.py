@@ -11,7 +11,8 @@ from adforge.domain.errors import InputRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, JobRequest, ProductImage
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, Fetcher, JobRepository, Workflow
+from adforge.ports.assets import AssetStore, Fetcher
+from adforge.ports.jobs import EventPublisher, JobRepository, Workflow
 from adforge.vendors.registry import capable
 
 log = logging.getLogger(__name__)

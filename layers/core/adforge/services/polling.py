@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adforge.domain.models import Job
-from adforge.ports import JobRepository, VendorGateway
+from adforge.ports.jobs import JobRepository
+from adforge.ports.vendors import VendorGateway, VendorRateLimited
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.outcomes import State, outcome
 from adforge.services.updates import UpdateRecorder, recorded_outcome
 from adforge.vendors import registry
-from adforge.vendors.errors import VendorRateLimited
 
 
 @dataclass

@@ -42,14 +42,19 @@ from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import (
-    AssetStore,
-    EventPublisher,
-    ImageFramer,
-    JobRepository,
+from adforge.ports.assets import AssetStore, ImageFramer
+from adforge.ports.jobs import EventPublisher, JobRepository
+from adforge.ports.vendors import (
+    RETRYABLE_CODES,
     ReconcilingGateway,
+    VendorError,
     VendorGateway,
     VendorHealth,
+    VendorInputUnsupported,
+    VendorOutcomeUnknown,
+    VendorRateLimited,
+    VendorRejected,
+    VendorUnavailable,
 )
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import slot_in_time, wait_seconds
@@ -58,15 +63,6 @@ from adforge.services.discard import abandon
 from adforge.services.outcomes import finished, outcome, with_fresh_job
 from adforge.vendors import registry
 from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.errors import (
-    RETRYABLE_CODES,
-    VendorError,
-    VendorInputUnsupported,
-    VendorOutcomeUnknown,
-    VendorRateLimited,
-    VendorRejected,
-    VendorUnavailable,
-)
 from adforge.vendors.registry import ranked
 
 SHARE_SECONDS = 3600

@@ -14,7 +14,9 @@ from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Asset, Job, JobError
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, Workflow
+from adforge.ports.assets import AssetStore
+from adforge.ports.jobs import EventPublisher, JobRepository, Workflow
+from adforge.ports.vendors import VendorGateway
 from adforge.services.completion import drop_assets
 from adforge.services.discard import abandon
 from adforge.services.intake import tenant_prefix

@@ -10,7 +10,7 @@ from adforge.domain.errors import DomainError
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorUpdate, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import EventPublisher, JobRepository, TaskResumer
+from adforge.ports.jobs import EventPublisher, JobRepository, TaskResumer
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.outcomes import finished, update_outcome, with_fresh_job
 from adforge.vendors import registry

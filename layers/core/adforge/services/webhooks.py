@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from adforge.ports import JobRepository, VendorGateway, WebhookReader
+from adforge.ports.jobs import JobRepository
+from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder, check_generation
 from adforge.vendors.registry import REGISTRY
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from adforge.ports import Fetcher, VendorGateway, WebhookReader
+from adforge.ports.assets import Fetcher
+from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge.vendors import adcreative, adcreator, adsumo, creativeai
 from adforge.vendors.adcreative import gateway as adcreative_gateway
 from adforge.vendors.adcreative import webhook as adcreative_webhook
