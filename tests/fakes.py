@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from adforge.adapters.media import EXTENSIONS, sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
+from adforge.domain.media import EXTENSIONS, sniff
 from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
 from adforge.domain.status import JobStatus
 from adforge.ports.jobs import JobAlreadyExists
@@ -232,3 +233,9 @@ class FakeGateway:
     def open_output(self, ref: str) -> Any:
         self.opened_outputs.append(ref)
         return opened(ref)
+
+
+def vendor(name: str, cost: float) -> Capabilities:
+    """A plain image vendor (1:1, up to 4 outputs, no webhooks) named `name`, costing `cost` per output."""
+    return Capabilities(name=name, display_name=name, kinds=frozenset({JobKind.IMAGE}), aspect_ratios=frozenset({"1:1"}),
+                        max_count=4, webhooks=False, cost_per_output_usd=cost)  # fmt: skip

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from adforge.adapters.http_fetch import GuardedFetcher
-from adforge.adapters.media import sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.domain.media import sniff
 from adforge.domain.models import JobRequest, VendorState, VendorSubmission, VendorUpdate
 from adforge.ports import vendors as errors
 from adforge.ports.vendors import VendorGateway, WebhookReader

@@ -24,7 +24,7 @@ from adforge.ports.jobs import InvalidCursor
 from adforge.routes import docs, jobs, product_hooks, vendor_webhooks
 from adforge.services.intake import JobIntake
 from adforge.services.tenancy import TenantJobs
-from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeJobs, FakeWorkflow
+from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeJobs, FakeWorkflow, vendor
 
 DOCUMENT = json.loads(docs.document())
 OPERATIONS = {op["operationId"]: op for item in DOCUMENT["paths"].values() for op in item.values()}
@@ -77,14 +77,14 @@ def test_headers_query_parameters_and_enums_are_documented():
     assert {("query", "limit"), ("query", "cursor")} <= set(parameters("listJobs"))
     vendor_hook = parameters("receiveVendorWebhook")
     assert {("query", "job"), ("query", "token"), ("header", "X-CreativeAI-Signature")} <= set(vendor_hook)
-    assert set(vendor_hook[("path", "vendor")]["schema"]["enum"]) == set(bootstrap.VENDORS)
+    assert set(vendor_hook[("path", "vendor")]["schema"]["enum"]) == set(bootstrap.capabilities())
     product_hook = parameters("receiveProductWebhook")
     assert product_hook[("path", "platform")]["schema"]["enum"] == ["shopify", "woocommerce"]
     assert {("header", "X-Shopify-Hmac-Sha256"), ("header", "X-WC-Webhook-Signature")} <= set(product_hook)
     for operation_id in ("receiveVendorWebhook", "receiveProductWebhook"):
         assert OPERATIONS[operation_id]["requestBody"]["required"] is True
     schemas = DOCUMENT["components"]["schemas"]
-    assert set(schemas["JobRequest"]["properties"]["vendor"]["enum"]) == {"auto", *bootstrap.VENDORS}
+    assert set(schemas["JobRequest"]["properties"]["vendor"]["enum"]) == {"auto", *bootstrap.capabilities()}
     assert schemas["JobStatus"]["enum"] == [status.value for status in JobStatus]
     assert schemas["JobView"]["properties"]["status"] == {"$ref": "#/components/schemas/JobStatus"}
 
@@ -194,14 +194,16 @@ def api(monkeypatch, two_vendors):
     store = Jobs()
     workflow = FakeWorkflow()
     ids = itertools.count(1)
-    vendors = frozenset({"cheap", "pricey"})
+    vendors = two_vendors[1].vendors
 
     def intake():
         return JobIntake(store, FakeAssets(), FakeEvents(), workflow, FakeFetcher(), vendors, new_id=lambda: f"job_{next(ids)}")
 
     made = {"intake": intake}
     monkeypatch.setattr(bootstrap, "intake", lambda: made["intake"]())  # noqa: PLW0108 (a test swaps made["intake"])
-    monkeypatch.setattr(bootstrap, "tenant_jobs", lambda: TenantJobs(store, FakeAssets(), FakeEvents(), workflow))
+    monkeypatch.setattr(
+        bootstrap, "tenant_jobs", lambda: TenantJobs(store, FakeAssets(), FakeEvents(), workflow, vendors=vendors)
+    )
     monkeypatch.setattr(bootstrap, "input_assets", FakeAssets)
     handler = http_function("api", jobs.router, docs.router, validation=True)
     context = SimpleNamespace(function_name="api", memory_limit_in_mb=128, aws_request_id="r",
@@ -270,7 +272,9 @@ def test_each_route_answers_what_the_document_says(api, operation_id, method, pa
     finished_job(api.store)
     options = dict(options)
     if options.pop("broken", False):
-        broken = JobIntake(api.store, FakeAssets(), FakeEvents(), BrokenWorkflow(), FakeFetcher(), frozenset({"cheap"}))
+        broken = JobIntake(
+            api.store, FakeAssets(), FakeEvents(), BrokenWorkflow(), FakeFetcher(), {"cheap": vendor("cheap", 0.01)}
+        )
         api.made["intake"] = lambda: broken
     status, body = api(method, path, **options)
     assert status == expected, body

@@ -18,6 +18,7 @@ from adforge.ports.assets import FetchFailed
 from adforge.ports.shops import PayloadInvalid, UnknownPlatform, UnknownShop
 from adforge.services.intake import JobIntake
 from adforge.services.product_hooks import ProductHooks
+from adforge.vendors.catalog import CAPABILITIES
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeJobs, FakeWorkflow
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -480,7 +481,7 @@ def test_a_shop_unregistered_after_acceptance_makes_no_job(world):
 
 def test_requests_go_through_the_real_intake_and_a_recipe_no_vendor_serves_is_refused_per_image(world):
     jobs, fetcher = FakeJobs(), FakeFetcher()
-    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, frozenset({"creativeai"}))
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, CAPABILITIES)
     hooks = ProductHooks(world.directory, world.ledger, intake, PLATFORMS)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, SIDE))
     # two aspect ratios per job: creativeai serves one, so nothing is fetched and no image counts as seen

@@ -19,13 +19,15 @@ from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
 from adforge.adapters.eventbridge import EventBridgePublisher
 from adforge.adapters.http_fetch import GuardedFetcher
 from adforge.adapters.images import PillowFramer
-from adforge.adapters.media import CREATIVE_TYPES, IMAGE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.standard_webhooks import StandardWebhooksSigner
 from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
 from adforge.adapters.webhook_sender import WebhookSender
+from adforge.domain.capabilities import Capabilities
+from adforge.domain.media import CREATIVE_TYPES, IMAGE_TYPES
 from adforge.domain.models import Job, JobRequest
+from adforge.domain.rate_limits import AccountLimits
 from adforge.platforms.readers import PLATFORMS
 from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge.services.account_admission import AccountAdmission
@@ -40,8 +42,9 @@ from adforge.services.updates import UpdateRecorder
 from adforge.services.upload_trigger import UploadTrigger
 from adforge.services.webhooks import WebhookIntake
 from adforge.settings import PollSettings, QueueSettings, StoreSettings, VendorSettings, WorkflowSettings
-from adforge.vendors.catalog import CATALOG
-from adforge.vendors.rate_limits import AccountLimits, limits_for
+from adforge.vendors.catalog import CAPABILITIES, CATALOG
+from adforge.vendors.rate_headers import RATE_HEADERS
+from adforge.vendors.rate_limits import limits_for
 
 
 @cache
@@ -101,7 +104,9 @@ def vendor_secrets() -> dict[str, dict[str, str]]:
     return secret
 
 
-VENDORS = frozenset(CATALOG)
+def capabilities() -> Mapping[str, Capabilities]:
+    """Every vendor's capabilities, by name: every vendor a job may name."""
+    return CAPABILITIES
 
 
 class LazyGateways(Mapping[str, VendorGateway]):
@@ -129,7 +134,7 @@ class DeferredIntake:
 @cache
 def account_admission() -> AccountAdmission:
     """The vendor accounts' limiter as the steps use it: the shared store, each account's limits."""
-    return AccountAdmission(admission(), LazyLimits())
+    return AccountAdmission(admission(), LazyLimits(), RATE_HEADERS)
 
 
 def admission() -> DynamoDBAdmission:
@@ -163,7 +168,7 @@ def limits() -> dict[str, AccountLimits]:
 def gateways() -> dict[str, VendorGateway]:
     secrets, settings = vendor_secrets(), vendor_settings()
     return {
-        name: vendor.build(
+        name: vendor.gateway(
             getattr(settings, vendor.base_url_setting), secrets[vendor.secret_key], fetcher(), settings.vendor_timeout_seconds
         )
         for name, vendor in CATALOG.items()
@@ -177,20 +182,20 @@ def webhook_readers() -> dict[str, WebhookReader]:
     return {
         name: vendor.reader(secrets[vendor.secret_key], time.time)
         for name, vendor in CATALOG.items()
-        if vendor.reader is not None and vendor.secret_key in secrets
+        if vendor.takes_webhooks and vendor.secret_key in secrets
     }
 
 
 def intake() -> JobIntake:
-    return JobIntake(jobs(), input_assets(), events(), workflow(), fetcher(), VENDORS)
+    return JobIntake(jobs(), input_assets(), events(), workflow(), fetcher(), CAPABILITIES)
 
 
 def webhook_intake() -> WebhookIntake:
-    return WebhookIntake(jobs(), recorder(), webhook_readers(), LazyGateways())
+    return WebhookIntake(jobs(), recorder(), webhook_readers(), LazyGateways(), vendors=CAPABILITIES)
 
 
 def tenant_jobs() -> TenantJobs:
-    return TenantJobs(jobs(), input_assets(), events(), workflow(), LazyGateways())
+    return TenantJobs(jobs(), input_assets(), events(), workflow(), LazyGateways(), vendors=CAPABILITIES)
 
 
 @cache
@@ -234,7 +239,9 @@ def upload_trigger() -> UploadTrigger:
 
 
 def recorder() -> UpdateRecorder:
-    return UpdateRecorder(jobs(), events(), StepFunctionsTasks(client("stepfunctions")), account_admission())
+    return UpdateRecorder(
+        jobs(), events(), StepFunctionsTasks(client("stepfunctions")), account_admission(), vendors=CAPABILITIES
+    )
 
 
 @cache
@@ -258,6 +265,7 @@ def submitter() -> Submitter:
         account_admission(),
         framer(),
         poll.timing_scale,
+        vendors=CAPABILITIES,
     )
 
 
@@ -273,11 +281,12 @@ def poller() -> Poller:
         poll.job_deadline_seconds,
         account_admission(),
         poll.timing_scale,
+        vendors=CAPABILITIES,
     )
 
 
 def completer() -> Completer:
-    return Completer(jobs(), output_assets(), events(), LazyGateways(), framer())
+    return Completer(jobs(), output_assets(), events(), LazyGateways(), framer(), vendors=CAPABILITIES)
 
 
 @cache

@@ -135,7 +135,7 @@ def document() -> str:
             Tag(name="notifications", description="What AdForge sends to a job's webhook_url"),
         ],
     )
-    return json.dumps(finish(json.loads(generated), sorted(bootstrap.VENDORS)))
+    return json.dumps(finish(json.loads(generated), sorted(bootstrap.capabilities())))
 
 
 @router.get("/v1/openapi.json", include_in_schema=False)

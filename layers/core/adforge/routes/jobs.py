@@ -177,4 +177,4 @@ def create_upload(request: UploadRequest) -> UploadTicket:
 )
 def list_vendors() -> VendorList:
     tenant_id()  # any tenant may look; the route is still behind the authorizer
-    return vendor_list(bootstrap.VENDORS, bootstrap.health().recent_failures())
+    return vendor_list(bootstrap.capabilities(), bootstrap.health().recent_failures())

@@ -28,7 +28,12 @@ class WebhookReceipt(BaseModel):
 def _parameters() -> list[dict[str, Any]]:
     optional = {"required": False, "schema": {"type": "string"}}
     return [
-        {"name": "vendor", "in": "path", "required": True, "schema": {"type": "string", "enum": sorted(bootstrap.VENDORS)}},
+        {
+            "name": "vendor",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "enum": sorted(bootstrap.capabilities())},
+        },
         {"name": "job", "in": "query", "description": "Our job id, where the callback URL carries it", **optional},
         {"name": TOKEN_PARAM, "in": "query", "description": "AdCreative: the callback URL's secret token", **optional},
         {"name": "X-CreativeAI-Signature", "in": "header", "description": "CreativeAI: HMAC-SHA256 of the body", **optional},

@@ -11,12 +11,12 @@ job already has a final result, or has ended, needs no confirmation. A final cla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from adforge.domain.capabilities import Capabilities
 from adforge.ports.jobs import JobRepository
 from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder, check_generation
-from adforge.vendors.registry import REGISTRY
 
 
 class UnknownVendor(LookupError):
@@ -29,6 +29,7 @@ class WebhookIntake:
     recorder: UpdateRecorder
     readers: Mapping[str, WebhookReader]
     gateways: Mapping[str, VendorGateway]
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def receive(self, vendor: str, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, Recorded]:
         """Returns (delivery id, what was recorded). Raises `SignatureInvalid` before anything is parsed."""
@@ -39,7 +40,7 @@ class WebhookIntake:
         job_id = query.get("job") or self.jobs.job_for_vendor_job(vendor, update.vendor_job_id)
         if job_id is None:
             raise UnknownGeneration(f"no job has {vendor} generation {update.vendor_job_id}")
-        if not REGISTRY[vendor].signed_webhooks:
+        if not self.vendors[vendor].signed_webhooks:
             job = self.jobs.get(job_id)
             check_generation(job, vendor, update.vendor_job_id)  # before any vendor call: 404, no status call
             if job.is_finished:

@@ -100,8 +100,8 @@ then costs a poll and the notification's confirmation: two status calls). Poll i
 documents.
 """
 
+from adforge.domain.capabilities import Capabilities, Timings
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME_PHOTOSHOOT = "adcreative_photoshoot"
 NAME_STOCK = "adcreative_stock"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from adforge.adapters.media import sniff
+from adforge.domain.media import sniff
 from adforge.domain.models import JobError, JobRequest, VendorState, VendorUpdate
 from adforge.ports.vendors import (
     VendorError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adforge.adapters.media import sniff
 from adforge.domain.framing import nearest_size
+from adforge.domain.media import sniff
 from adforge.domain.models import JobError, JobRequest, VendorState, VendorSubmission, VendorUpdate
 from adforge.ports.vendors import VendorNotFound, VendorProtocolError, VendorRejected
 from adforge.vendors.creativeai import NAME
