@@ -16,7 +16,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def handle(record: SQSRecord) -> None:
-    outcomes = bootstrap.product_hooks().process(ProductEvent.model_validate_json(record.body))
+    outcomes = bootstrap.shop_webhooks().process(ProductEvent.model_validate_json(record.body))
     logger.info("product processed", extra={"outcomes": [o.model_dump(mode="json") for o in outcomes]})
 
 

@@ -8,7 +8,7 @@ from adforge.ports.vendors import VendorRateLimited, VendorUnavailable
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import SLOT_LATE_SECONDS
 from adforge.services.polling import Poller
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
 from adforge.services.updates import UpdateRecorder
 from adforge.vendors.rate_headers import RateHeaders
 from adforge.vendors.rate_limits import CREATIVEAI_TIERS, limits_for

@@ -5,7 +5,7 @@ import pytest
 from adforge.domain.errors import TransitionRejected
 from adforge.domain.models import Job, JobRequest
 from adforge.domain.status import JobStatus
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
 from adforge.vendors.catalog import CAPABILITIES
 from tests.fakes import FakeAssets, FakeEvents, FakeJobs, FakeWorkflow
 

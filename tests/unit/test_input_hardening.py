@@ -17,7 +17,7 @@ from adforge.ports.vendors import VendorProtocolError
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
 from adforge.services.updates import UnknownGeneration, UpdateRecorder
-from adforge.services.webhooks import WebhookIntake
+from adforge.services.vendor_callbacks import VendorCallbacks
 from adforge.vendors.catalog import CAPABILITIES as VENDORS
 from adforge.vendors.creativeai import CAPABILITIES as CREATIVEAI
 from adforge.vendors.creativeai.transform import to_update
@@ -157,7 +157,7 @@ def test_an_unsigned_delivery_on_another_vendors_route_is_unknown_before_any_ven
         jobs, FakeAssets(), FakeEvents(), {"creativeai": served}, FakeHealth(), "https://api", 60, 5, vendors=VENDORS
     ).submit("job_1")
     vendors = {**VENDORS, "other": CREATIVEAI.model_copy(update={"name": "other", "signed_webhooks": False})}
-    webhooks = WebhookIntake(
+    webhooks = VendorCallbacks(
         jobs,
         UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=vendors),
         {"other": Reader()},
@@ -170,8 +170,8 @@ def test_an_unsigned_delivery_on_another_vendors_route_is_unknown_before_any_ven
 
 
 def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
-    from adforge.services.product_hooks import ProductHooks
-    from tests.unit.test_platform_hooks import FRONT, SIDE, shopify_delivery, world
+    from adforge.services.shop_webhooks import ShopWebhooks
+    from tests.unit.test_shop_webhooks import FRONT, SIDE, shopify_delivery, world
 
     shops = world.__wrapped__()  # the platform tests' shops and ledger
     jobs, fetcher = FakeJobs(), FakeFetcher()
@@ -180,7 +180,7 @@ def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
         shops.directory.shops[key] = config.model_copy(
             update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["1:1"]})}
         )
-    hooks = ProductHooks(shops.directory, shops.ledger, intake, PLATFORMS)
+    hooks = ShopWebhooks(shops.directory, shops.ledger, intake, PLATFORMS)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, {**SIDE, "src": "https://0177.0.0.1/side.png"}))
     outcomes = hooks.process(event)
     assert [(o.status, o.error.code if o.error else None) for o in outcomes] == [

@@ -3,11 +3,11 @@
 import pytest
 from pydantic import ValidationError
 
+from adforge.api.views import vendor_list
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
 from adforge.domain.routing import capable, ranked
 from adforge.vendors.catalog import CAPABILITIES
-from adforge.views import vendor_list
 
 EVERY = CAPABILITIES
 

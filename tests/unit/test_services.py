@@ -4,6 +4,7 @@ import pytest
 from PIL import Image
 
 from adforge.adapters.images import PillowFramer
+from adforge.api.views import job_view
 from adforge.domain.errors import InputRejected, TransitionRejected
 from adforge.domain.models import Job, JobError, JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
@@ -12,10 +13,9 @@ from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake, ServiceUnavailable
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
 from adforge.vendors.catalog import CAPABILITIES as VENDORS
-from adforge.views import job_view
 from tests.fakes import (
     FakeAssets,
     FakeEvents,

@@ -33,14 +33,14 @@ from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
-from adforge.services.notifier import Notifier
+from adforge.services.outbound_notifications import OutboundNotifier
 from adforge.services.polling import Poller
-from adforge.services.product_hooks import ProductHooks
+from adforge.services.shop_webhooks import ShopWebhooks
 from adforge.services.submission import Submitter
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
 from adforge.services.updates import UpdateRecorder
 from adforge.services.upload_trigger import UploadTrigger
-from adforge.services.webhooks import WebhookIntake
+from adforge.services.vendor_callbacks import VendorCallbacks
 from adforge.settings import PollSettings, QueueSettings, StoreSettings, VendorSettings, WorkflowSettings
 from adforge.vendors.catalog import CAPABILITIES, CATALOG
 from adforge.vendors.rate_headers import RATE_HEADERS
@@ -190,8 +190,8 @@ def intake() -> JobIntake:
     return JobIntake(jobs(), input_assets(), events(), workflow(), fetcher(), CAPABILITIES)
 
 
-def webhook_intake() -> WebhookIntake:
-    return WebhookIntake(jobs(), recorder(), webhook_readers(), LazyGateways(), vendors=CAPABILITIES)
+def vendor_callbacks() -> VendorCallbacks:
+    return VendorCallbacks(jobs(), recorder(), webhook_readers(), LazyGateways(), vendors=CAPABILITIES)
 
 
 def tenant_jobs() -> TenantJobs:
@@ -203,9 +203,11 @@ def tenant_secrets() -> DynamoDBTenantSecrets:
     return DynamoDBTenantSecrets(boto3.resource("dynamodb").Table(store().table_name))
 
 
-def notifier() -> Notifier:
+def outbound_notifier() -> OutboundNotifier:
     sender = WebhookSender(DestinationGuard(allow_loopback=store().allow_loopback))
-    return Notifier(sender, tenant_secrets(), StandardWebhooksSigner(), time.time, time.sleep, random.SystemRandom().random)
+    return OutboundNotifier(
+        sender, tenant_secrets(), StandardWebhooksSigner(), time.time, time.sleep, random.SystemRandom().random
+    )
 
 
 class ProductQueue:
@@ -223,9 +225,9 @@ def product_queue() -> ProductQueue:
     return ProductQueue(client("sqs"), QueueSettings.from_env().product_queue_url)
 
 
-def product_hooks() -> ProductHooks:
+def shop_webhooks() -> ShopWebhooks:
     table = boto3.resource("dynamodb").Table(store().table_name)
-    return ProductHooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), DeferredIntake(), PLATFORMS)
+    return ShopWebhooks(DynamoDBShopDirectory(table), DynamoDBProductLedger(table, time.time), DeferredIntake(), PLATFORMS)
 
 
 def upload_trigger() -> UploadTrigger:

@@ -42,7 +42,7 @@ def job_request(recipe: JobRequest, event: ProductEvent, image: ProductImageRef)
 
 
 @dataclass
-class ProductHooks:
+class ShopWebhooks:
     directory: ShopDirectory
     ledger: ProductLedger
     intake: JobCreator
@@ -62,7 +62,7 @@ class ProductHooks:
         """
         reader = self.platforms.get(platform)
         if reader is None:
-            raise UnknownPlatform(f"no product webhooks are taken from {platform[:40]!r}")
+            raise UnknownPlatform(f"no webhooks are taken for {platform[:40]!r}")
         if reader.is_ping(raw_body, headers):
             log.info("%s ping acknowledged", platform)
             return None

@@ -47,7 +47,7 @@ class DeliveryReport:
 
 
 @dataclass
-class Notifier:
+class OutboundNotifier:
     sender: WebhookPoster
     secrets: TenantWebhookSecrets
     signer: WebhookSigner

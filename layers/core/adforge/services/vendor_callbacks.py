@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from adforge.domain.capabilities import Capabilities
 from adforge.ports.jobs import JobRepository
-from adforge.ports.vendors import VendorGateway, WebhookReader
+from adforge.ports.vendors import VendorGateway, VendorProtocolError, WebhookReader
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder, check_generation
 
 
@@ -23,8 +23,14 @@ class UnknownVendor(LookupError):
     code = "unknown_vendor"
 
 
+class CallbackUnreadable(ValueError):
+    """A verified delivery (or the status answer confirming it) that is no readable update."""
+
+    code = "malformed_payload"
+
+
 @dataclass
-class WebhookIntake:
+class VendorCallbacks:
     jobs: JobRepository
     recorder: UpdateRecorder
     readers: Mapping[str, WebhookReader]
@@ -32,7 +38,16 @@ class WebhookIntake:
     vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def receive(self, vendor: str, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, Recorded]:
-        """Returns (delivery id, what was recorded). Raises `SignatureInvalid` before anything is parsed."""
+        """Returns (delivery id, what was recorded). Raises `SignatureInvalid` before anything is parsed, and
+        `CallbackUnreadable` for a body (or confirming status answer) that is no readable update."""
+        try:
+            return self._receive(vendor, raw_body, headers, query)
+        except (ValueError, VendorProtocolError) as error:
+            raise CallbackUnreadable("the payload is not a readable update") from error
+
+    def _receive(
+        self, vendor: str, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> tuple[str, Recorded]:
         reader = self.readers.get(vendor)
         if reader is None:
             raise UnknownVendor(f"no webhooks are taken for {vendor!r}")

@@ -18,7 +18,7 @@ from adforge.adapters.standard_webhooks import StandardWebhooksSigner
 from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.events import event_detail
 from adforge.domain.models import Job, JobRequest
-from adforge.services.notifier import DeliveryFailed, DeliveryReport, Notifier
+from adforge.services.outbound_notifications import DeliveryFailed, DeliveryReport, OutboundNotifier
 
 EVENT = json.loads((Path(__file__).resolve().parents[2] / "events" / "notifier.json").read_text())
 SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
@@ -56,9 +56,9 @@ def event(**detail_changes) -> dict:
     return changed
 
 
-def notifier(script: Script, sleeps: list[float], jitter=lambda: 1.0, clock=time.time) -> Notifier:
+def notifier(script: Script, sleeps: list[float], jitter=lambda: 1.0, clock=time.time) -> OutboundNotifier:
     sender = WebhookSender(DestinationGuard(), transport=script.transport)
-    return Notifier(
+    return OutboundNotifier(
         sender=sender, secrets=Secrets(), signer=StandardWebhooksSigner(), clock=clock, sleep=sleeps.append, random=jitter
     )
 
@@ -210,7 +210,7 @@ def no_connections(monkeypatch):
 )
 def test_private_and_metadata_destinations_are_refused_without_connecting(url, no_connections):
     sleeps: list[float] = []
-    sender = Notifier(
+    sender = OutboundNotifier(
         WebhookSender(DestinationGuard()), Secrets(), StandardWebhooksSigner(), time.time, sleeps.append, lambda: 1.0
     )
     report = sender.notify(event(webhook_url=url))
@@ -276,8 +276,8 @@ def receiver():
     server.server_close()
 
 
-def loopback_notifier(sleeps: list[float]) -> Notifier:
-    return Notifier(
+def loopback_notifier(sleeps: list[float]) -> OutboundNotifier:
+    return OutboundNotifier(
         WebhookSender(DestinationGuard(allow_loopback=True), timeout=5),
         Secrets(),
         StandardWebhooksSigner(),

@@ -6,7 +6,7 @@ from adforge.domain.status import JobStatus
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder
-from adforge.services.webhooks import UnknownVendor, WebhookIntake
+from adforge.services.vendor_callbacks import UnknownVendor, VendorCallbacks
 from adforge.vendors.catalog import CAPABILITIES as VENDORS
 from adforge.vendors.creativeai import CAPABILITIES
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
@@ -30,7 +30,7 @@ def world():
     Submitter(
         jobs, FakeAssets(), FakeEvents(), {"creativeai": gateway}, FakeHealth(), "https://api", 60, 5, vendors=vendors
     ).submit(job.id)
-    webhooks = WebhookIntake(
+    webhooks = VendorCallbacks(
         jobs,
         UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=vendors),
         {"creativeai": Reader()},
