@@ -12,11 +12,11 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger
 
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys
 from adforge.settings import StoreSettings
-from adforge.tenants import TenantKeys
 
 logger = Logger(service="authorizer")
-keys = TenantKeys(boto3.resource("dynamodb").Table(StoreSettings.from_env().table_name))
+keys = DynamoDBTenantKeys(boto3.resource("dynamodb").Table(StoreSettings.from_env().table_name))
 
 
 def presented_key(headers: dict[str, str]) -> str | None:

@@ -14,10 +14,9 @@ import sys
 import boto3
 
 from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory
-from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys, DynamoDBTenantSecrets
 from adforge.domain.models import JobRequest
 from adforge.domain.shops import ShopConfig
-from adforge.tenants import TenantKeys
 from adforge_local import admin_keys
 
 
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("tenant ids are letters, digits, '-' and '_'")
     table = boto3.resource("dynamodb").Table(args.table)
     secret = DynamoDBTenantSecrets(table).ensure_secret(args.tenant)
-    key = TenantKeys(table).issue(args.tenant)
+    key = DynamoDBTenantKeys(table).issue(args.tenant)
     print(f"tenant {args.tenant}: API key (shown once, stored only as a SHA-256 hash):\n{key}")
     print(f"webhook signing secret (Standard Webhooks; verify job notifications with it):\n{secret}")
     return 0

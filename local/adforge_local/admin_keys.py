@@ -12,7 +12,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from adforge.tenants import KeyRecord, KeySelectionError, TenantKeys
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys
+from adforge.domain.tenants import KeyRecord, KeySelectionError
 
 DEFAULT_OVERLAP_HOURS = 24.0
 CACHE_BOUND_SECONDS = 60  # template.yaml's ReauthorizeEvery (a test keeps them equal)
@@ -52,7 +53,7 @@ def _line(record: KeyRecord, now: float) -> str:
 
 def run(args: argparse.Namespace, table: Any) -> int:
     """Runs one key subcommand; returns the exit status."""
-    keys = TenantKeys(table)
+    keys = DynamoDBTenantKeys(table)
     if args.command == "adopt-keys":
         print(f"{keys.adopt_unlisted()} keys listed under their tenants")
         return 0

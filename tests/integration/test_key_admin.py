@@ -3,7 +3,8 @@
 import re
 from pathlib import Path
 
-from adforge.tenants import SHOWN_CHARS, TenantKeys
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys
+from adforge.domain.tenants import SHOWN_CHARS
 from adforge_local import admin
 from adforge_local.admin_keys import CACHE_BOUND_SECONDS
 from adforge_local.template import load
@@ -23,7 +24,7 @@ def test_rotate_list_and_revoke_from_the_command_line(table, capsys):
     status, out = run(capsys, "rotate-key", "acme", "--overlap-hours", "2")
     second = out.splitlines()[1]
     assert status == 0 and re.search(rf"old key {first[:SHOWN_CHARS]} stops working at \S+ \(\+ up to 60 s cached\)", out)
-    keys = TenantKeys(table)
+    keys = DynamoDBTenantKeys(table)
     assert keys.tenant_for(first) == keys.tenant_for(second) == "acme"
     status, out = run(capsys, "list-keys", "acme")
     listed = {line.split()[0]: (line.split()[1], line.split()[-1]) for line in out.splitlines()}
