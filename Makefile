@@ -36,6 +36,7 @@ test: lint typecheck validate deploy-check
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache  # the layers of layers/core/adforge (pyproject.toml [tool.importlinter])
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy layers/core local cli functions

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from adforge.adapters.dynamodb_jobs import JobAlreadyExists
-from adforge.adapters.dynamodb_tenants import WebhookSecretMissing
-from adforge.adapters.media import EXTENSIONS, sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
-from adforge.adapters.webhook_sender import PostResult
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
+from adforge.domain.media import EXTENSIONS, sniff
 from adforge.domain.models import Asset, Job, JobKind, VendorAttempt, VendorSubmission, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.jobs import JobAlreadyExists
+from adforge.ports.notifications import PostResult, WebhookSecretMissing
 
 
 class FakeJobs:
@@ -347,3 +347,9 @@ class FakeQueue:
         if self.fail:
             raise RuntimeError("sqs down")
         self.bodies.append(body)
+
+
+def vendor(name: str, cost: float) -> Capabilities:
+    """A plain image vendor (1:1, up to 4 outputs, no webhooks) named `name`, costing `cost` per output."""
+    return Capabilities(name=name, display_name=name, kinds=frozenset({JobKind.IMAGE}), aspect_ratios=frozenset({"1:1"}),
+                        max_count=4, webhooks=False, cost_per_output_usd=cost)  # fmt: skip

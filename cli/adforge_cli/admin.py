@@ -23,7 +23,7 @@ from adforge_cli.aws import TableTarget, opened
 from adforge_cli.state import Exit, State
 
 if TYPE_CHECKING:
-    from adforge.tenants import KeyRecord
+    from adforge.domain.tenants import KeyRecord
 
 DEFAULT_OVERLAP_HOURS = 24.0
 CACHE_BOUND_SECONDS = 60  # template.yaml's ReauthorizeEvery (a test keeps them equal)
@@ -102,8 +102,8 @@ def _view(record: KeyRecord, now: float) -> dict[str, Any]:
 @tenants_app.command("create")
 def create_tenant(ctx: typer.Context, tenant: Tenant) -> None:
     """Issue an API key bound to TENANT and make its webhook signing secret; both are printed once."""
+    from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys as TenantKeys
     from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
-    from adforge.tenants import TenantKeys
 
     admin: Admin = ctx.obj
     with opened(admin.state, admin.target) as table:
@@ -119,7 +119,7 @@ def create_tenant(ctx: typer.Context, tenant: Tenant) -> None:
 @tenants_app.command("list-keys")
 def list_keys(ctx: typer.Context, tenant: Tenant) -> None:
     """TENANT's API keys, oldest first: shown prefix, state, issue, expiry and revocation times."""
-    from adforge.tenants import TenantKeys
+    from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys as TenantKeys
 
     admin: Admin = ctx.obj
     with opened(admin.state, admin.target) as table:
@@ -147,7 +147,7 @@ def rotate_key(
     ] = DEFAULT_OVERLAP_HOURS,
 ) -> None:
     """Issue a new API key for TENANT (printed once); its other live keys stop after the overlap."""
-    from adforge.tenants import TenantKeys
+    from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys as TenantKeys
 
     admin: Admin = ctx.obj
     with opened(admin.state, admin.target) as table:
@@ -171,7 +171,8 @@ def revoke_key(
     every: Annotated[bool, typer.Option("--all", help="Every live key of the tenant")] = False,
 ) -> None:
     """Refuse one of TENANT's keys (--key-prefix) or all of them (--all) from now on."""
-    from adforge.tenants import KeySelectionError, TenantKeys
+    from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys as TenantKeys
+    from adforge.domain.tenants import KeySelectionError
 
     if (key_prefix is not None) == every:
         raise typer.BadParameter("give either --key-prefix or --all", param_hint="'--key-prefix' / '--all'")
@@ -194,7 +195,7 @@ def revoke_key(
 @tenants_app.command("adopt-keys")
 def adopt_keys(ctx: typer.Context) -> None:
     """Once: list the keys issued before key lists existed under their tenants (one table scan)."""
-    from adforge.tenants import TenantKeys
+    from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys as TenantKeys
 
     admin: Admin = ctx.obj
     with opened(admin.state, admin.target) as table:
@@ -212,9 +213,10 @@ def register_shop(
     recipe: Annotated[str, typer.Option(help='JSON job template, e.g. {"prompt": "lifestyle ad", "count": 2}')],
 ) -> None:
     """Bind a Shopify / WooCommerce SHOP to a tenant with its webhook secret and job recipe (again: new secret or recipe)."""
+    from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory, ShopTaken
     from adforge.domain.models import JobRequest
-    from adforge.platforms.dynamodb import DynamoDBShopDirectory, ShopTaken
-    from adforge.platforms.ports import ShopConfig, platform_reader
+    from adforge.domain.shops import ShopConfig
+    from adforge.platforms.readers import platform_reader
 
     # json.JSONDecodeError and pydantic's ValidationError are ValueErrors
     try:

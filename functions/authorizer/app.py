@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
 
-from adforge.settings import StoreSettings
-from adforge.tenants import TenantKeys
+from adforge import bootstrap
 
 logger = Logger(service="authorizer")
-keys = TenantKeys(boto3.resource("dynamodb").Table(StoreSettings.from_env().table_name))
+keys = bootstrap.tenant_keys()  # built at cold start: a missing TABLE_NAME fails at once
 
 
 def presented_key(headers: dict[str, str]) -> str | None:

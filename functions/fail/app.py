@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
-from adforge.errors_catalog import code_for_error
+from adforge.api.step_errors import code_for_error
 
 logger = Logger(service="fail")
 

@@ -16,6 +16,6 @@ logger = Logger(service="notifier")
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    report = bootstrap.notifier().notify(event)
+    report = bootstrap.outbound_notifier().notify(event)
     logger.info("webhook notification", extra=asdict(report))
     return asdict(report)

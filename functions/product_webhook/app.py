@@ -4,7 +4,7 @@ The work (one job per changed product image) happens in the worker, so the platf
 is kept whatever the number of images.
 """
 
-from adforge.http_api import http_function
-from adforge.routes import product_hooks
+from adforge.api.http import http_function
+from adforge.api.routes import shop_webhooks
 
-lambda_handler = http_function("product-webhook", product_hooks.router)
+lambda_handler = http_function("product-webhook", shop_webhooks.router)

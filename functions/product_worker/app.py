@@ -9,14 +9,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from adforge import bootstrap
-from adforge.platforms import ProductEvent
+from adforge.domain.shops import ProductEvent
 
 logger = Logger(service="product-worker")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def handle(record: SQSRecord) -> None:
-    outcomes = bootstrap.product_hooks().process(ProductEvent.model_validate_json(record.body))
+    outcomes = bootstrap.shop_webhooks().process(ProductEvent.model_validate_json(record.body))
     logger.info("product processed", extra={"outcomes": [o.model_dump(mode="json") for o in outcomes]})
 
 

@@ -1,6 +1,6 @@
 """Vendor callbacks: POST /v1/webhooks/{vendor}[?job=<job id>]. Verify first, then record."""
 
-from adforge.http_api import http_function
-from adforge.routes import vendor_webhooks
+from adforge.api.http import http_function
+from adforge.api.routes import vendor_callbacks
 
-lambda_handler = http_function("vendor-webhook", vendor_webhooks.router)
+lambda_handler = http_function("vendor-webhook", vendor_callbacks.router)

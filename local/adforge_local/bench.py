@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 import httpx
 
-from adforge.adapters.media import CREATIVE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
+from adforge.domain.media import CREATIVE_TYPES
 from adforge_local import bench_cold, bench_scale, bench_timings
 from adforge_local.lambda_bridge import Invocation
 from adforge_local.stack import LocalStack, Options, _free_port

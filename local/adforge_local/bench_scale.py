@@ -73,7 +73,7 @@ import httpx
 
 from adforge.domain.events import TERMINAL_EVENTS
 from adforge.domain.models import JobKind
-from adforge.vendors.registry import REGISTRY
+from adforge.vendors.catalog import CAPABILITIES
 from adforge_local import iam_enforcement, lambda_bridge
 from adforge_local.sandboxes.base import Reply, Request, Sandbox
 from adforge_local.stack import LocalStack, Options
@@ -563,9 +563,9 @@ def attribute(ledgers: dict[str, dict[str, Any]], jobs: dict[str, dict[str, Any]
 def outputs_spend(jobs: dict[str, dict[str, Any]]) -> float:
     """What the vendors charge for the outputs of the completed jobs: outputs x cost_per_output_usd."""
     return sum(
-        len(job.get("assets") or []) * REGISTRY[job["vendor"]].cost_per_output_usd
+        len(job.get("assets") or []) * CAPABILITIES[job["vendor"]].cost_per_output_usd
         for job in jobs.values()
-        if job["status"] == "completed" and job.get("vendor") in REGISTRY
+        if job["status"] == "completed" and job.get("vendor") in CAPABILITIES
     )
 
 
@@ -846,7 +846,7 @@ def _print_scale(settings: ScaleSettings, run: CatalogRun, billing: Billing, con
 # C. the fault run ---------------------------------------------------------------------------------------------
 STAGES = ("queued", "submitting", "processing", "collecting")
 IN_CALL = ("submitting", "processing", "collecting")  # cancelled from inside that stage's vendor call
-VENDORS = tuple(name for name, vendor in REGISTRY.items() if JobKind.IMAGE in vendor.kinds and vendor.aspect_ratios)
+VENDORS = tuple(name for name, vendor in CAPABILITIES.items() if JobKind.IMAGE in vendor.kinds and vendor.aspect_ratios)
 """The vendors an image job can name (one that declares no aspect ratio is sent no job)."""
 
 
@@ -930,7 +930,7 @@ def job_plan(settings: FaultSettings) -> list[PlannedJob]:
 def job_request(job: PlannedJob, upload_key: str) -> dict[str, Any]:
     """One output, the product photo where the vendor uses one, 1:1 where the vendor makes it (else its first ratio);
     the prompt carries the job's tag (a second key to a generation no job references)."""
-    capabilities = REGISTRY.get(job.vendor)
+    capabilities = CAPABILITIES.get(job.vendor)
     ratio = "1:1" if capabilities is None or "1:1" in capabilities.aspect_ratios else sorted(capabilities.aspect_ratios)[0]
     body: dict[str, Any] = {"prompt": f"lifestyle ad of the product on a sunlit table, {job.tag}", "vendor": job.vendor,
                             "aspect_ratios": [ratio], "count": 1}  # fmt: skip

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from adforge.domain.models import JobKind
-from adforge.vendors import registry
+from adforge.vendors.catalog import CAPABILITIES
 from adforge_local.bench_scale import SAMPLE, fresh_moto, generation_ids
 from adforge_local.sandboxes.base import Faults, Sandbox
 from adforge_local.stack import LocalStack, Options
@@ -87,7 +87,7 @@ def sandbox_of(stack: LocalStack, vendor: str) -> Sandbox:
 def measure(stack: LocalStack, api: httpx.Client, case: str, jobs: int, scale: float) -> Result:
     vendor, kind_name, *rest = case.split(":")
     kind, dropped = JobKind(kind_name), rest == ["dropped"]
-    capabilities = registry.REGISTRY[vendor]
+    capabilities = CAPABILITIES[vendor]
     timings = capabilities.timings
     body = request(case)
     sandbox = sandbox_of(stack, vendor)
@@ -205,7 +205,7 @@ def warm_up(stack: LocalStack, api: httpx.Client, cases: list[str], jobs: int, s
     firsts = {case.split(":")[0]: ":".join(case.split(":")[:2]) for case in reversed(cases)}
     for vendor, case in firsts.items():
         kind = JobKind(case.split(":")[1])
-        sandbox_of(stack, vendor).set_faults(processing_seconds=registry.REGISTRY[vendor].timings.render_seconds(kind) * scale)
+        sandbox_of(stack, vendor).set_faults(processing_seconds=CAPABILITIES[vendor].timings.render_seconds(kind) * scale)
     started = [api.post("/v1/jobs", json=request(case)) for case in firsts.values() for _ in range(jobs)]
     for answer in started:
         if answer.status_code == 202:
@@ -227,7 +227,7 @@ def every_case() -> list[str]:
             continue
         vendor = name.split(":")[0]
         cases.append(name)
-        if registry.REGISTRY[vendor].webhooks:
+        if CAPABILITIES[vendor].webhooks:
             cases.append(f"{name}:dropped")
     return cases
 

@@ -24,11 +24,10 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from adforge.adapters.dynamodb_health import HEALTH_KEY
-from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
+from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys, DynamoDBTenantSecrets
 from adforge.domain.models import JobRequest
-from adforge.platforms.dynamodb import DynamoDBShopDirectory
-from adforge.platforms.ports import ShopConfig
-from adforge.tenants import TenantKeys
+from adforge.domain.shops import ShopConfig
 from adforge_local import dynamodb_atomicity, stop_fidelity
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.event_relay import EventRelay
@@ -305,7 +304,7 @@ class LocalStack:
     def create_tenant(self, tenant_id: str) -> str:
         """A tenant with an API key (returned) and a webhook signing secret (see `webhook_secret`)."""
         DynamoDBTenantSecrets(self._table()).ensure_secret(tenant_id)
-        return TenantKeys(self._table()).issue(tenant_id)
+        return DynamoDBTenantKeys(self._table()).issue(tenant_id)
 
     def forget_vendor_health(self) -> None:
         """Recent vendor failures steer `auto` routing, and a vendor's admission windows (its creation slots and

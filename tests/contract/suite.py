@@ -19,11 +19,11 @@ import httpx
 import pytest
 
 from adforge.adapters.http_fetch import GuardedFetcher
-from adforge.adapters.media import sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.domain.media import sniff
 from adforge.domain.models import JobRequest, VendorState, VendorSubmission, VendorUpdate
-from adforge.ports import VendorGateway, WebhookReader
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
+from adforge.ports.vendors import VendorGateway, WebhookReader
 from adforge_local.sandboxes.base import Sandbox
 from adforge_local.sandboxes.clock import Clock, ManualClock
 
@@ -208,7 +208,7 @@ class VendorContract:
     ) -> None:
         if self.pair.webhooks is None or not self.pair.signed_webhooks:
             pytest.skip(f"{self.pair.name} does not sign webhooks")
-        from adforge.vendors.signatures import SignatureInvalid
+        from adforge.domain.signatures import SignatureInvalid
 
         fresh.set_faults(bad_signature=True, webhook_retry_delays=[0.0])
         self.gateway(fresh, fetcher).submit(self.submission(receiver))

@@ -2,10 +2,10 @@ import pytest
 
 from adforge.adapters.http_fetch import GuardedFetcher
 from adforge.domain.models import JobRequest, VendorState
+from adforge.domain.signatures import SignatureInvalid
 from adforge.vendors.adcreative import PHOTOSHOOT_TASKS
 from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock
 from adforge.vendors.adcreative.webhook import AdCreativeWebhooks, build_reader
-from adforge.vendors.signatures import SignatureInvalid
 from adforge_local.sandboxes.adcreative import AdCreativeSandbox
 from adforge_local.sandboxes.base import Sandbox
 from adforge_local.sandboxes.clock import Clock, ManualClock

@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
 from adforge.vendors.adcreative import CAPABILITIES_PHOTOSHOOT, CAPABILITIES_STOCK, NAME_STOCK, PHOTOSHOOT_TASKS, progress
 from adforge.vendors.adcreative.auth import Account
 from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock

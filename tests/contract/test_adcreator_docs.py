@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission, VendorUpdate
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
 from adforge.vendors.adcreator import CAPABILITIES
 from adforge.vendors.adcreator.gateway import AdCreatorGateway, build
 from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, meaning_tests, one_of, spec_for

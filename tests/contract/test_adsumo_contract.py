@@ -2,7 +2,7 @@ import pytest
 
 from adforge.adapters.http_fetch import GuardedFetcher
 from adforge.domain.models import JobRequest, VendorState, VendorSubmission
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
 from adforge.vendors.adsumo.client import AdsumoClient
 from adforge.vendors.adsumo.gateway import AdsumoGateway, build
 from adforge_local.sandboxes.adsumo import AdsumoSandbox

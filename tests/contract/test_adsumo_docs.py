@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission, VendorUpdate
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
 from adforge.vendors.adsumo import CAPABILITIES
 from adforge.vendors.adsumo.gateway import AdsumoGateway, build
 from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, meaning_tests, one_of, spec_for

@@ -1,8 +1,8 @@
 import pytest
 
 from adforge.adapters.http_fetch import GuardedFetcher
-from adforge.adapters.media import sniff
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.domain.media import sniff
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
 from adforge.vendors.creativeai.client import CreativeAIClient
 from adforge.vendors.creativeai.gateway import CreativeAIGateway

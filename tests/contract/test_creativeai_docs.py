@@ -22,12 +22,12 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission, VendorUpdate
-from adforge.vendors import errors
+from adforge.domain.signatures import SignatureInvalid
+from adforge.ports import vendors as errors
 from adforge.vendors.creativeai import CAPABILITIES
 from adforge.vendors.creativeai.gateway import CreativeAIGateway, build
 from adforge.vendors.creativeai.webhook import build_reader
 from adforge.vendors.rate_headers import RATE_HEADERS
-from adforge.vendors.signatures import SignatureInvalid
 from tests.contract.docs import PhotoFetcher, Spec, Vendor, answer, between, check, check_fields, meaning_tests, one_of, spec_for
 from tests.doc_examples import creativeai as doc
 

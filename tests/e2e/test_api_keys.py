@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adforge.tenants import TenantKeys
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,8 +21,8 @@ def status(stack, authorization: str | None, **headers: str) -> int:
     return httpx.get(f"{stack.api.url}/v1/jobs", headers=sent, timeout=30).status_code
 
 
-def keys(stack) -> TenantKeys:
-    return TenantKeys(stack.resource("dynamodb").Table(stack.table))
+def keys(stack) -> DynamoDBTenantKeys:
+    return DynamoDBTenantKeys(stack.resource("dynamodb").Table(stack.table))
 
 
 def later(stack, monkeypatch, seconds: float) -> None:

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from adforge.adapters.ssrf_guard import REFUSED
+from adforge.ports.assets import REFUSED
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
-from adforge.routes import docs
+from adforge.api.routes import docs
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from adforge.domain.framing import is_exactly
 from adforge.domain.models import JobKind
-from adforge.vendors.registry import REGISTRY
+from adforge.vendors.catalog import CAPABILITIES
 from tests.e2e.conftest import SAMPLE, finish, submit
 
 pytestmark = pytest.mark.e2e
@@ -20,12 +20,12 @@ pytestmark = pytest.mark.e2e
 
 def image_vendor_ratios() -> list[tuple[str, str]]:
     return sorted(
-        (name, ratio) for name, vendor in REGISTRY.items() if JobKind.IMAGE in vendor.kinds for ratio in vendor.aspect_ratios
+        (name, ratio) for name, vendor in CAPABILITIES.items() if JobKind.IMAGE in vendor.kinds for ratio in vendor.aspect_ratios
     )
 
 
 def request_for(vendor: str, ratio: str) -> dict:
-    capabilities = REGISTRY[vendor]
+    capabilities = CAPABILITIES[vendor]
     fields: dict = {"vendor": vendor, "aspect_ratios": [ratio]}
     if not capabilities.uses_product_image:
         fields["image"] = None
@@ -34,7 +34,7 @@ def request_for(vendor: str, ratio: str) -> dict:
 
 def test_every_image_vendor_declares_ratios_to_check():
     pairs = image_vendor_ratios()
-    assert {vendor for vendor, _ in pairs} == {name for name, v in REGISTRY.items() if JobKind.IMAGE in v.kinds}
+    assert {vendor for vendor, _ in pairs} == {name for name, v in CAPABILITIES.items() if JobKind.IMAGE in v.kinds}
     assert set(pairs) >= CROPPED
 
 
@@ -83,14 +83,14 @@ def test_a_webp_photo_is_converted_for_a_vendor_that_takes_only_jpeg_or_png(stac
 
 
 def counted_vendors() -> list[str]:
-    return sorted(name for name, vendor in REGISTRY.items() if JobKind.IMAGE in vendor.kinds and vendor.max_count > 1)
+    return sorted(name for name, vendor in CAPABILITIES.items() if JobKind.IMAGE in vendor.kinds and vendor.max_count > 1)
 
 
 @pytest.mark.parametrize("vendor", counted_vendors())
 def test_a_count_of_n_yields_n_assets(stack, acme, vendor):
     """N generations, N edits, or (Photoshoot, which always renders 6) the first N of them: N assets, no more."""
-    ratio = sorted(REGISTRY[vendor].aspect_ratios)[0]
-    count = min(3, REGISTRY[vendor].max_count)
+    ratio = sorted(CAPABILITIES[vendor].aspect_ratios)[0]
+    count = min(3, CAPABILITIES[vendor].max_count)
     job = finish(stack, acme, submit(acme, count=count, **request_for(vendor, ratio)))
     assert job["status"] == "completed", job["error"]
     assert len({asset["key"] for asset in job["assets"]}) == len(job["assets"]) == count

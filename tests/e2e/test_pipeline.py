@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from adforge.adapters.media import sniff
+from adforge.domain.media import sniff
 from tests.e2e.conftest import finish, stored, submit
 
 pytestmark = pytest.mark.e2e

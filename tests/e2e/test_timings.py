@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from adforge.domain.capabilities import WAIT_STARTS_LATE_SECONDS
 from adforge.domain.models import JobKind
 from adforge.vendors import creativeai
-from adforge.vendors.capabilities import WAIT_STARTS_LATE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.4  # (20 s + 35 s - 1 s) x 0.4 -> 21 s: whole seconds, as Step Functions waits are

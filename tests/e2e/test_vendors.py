@@ -2,7 +2,7 @@
 
 import pytest
 
-from adforge.adapters.media import sniff
+from adforge.domain.media import sniff
 from adforge_local.bench_scale import generation_ids
 from tests.e2e.conftest import finish, stored, submit
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
-from adforge.platforms.dynamodb import DynamoDBShopDirectory
-from adforge.tenants import SHOWN_CHARS, TenantKeys, hash_item_key, key_hash
+from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys as TenantKeys
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets, hash_item_key
+from adforge.domain.tenants import SHOWN_CHARS, key_hash
 from adforge_cli.admin import CACHE_BOUND_SECONDS
 from adforge_cli.aws import exit_for
 from adforge_cli.main import Deps, Exit, app

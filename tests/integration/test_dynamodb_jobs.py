@@ -1,9 +1,10 @@
 import pytest
 
-from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository, JobAlreadyExists
+from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
 from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.models import Job, JobRequest, VendorAttempt
 from adforge.domain.status import JobStatus
+from adforge.ports.jobs import JobAlreadyExists
 
 
 def new_job(job_id="job_1") -> Job:

@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from adforge.domain.models import Job, JobRequest
-from adforge.platforms import ProductImageRef, UnknownPlatform
-from adforge.platforms.dynamodb import (
+from adforge.adapters.dynamodb_shops import (
     DELIVERY_TTL_SECONDS,
     IMAGE_TTL_SECONDS,
     DynamoDBProductLedger,
     DynamoDBShopDirectory,
     ShopTaken,
 )
-from adforge.platforms.ports import ShopConfig
-from adforge.services.product_hooks import ProductHooks
+from adforge.domain.models import Job, JobRequest
+from adforge.domain.shops import ProductImageRef, ShopConfig
+from adforge.platforms.readers import PLATFORMS
+from adforge.ports.shops import UnknownPlatform
+from adforge.services.shop_webhooks import ShopWebhooks
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 NOW = 1_795_290_000
@@ -170,7 +171,7 @@ class Intake:
 def test_the_shopify_sample_end_to_end_on_the_table(table, ledger):
     shops, intake = DynamoDBShopDirectory(table), Intake()
     shops.register_shop("shopify", "adforge-demo.myshopify.com", config("demo-merchant", "shpss_sample_secret"))
-    hooks = ProductHooks(shops, ledger, intake)
+    hooks = ShopWebhooks(shops, ledger, intake, PLATFORMS)
     sample = json.loads((EVENTS / "product_webhook_shopify.json").read_text())
     body, headers = sample["body"].encode(), sample["headers"]
     event = hooks.accept("shopify", body, headers)
@@ -192,7 +193,7 @@ def shopify_update(updated_at, src):
 def test_an_old_body_replayed_after_the_image_changed_makes_no_job_on_the_table(table, ledger):
     shops, intake = DynamoDBShopDirectory(table), Intake()
     shops.register_shop("shopify", "adforge-demo.myshopify.com", config("demo-merchant", "shpss_sample_secret"))
-    hooks = ProductHooks(shops, ledger, intake)
+    hooks = ShopWebhooks(shops, ledger, intake, PLATFORMS)
     old = shopify_update("2026-11-22T06:19:57-05:00", "https://cdn.shopify.com/mug.png")
     hooks.process(hooks.accept("shopify", *old))
     hooks.process(hooks.accept("shopify", *shopify_update("2026-11-22T06:25:00-05:00", "https://cdn.shopify.com/mug-v2.png")))

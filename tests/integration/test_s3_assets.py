@@ -5,9 +5,9 @@ from contextlib import contextmanager
 import boto3
 import pytest
 
-from adforge.adapters.media import CREATIVE_TYPES, IMAGE_TYPES
 from adforge.adapters.s3_assets import S3AssetStore
 from adforge.domain.errors import InputRejected
+from adforge.domain.media import CREATIVE_TYPES, IMAGE_TYPES
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 JPEG = b"\xff\xd8\xff\xe0" + b"j" * 5000

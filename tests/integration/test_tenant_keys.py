@@ -1,4 +1,4 @@
-"""TenantKeys on moto's DynamoDB with an injected clock: issue, rotate with overlap, expiry, revoke."""
+"""DynamoDBTenantKeys on moto's DynamoDB with an injected clock: issue, rotate with overlap, expiry, revoke."""
 
 import importlib.util
 from pathlib import Path
@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from adforge.tenants import KEY_PREFIX, SHOWN_CHARS, KeySelectionError, TenantKeys, key_hash, key_item_key
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys, key_item_key
+from adforge.domain.tenants import KEY_PREFIX, SHOWN_CHARS, KeySelectionError, key_hash
 
 NOW = 1_795_290_000
 DAY = 24 * 3600
@@ -20,7 +21,7 @@ def clock():
 
 @pytest.fixture
 def keys(table, clock):
-    return TenantKeys(table, lambda: clock[0])
+    return DynamoDBTenantKeys(table, lambda: clock[0])
 
 
 def test_a_key_is_stored_only_as_its_hash_and_names_its_tenant(table, keys):
@@ -156,7 +157,7 @@ def authorizer(table, monkeypatch):
 )
 def test_the_authorizer_decides_on_the_authorization_header_alone(table, authorizer, headers, decides):
     """The header API Gateway caches the answer under is the only one read (identity source = decision)."""
-    api_key = TenantKeys(table).issue("acme")
+    api_key = DynamoDBTenantKeys(table).issue("acme")
     presented = {name: value.format(key=api_key) for name, value in headers.items()}
     event = {"headers": presented, "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abc/v1/POST/v1/jobs"}
     assert (authorizer.presented_key(presented) == api_key) is decides

@@ -5,7 +5,8 @@ import pytest
 from standardwebhooks import Webhook
 
 from adforge.adapters import dynamodb_tenants
-from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets, WebhookSecretMissing
+from adforge.adapters.dynamodb_tenants import DynamoDBTenantSecrets
+from adforge.ports.notifications import WebhookSecretMissing
 
 
 def test_ensure_creates_a_standard_secret_once(table):

@@ -10,7 +10,8 @@ import pytest
 
 from adforge.domain.framing import centre_crop
 from adforge.domain.models import AspectRatio, JobKind, JobRequest, VendorState, VendorSubmission
-from adforge.vendors import errors
+from adforge.domain.signatures import SignatureInvalid
+from adforge.ports import vendors as errors
 from adforge.vendors.adcreative import (
     CAPABILITIES_PHOTOSHOOT,
     CAPABILITIES_STOCK,
@@ -26,7 +27,6 @@ from adforge.vendors.adcreative.client import TOKEN_PATH, AdCreativeClient
 from adforge.vendors.adcreative.gateway import PhotoshootGateway, StockGateway, build_photoshoot, build_stock
 from adforge.vendors.adcreative.problems import read_error
 from adforge.vendors.adcreative.webhook import build_reader
-from adforge.vendors.signatures import SignatureInvalid
 from tests.doc_examples.adcreative import ALL_PROGRESSES_200, CHECK_USER_PROGRESS_200, CREDITS_400, START_200
 from tests.fakes import FakeFetcher
 

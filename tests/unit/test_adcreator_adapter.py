@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
-from adforge.ports import DiscardingGateway
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
+from adforge.ports.vendors import DiscardingGateway
 from adforge.vendors.adcreator import CAPABILITIES
 from adforge.vendors.adcreator.client import AdCreatorClient
 from adforge.vendors.adcreator.gateway import AdCreatorGateway

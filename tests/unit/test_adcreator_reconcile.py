@@ -7,10 +7,9 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobRequest, VendorSubmission
-from adforge.ports import ReconcilingGateway
+from adforge.ports.vendors import ReconcilingGateway, VendorOutcomeUnknown
 from adforge.vendors.adcreator.client import AdCreatorClient
 from adforge.vendors.adcreator.gateway import LIST_PAGE, MAX_LIST_PAGES, AdCreatorGateway
-from adforge.vendors.errors import VendorOutcomeUnknown
 
 INTENT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 MODELS = {"models": [{"id": "nano-banana-2", "creditsCost": 2, "supportsImageInput": False}]}

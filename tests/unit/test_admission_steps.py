@@ -4,13 +4,13 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorRateLimited, VendorUnavailable
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import SLOT_LATE_SECONDS
 from adforge.services.polling import Poller
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
 from adforge.services.updates import UpdateRecorder
-from adforge.vendors.errors import VendorRateLimited, VendorUnavailable
-from adforge.vendors.rate_headers import RATE_HEADERS, RateHeaders
+from adforge.vendors.rate_headers import RateHeaders
 from adforge.vendors.rate_limits import CREATIVEAI_TIERS, limits_for
 from tests.fakes import FakeAssets, FakeEvents, FakeGateway, FakeTasks, FakeWorkflow
 
@@ -41,7 +41,7 @@ def limited(two_vendors):
     now = [0.0]
     admission = FakeAdmission(lambda: now[0])
     limits = {name: limits_for(name, name, {"api_key": f"k-{name}"}) for name in ("cheap", "pricey")}
-    submitter.admission, submitter.clock = AccountAdmission(admission, limits), lambda: now[0]
+    submitter.admission, submitter.clock = AccountAdmission(admission, limits, RateHeaders()), lambda: now[0]
     ids = iter(range(1, 100))
     intake.new_id = lambda: f"job_{next(ids)}"
 
@@ -84,8 +84,8 @@ def test_a_poll_slot_started_too_late_is_given_up(limited):
     job = create()
     submitter.submit(job.id)
     admission.next_free = now[0] + 7
-    poller = Poller(jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), gateways, lambda: now[0], 2, 10, 3600,
-                    submitter.admission)  # fmt: skip
+    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=submitter.vendors)
+    poller = Poller(jobs, recorder, gateways, lambda: now[0], 2, 10, 3600, submitter.admission, vendors=submitter.vendors)
     queued = poller.poll(job.id, 2)
     now[0] = queued["slot"]["at"] + SLOT_LATE_SECONDS + 1
     admission.next_free = now[0] + 3
@@ -126,7 +126,7 @@ def test_a_queue_longer_than_the_deadline_fails_the_job_clearly(limited):
 def test_the_vendors_empty_window_holds_the_bucket_until_it_resets(limited):
     submitter, _gateways, _jobs, admission, _now, create = limited
     job = create()
-    RATE_HEADERS.note("cheap", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "42"})
+    submitter.admission.pauses.note("cheap", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "42"})
     submitter.submit(job.id)
     assert admission.holds == [(submitter.admission.limits["cheap"].creation(job.request)[0], 42.0)]
 
@@ -137,8 +137,8 @@ def test_a_poll_takes_a_status_slot_and_waits_for_it(limited):
     submitter.submit(job.id)
     gateways["cheap"].updates = iter([VendorUpdate(vendor_job_id="cheap_1", state=VendorState.PROCESSING)])
     admission.next_free = now[0] + 7
-    poller = Poller(jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), gateways, lambda: now[0], 2, 10, 3600,
-                    submitter.admission)  # fmt: skip
+    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=submitter.vendors)
+    poller = Poller(jobs, recorder, gateways, lambda: now[0], 2, 10, 3600, submitter.admission, vendors=submitter.vendors)
     queued = poller.poll(job.id, 2)
     assert (queued["wait"], gateways["cheap"].status_calls) == (7, 0)
     assert poller.poll(job.id, queued["wait"], queued["slot"])["state"] == "processing"
@@ -191,7 +191,7 @@ def test_a_cancel_reaches_the_vendor_where_it_documents_how_and_is_recorded_eith
         gateways["cheap"] = Deleting()
     job = intake.create("acme", JobRequest(prompt="a red mug"))
     submitter.submit(job.id)
-    tenancy = TenantJobs(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), gateways)
+    tenancy = TenantJobs(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), gateways, vendors=submitter.vendors)
     cancelled = tenancy.cancel("acme", job.id)
     attempt = cancelled.attempts[-1]
     assert (cancelled.status, attempt.vendor_job_id, attempt.outcome) == (JobStatus.CANCELLED, "cheap_1", "abandoned")
@@ -234,7 +234,7 @@ def test_a_full_concurrency_cap_keeps_the_next_job_queued_until_a_place_is_free(
     first, second = create(), create()
     submitter.submit(first.id)
     assert submitter.submit(second.id)["state"] == "throttled" and len(gateways["cheap"].submissions) == 1
-    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), submitter.admission)
+    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), submitter.admission, vendors=submitter.vendors)
     recorder.record(first.id, "cheap", VendorUpdate(vendor_job_id="cheap_1", state=VendorState.COMPLETED, outputs=["u"]))
     assert admission.running == set()
     assert submitter.submit(second.id)["state"] == "processing" and admission.running == {second.id}

@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
-from adforge.vendors import errors
+from adforge.ports import vendors as errors
 from adforge.vendors.adsumo import CAPABILITIES, USD_PER_CREDIT
 from adforge.vendors.adsumo.client import AdsumoClient
 from adforge.vendors.adsumo.gateway import AdsumoGateway

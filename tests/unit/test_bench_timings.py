@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from adforge.vendors import registry
+from adforge.vendors.catalog import CAPABILITIES
 from adforge_local.bench_timings import every_case, hook_timeout
 
 
@@ -12,9 +12,9 @@ def at(seconds: float) -> datetime:
 
 def test_every_vendor_is_benched_and_only_webhook_vendors_with_their_webhook_dropped():
     cases = every_case()
-    assert {case.split(":")[0] for case in cases} == set(registry.REGISTRY)
+    assert {case.split(":")[0] for case in cases} == set(CAPABILITIES)
     dropped = {case.split(":")[0] for case in cases if case.endswith(":dropped")}
-    assert dropped == {name for name, vendor in registry.REGISTRY.items() if vendor.webhooks}
+    assert dropped == {name for name, vendor in CAPABILITIES.items() if vendor.webhooks}
 
 
 def test_hook_timeout_reads_the_wait_and_the_next_poll_from_the_history():

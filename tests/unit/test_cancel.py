@@ -5,7 +5,8 @@ import pytest
 from adforge.domain.errors import TransitionRejected
 from adforge.domain.models import Job, JobRequest
 from adforge.domain.status import JobStatus
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
+from adforge.vendors.catalog import CAPABILITIES
 from tests.fakes import FakeAssets, FakeEvents, FakeJobs, FakeWorkflow
 
 
@@ -15,7 +16,7 @@ def world():
     job = Job(id="job_1", tenant_id="acme", request=JobRequest(prompt="a red mug"), vendor_requested="auto")
     jobs.create(job)
     jobs.transition(job, JobStatus.SUBMITTED)
-    return jobs, workflow, events, TenantJobs(jobs, FakeAssets(), events, workflow)
+    return jobs, workflow, events, TenantJobs(jobs, FakeAssets(), events, workflow, vendors=CAPABILITIES)
 
 
 def advance_to(status: JobStatus):

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorSubmission
-from adforge.vendors import errors
+from adforge.domain.signatures import SignatureInvalid
+from adforge.ports import vendors as errors
 from adforge.vendors.creativeai import CAPABILITIES
 from adforge.vendors.creativeai.client import CreativeAIClient
 from adforge.vendors.creativeai.gateway import CreativeAIGateway
@@ -24,7 +25,6 @@ from adforge.vendors.creativeai.transform import (
     video_payload,
 )
 from adforge.vendors.creativeai.webhook import REPLAY_WINDOW_SECONDS, CreativeAIWebhooks, build_reader
-from adforge.vendors.signatures import SignatureInvalid
 from tests.doc_examples.creativeai import (
     BATCH_ACCEPTED,
     BATCH_STATUS,

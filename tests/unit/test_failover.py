@@ -1,9 +1,9 @@
 import pytest
 
 from adforge.domain.models import JobRequest
+from adforge.domain.routing import UNHEALTHY_AFTER
 from adforge.domain.status import JobStatus
-from adforge.vendors import registry
-from adforge.vendors.errors import VendorInputUnsupported, VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
+from adforge.ports.vendors import VendorInputUnsupported, VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
 from tests.unit.conftest import outcomes
 
 
@@ -52,7 +52,7 @@ def test_an_input_the_named_vendor_cannot_take_fails_the_job_with_its_reason(two
 
 def test_an_unhealthy_vendor_goes_last(two_vendors):
     intake, submitter, _, _, health = two_vendors
-    health.failures["cheap"] = registry.UNHEALTHY_AFTER
+    health.failures["cheap"] = UNHEALTHY_AFTER
     job = intake.create("acme", JobRequest(prompt="a red mug"))
     assert submitter.submit(job.id)["vendor"] == "pricey"
 

@@ -7,19 +7,21 @@ import pytest
 from pydantic import ValidationError
 
 from adforge.adapters.http_fetch import GuardedFetcher
-from adforge.adapters.ssrf_guard import REFUSED, DestinationGuard, FetchRefused
+from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
+from adforge.domain.signatures import SignatureInvalid
+from adforge.platforms.readers import PLATFORMS
+from adforge.ports.assets import REFUSED, FetchRefused
+from adforge.ports.vendors import VendorProtocolError
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
 from adforge.services.updates import UnknownGeneration, UpdateRecorder
-from adforge.services.webhooks import WebhookIntake
-from adforge.vendors import registry
-from adforge.vendors.creativeai import CAPABILITIES
+from adforge.services.vendor_callbacks import VendorCallbacks
+from adforge.vendors.catalog import CAPABILITIES as VENDORS
+from adforge.vendors.creativeai import CAPABILITIES as CREATIVEAI
 from adforge.vendors.creativeai.transform import to_update
 from adforge.vendors.creativeai.webhook import CreativeAIWebhooks
-from adforge.vendors.errors import VendorProtocolError
-from adforge.vendors.signatures import SignatureInvalid
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
 NAMES = {"internal.corp.example": ["10.20.30.40"], "public.example": ["93.184.216.34"]}
@@ -83,7 +85,7 @@ def test_the_fetcher_and_the_webhook_sender_refuse_malformed_urls_without_raisin
 
 def test_a_plain_http_webhook_url_is_refused_at_creation_and_nothing_is_written():
     jobs, workflow = FakeJobs(), FakeWorkflow()
-    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), workflow, FakeFetcher(), frozenset({"creativeai"}))
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), workflow, FakeFetcher(), VENDORS)
     with pytest.raises(FetchRefused):
         intake.create("acme", JobRequest(prompt="a red mug", webhook_url="http://hooks.example/adforge"))
     assert jobs.items == {} and workflow.started == []
@@ -147,32 +149,38 @@ class Reader:
         return vendor_job_id, VendorUpdate(vendor_job_id=vendor_job_id, state=VendorState.COMPLETED, outputs=["https://c/o.png"])
 
 
-def test_an_unsigned_delivery_on_another_vendors_route_is_unknown_before_any_vendor_call(monkeypatch):
+def test_an_unsigned_delivery_on_another_vendors_route_is_unknown_before_any_vendor_call():
     jobs, served, other = FakeJobs(), FakeGateway(name="creativeai"), FakeGateway(name="other")
-    intake = JobIntake(
-        jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), FakeFetcher(), frozenset({"creativeai"}), new_id=lambda: "job_1"
-    )
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), FakeFetcher(), VENDORS, new_id=lambda: "job_1")
     intake.create("acme", JobRequest(prompt="a red mug"))
-    Submitter(jobs, FakeAssets(), FakeEvents(), {"creativeai": served}, FakeHealth(), "https://api", 60, 5).submit("job_1")
-    monkeypatch.setitem(registry.REGISTRY, "other", CAPABILITIES.model_copy(update={"name": "other", "signed_webhooks": False}))
-    webhooks = WebhookIntake(jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), {"other": Reader()}, {"other": other})
+    Submitter(
+        jobs, FakeAssets(), FakeEvents(), {"creativeai": served}, FakeHealth(), "https://api", 60, 5, vendors=VENDORS
+    ).submit("job_1")
+    vendors = {**VENDORS, "other": CREATIVEAI.model_copy(update={"name": "other", "signed_webhooks": False})}
+    webhooks = VendorCallbacks(
+        jobs,
+        UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=vendors),
+        {"other": Reader()},
+        {"other": other},
+        vendors=vendors,
+    )
     with pytest.raises(UnknownGeneration):
         webhooks.receive("other", b"creativeai_1", {}, {"job": "job_1"})
     assert other.status_calls == 0
 
 
 def test_one_malformed_image_url_in_a_product_refuses_that_image_only():
-    from adforge.services.product_hooks import ProductHooks
-    from tests.unit.test_platform_hooks import FRONT, SIDE, shopify_delivery, world
+    from adforge.services.shop_webhooks import ShopWebhooks
+    from tests.unit.test_shop_webhooks import FRONT, SIDE, shopify_delivery, world
 
     shops = world.__wrapped__()  # the platform tests' shops and ledger
     jobs, fetcher = FakeJobs(), FakeFetcher()
-    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, frozenset({"creativeai"}))
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, VENDORS)
     for key, config in list(shops.directory.shops.items()):  # a recipe creativeai serves
         shops.directory.shops[key] = config.model_copy(
             update={"recipe": config.recipe.model_copy(update={"aspect_ratios": ["1:1"]})}
         )
-    hooks = ProductHooks(shops.directory, shops.ledger, intake)
+    hooks = ShopWebhooks(shops.directory, shops.ledger, intake, PLATFORMS)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, {**SIDE, "src": "https://0177.0.0.1/side.png"}))
     outcomes = hooks.process(event)
     assert [(o.status, o.error.code if o.error else None) for o in outcomes] == [

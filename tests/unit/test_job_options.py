@@ -3,12 +3,13 @@
 import pytest
 from pydantic import ValidationError
 
+from adforge.api.views import vendor_list
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
-from adforge.vendors.registry import REGISTRY, capable, ranked
-from adforge.views import vendor_list
+from adforge.domain.routing import capable, ranked
+from adforge.vendors.catalog import CAPABILITIES
 
-EVERY = frozenset(REGISTRY)
+EVERY = CAPABILITIES
 
 
 def job(**fields) -> JobRequest:
@@ -97,7 +98,7 @@ def test_no_vendor_for_a_combination_names_every_reason():
 def test_the_vendor_list_shows_options_and_a_price_per_kind():
     views = {v.name: v for v in vendor_list(EVERY, {}).vendors}
     creativeai, adcreator = views["creativeai"], views["adcreator"]
-    assert creativeai.prices_usd == {"image": REGISTRY["creativeai"].cost_per_output_usd, "video": 0.60}
+    assert creativeai.prices_usd == {"image": CAPABILITIES["creativeai"].cost_per_output_usd, "video": 0.60}
     assert creativeai.prices_usd["image"] != creativeai.prices_usd["video"]
     assert adcreator.prices_usd == {"image": 0.10}
     assert creativeai.options.background == ["auto", "transparent"] and not creativeai.options.transparent_with_product_image

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from adforge.vendors.registry import REGISTRY
+from adforge.vendors.catalog import CAPABILITIES as REGISTRY
 from adforge_local.provision import Provisioner, unaccounted_types
 from adforge_local.template import Resolver
 from tests.operations import (

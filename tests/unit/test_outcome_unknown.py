@@ -5,8 +5,8 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorAttempt
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorOutcomeUnknown, VendorUnavailable
 from adforge.vendors.creativeai.client import CreativeAIClient
-from adforge.vendors.errors import VendorOutcomeUnknown, VendorUnavailable
 from tests.fakes import FakeGateway
 from tests.unit.conftest import outcomes
 

@@ -291,7 +291,7 @@ def test_an_aws_error_is_ready_even_wrapped_by_a_library():
 
 def test_the_apps_mapped_errors_are_ready():
     from adforge.domain.errors import JobNotFound
-    from adforge.vendors.errors import VendorUnavailable
+    from adforge.ports.vendors import VendorUnavailable
 
     assert classify({"error": reported(JobNotFound("job_1"))}) == Outcome(True, "app error JobNotFound")
     assert classify({"error": reported(VendorUnavailable("creativeai", "down"))}).ready

@@ -5,12 +5,11 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorAttempt, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorOutcomeUnknown, VendorUnavailable
 from adforge.services.polling import Poller
 from adforge.services.updates import Recorded, UpdateRecorder
-from adforge.vendors import registry
-from adforge.vendors.errors import VendorOutcomeUnknown, VendorUnavailable
-from tests.fakes import FakeEvents, FakeGateway, FakeTasks
-from tests.unit.conftest import outcomes, vendor
+from tests.fakes import FakeEvents, FakeGateway, FakeTasks, vendor
+from tests.unit.conftest import outcomes
 
 
 class Listing(FakeGateway):
@@ -110,10 +109,10 @@ def test_a_vendor_that_cannot_be_asked_ends_the_job_unknown_and_nothing_is_sent(
 def named_by_webhook(two_vendors, monkeypatch):
     intake, submitter, gateways, jobs, _ = two_vendors
     hooked = vendor("cheap", 0.01).model_copy(update={"webhooks": True, "webhook_names_job": True})
-    monkeypatch.setattr(registry, "REGISTRY", {**registry.REGISTRY, "cheap": hooked})
+    monkeypatch.setitem(submitter.vendors, "cheap", hooked)
     gateways["cheap"].error = VendorOutcomeUnknown("cheap", "read timeout after the request was sent")
     job = intake.create("acme", JobRequest(prompt="a red mug"))
-    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks())
+    recorder = UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=submitter.vendors)
     return submitter, jobs, job, recorder, gateways
 
 
@@ -133,7 +132,7 @@ def test_an_unknown_outcome_waits_for_the_webhook_that_names_the_job_and_adopts_
 def test_no_webhook_within_the_wait_ends_the_job_unknown_and_a_late_one_is_kept_as_abandoned(named_by_webhook):
     submitter, jobs, job, recorder, _ = named_by_webhook
     submitter.submit(job.id)
-    poller = Poller(jobs, recorder, {}, job.created_at.timestamp, 2, 10, 3600)
+    poller = Poller(jobs, recorder, {}, job.created_at.timestamp, 2, 10, 3600, vendors=submitter.vendors)
     assert poller.poll(job.id, None)["error"] == "vendor_outcome_unknown"
     assert jobs.get(job.id).status is JobStatus.FAILED
     late = VendorUpdate(vendor_job_id="gen_8", state=VendorState.COMPLETED, outputs=["https://cdn/y.png"])

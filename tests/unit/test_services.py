@@ -4,17 +4,18 @@ import pytest
 from PIL import Image
 
 from adforge.adapters.images import PillowFramer
+from adforge.api.views import job_view
 from adforge.domain.errors import InputRejected, TransitionRejected
 from adforge.domain.models import Job, JobError, JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
+from adforge.ports.vendors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake, ServiceUnavailable
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
-from adforge.services.tenancy import TenantJobs
+from adforge.services.tenant_jobs import TenantJobs
 from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration, UpdateRecorder
-from adforge.vendors.errors import VendorContentPolicy, VendorRateLimited, VendorUnavailable
-from adforge.views import job_view
+from adforge.vendors.catalog import CAPABILITIES as VENDORS
 from tests.fakes import (
     FakeAssets,
     FakeEvents,
@@ -46,14 +47,15 @@ def world():
             return {"creativeai": self.gateway}
 
         def intake(self):
-            vendors = frozenset({"creativeai"})
-            return JobIntake(self.jobs, self.assets, self.events, self.workflow, FakeFetcher(), vendors, new_id=lambda: "job_1")
+            return JobIntake(self.jobs, self.assets, self.events, self.workflow, FakeFetcher(), VENDORS, new_id=lambda: "job_1")
 
         def submitter(self):
-            return Submitter(self.jobs, self.assets, self.events, self.gateways, self.health, "https://api.test/", 60, 5)
+            return Submitter(
+                self.jobs, self.assets, self.events, self.gateways, self.health, "https://api.test/", 60, 5, vendors=VENDORS
+            )
 
         def recorder(self):
-            return UpdateRecorder(self.jobs, self.events, self.tasks)
+            return UpdateRecorder(self.jobs, self.events, self.tasks, vendors=VENDORS)
 
     return World()
 
@@ -215,7 +217,9 @@ def test_a_concurrent_write_is_retried_on_the_fresh_record(world):
 def test_finished_jobs_never_move(world):
     job = submitted(world)
     world.recorder().record(job.id, "creativeai", done())
-    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer()).collect(job.id)
+    Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer(), vendors=VENDORS).collect(
+        job.id
+    )
     before = world.jobs.get(job.id)
     late = VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.FAILED, error=JobError(code="x", message="late"))
     assert world.recorder().record(job.id, "creativeai", late) is Recorded.JOB_FINISHED
@@ -238,7 +242,7 @@ def test_updates_for_someone_elses_generation_or_too_early_are_refused(world):
 
 # polling and completion ----------------------------------------------------------------------
 def poller(world, now: float, deadline: int = 100) -> Poller:
-    return Poller(world.jobs, world.recorder(), {"creativeai": world.gateway}, lambda: now, 2, 10, deadline)
+    return Poller(world.jobs, world.recorder(), {"creativeai": world.gateway}, lambda: now, 2, 10, deadline, vendors=VENDORS)
 
 
 def test_poll_waits_grow_then_cap(world):
@@ -273,7 +277,7 @@ def test_poll_reports_the_deadline_and_skips_the_vendor_once_the_record_knows(wo
 
 
 def completer(world) -> Completer:
-    return Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
+    return Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer(), vendors=VENDORS)
 
 
 def completed_with(world, outputs: list[str], count: int | None = None) -> Job:
@@ -329,7 +333,7 @@ def test_a_cancel_between_collect_tries_deletes_what_the_first_try_stored(world)
     with pytest.raises(InputRejected):
         completer(world).collect(job.id)
     assert set(world.assets.objects) != before
-    TenantJobs(world.jobs, world.assets, world.events, world.workflow, world.gateways).cancel("acme", job.id)
+    TenantJobs(world.jobs, world.assets, world.events, world.workflow, world.gateways, vendors=VENDORS).cancel("acme", job.id)
     assert set(world.assets.objects) == before and world.jobs.get(job.id).assets == []
     assert completer(world).collect(job.id)["status"] == "cancelled"  # a late retry stores nothing
 
@@ -347,7 +351,9 @@ def test_a_cancel_during_collect_leaves_no_objects_behind(world):
         jobs.items[job.id] = current.model_copy(update={"status": JobStatus.CANCELLED, "version": current.version + 1})
 
     world.jobs.interfere.append(cancel)
-    ended = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer()).collect(job.id)
+    ended = Completer(
+        world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer(), vendors=VENDORS
+    ).collect(job.id)
     assert (ended["state"], ended["status"]) == ("finished", "cancelled")
     assert set(world.assets.objects) == before and world.jobs.get(job.id).status is JobStatus.CANCELLED
     assert "Job Completed" not in world.events.names()
@@ -355,7 +361,7 @@ def test_a_cancel_during_collect_leaves_no_objects_behind(world):
 
 def test_fail_is_idempotent_and_marks_the_attempt(world):
     job = submitted(world)
-    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer())
+    completer = Completer(world.jobs, world.assets, world.events, {"creativeai": world.gateway}, FakeFramer(), vendors=VENDORS)
     completer.fail(job.id, "deadline_exceeded", "too slow", timed_out=True)
     completer.fail(job.id, "other", "ignored")
     stored = world.jobs.get(job.id)

@@ -4,8 +4,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from adforge.adapters.http_fetch import FetchFailed, GuardedFetcher
-from adforge.adapters.ssrf_guard import DestinationGuard, FetchRefused
+from adforge.adapters.http_fetch import GuardedFetcher
+from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.ports.assets import FetchFailed, FetchRefused
 
 
 def fixed(*addresses: str):

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from adforge.domain.capabilities import WAIT_STARTS_LATE_SECONDS, Timings
 from adforge.domain.models import JobKind, JobRequest, VendorState, VendorUpdate
 from adforge.services.intake import JobIntake
 from adforge.services.polling import Poller
 from adforge.services.submission import Submitter
 from adforge.services.updates import UpdateRecorder
-from adforge.vendors import creativeai, registry
-from adforge.vendors.capabilities import WAIT_STARTS_LATE_SECONDS, Timings
+from adforge.vendors import creativeai
+from adforge.vendors.catalog import CAPABILITIES
 from adforge_local.sandboxes.base import Faults
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
@@ -31,14 +32,15 @@ class World:
         self.events = FakeEvents()
 
     def create(self, **request):
-        intake = JobIntake(self.jobs, self.assets, self.events, FakeWorkflow(), FakeFetcher(), frozenset({self.vendor}),
+        intake = JobIntake(self.jobs, self.assets, self.events, FakeWorkflow(), FakeFetcher(), CAPABILITIES,
                            new_id=lambda: "job_1")  # fmt: skip
         return intake.create("acme", JobRequest(prompt="a red mug on marble", vendor=self.vendor, **request))
 
     def submit(self, ceiling: int = 600, poll_ceiling: int = 60, scale: float = 1.0, **request) -> dict:
         job = self.create(**request)
         submitter = Submitter(self.jobs, self.assets, self.events, {self.vendor: self.gateway}, FakeHealth(),
-                              "https://api.test", ceiling, poll_ceiling, timing_scale=scale)  # fmt: skip
+                              "https://api.test", ceiling, poll_ceiling, timing_scale=scale,
+                              vendors=CAPABILITIES)  # fmt: skip
         return submitter.submit(job.id)
 
 
@@ -49,10 +51,10 @@ def test_creativeai_declares_its_documented_webhook_retries_and_poll_interval():
     assert CREATIVEAI.render_seconds(JobKind.VIDEO) == 2 * 60 + 43  # the text-to-video example, 16:10:00 -> 16:12:43
 
 
-@pytest.mark.parametrize("vendor", sorted(registry.REGISTRY))
+@pytest.mark.parametrize("vendor", sorted(CAPABILITIES))
 def test_every_vendor_declares_its_timings(vendor):
     """No vendor runs on the undeclared defaults: each package names its figures (or its guesses)."""
-    capabilities = registry.REGISTRY[vendor]
+    capabilities = CAPABILITIES[vendor]
     assert "timings" in capabilities.model_fields_set
     assert all(capabilities.timings.render_seconds(kind) > 0 for kind in capabilities.kinds)
 
@@ -91,7 +93,7 @@ def test_first_poll_is_the_vendors_interval_at_most_the_ceiling(interval, ceilin
     ],
 )
 def test_submit_tells_the_state_machine_the_vendors_webhook_wait_for_the_jobs_kind(vendor, request_fields, kind):
-    timings = registry.REGISTRY[vendor].timings
+    timings = CAPABILITIES[vendor].timings
     answer = World(vendor).submit(ceiling=600, poll_ceiling=60, **request_fields)
     assert answer["webhooks"] is True
     assert answer["webhook_wait"] == math.floor(timings.webhook_window(kind) - WAIT_STARTS_LATE_SECONDS)
@@ -120,7 +122,7 @@ def test_the_local_stacks_scale_shrinks_every_declared_figure_alike():
 def test_a_poll_only_vendor_is_polled_from_its_own_interval(vendor):
     answer = World(vendor).submit(poll_ceiling=60)
     assert answer["webhooks"] is False
-    assert answer["wait"] == math.ceil(registry.REGISTRY[vendor].timings.poll_interval_seconds)
+    assert answer["wait"] == math.ceil(CAPABILITIES[vendor].timings.poll_interval_seconds)
 
 
 def test_poll_cadence_starts_at_the_vendors_interval_then_doubles_up_to_the_maximum():
@@ -129,9 +131,9 @@ def test_poll_cadence_starts_at_the_vendors_interval_then_doubles_up_to_the_maxi
     job = world.jobs.get("job_1")
     now = job.created_at.timestamp()  # the injected clock: the deadline is far
     world.gateway.updates = iter([VendorUpdate(vendor_job_id="adsumo_1", state=VendorState.PROCESSING)] * 4)
-    recorder = UpdateRecorder(world.jobs, world.events, FakeTasks())
-    poller = Poller(world.jobs, recorder, {"adsumo": world.gateway}, lambda: now, 60, 40, 3600)
-    interval = math.ceil(registry.REGISTRY["adsumo"].timings.poll_interval_seconds)
+    recorder = UpdateRecorder(world.jobs, world.events, FakeTasks(), vendors=CAPABILITIES)
+    poller = Poller(world.jobs, recorder, {"adsumo": world.gateway}, lambda: now, 60, 40, 3600, vendors=CAPABILITIES)
+    interval = math.ceil(CAPABILITIES["adsumo"].timings.poll_interval_seconds)
     waits = [poller.poll(job.id, last)["wait"] for last in (None, interval, 2 * interval, 32)]
     assert waits == [interval, 2 * interval, 4 * interval, 40]
 

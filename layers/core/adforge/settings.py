@@ -58,7 +58,7 @@ class VendorSettings(EnvSettings):
 
 class PollSettings(EnvSettings):
     """`webhook_wait_seconds` and `poll_initial_seconds` are ceilings: each vendor's declared timings set the wait
-    below them (vendors/capabilities.py `Timings`). `timing_scale` multiplies those timings (local stack only)."""
+    below them (domain/capabilities.py `Timings`). `timing_scale` multiplies those timings (local stack only)."""
 
     webhook_wait_seconds: int = 180
     poll_initial_seconds: int = 10

@@ -29,10 +29,10 @@ AWS_ERRORS = (
 )
 MAPPED_ERRORS = (
     "adforge.domain.errors.DomainError",
-    "adforge.vendors.errors.VendorError",
+    "adforge.ports.vendors.VendorError",
     "adforge.services.intake.ServiceUnavailable",
-    "adforge.adapters.http_fetch.FetchFailed",
-    "adforge.adapters.ssrf_guard.FetchRefused",
+    "adforge.ports.assets.FetchFailed",
+    "adforge.ports.assets.FetchRefused",
 )
 
 

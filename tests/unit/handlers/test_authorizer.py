@@ -7,7 +7,7 @@ Seam: the function builds its key store at import from `boto3.resource("dynamodb
 import boto3
 import pytest
 
-from adforge.tenants import key_item_key
+from adforge.adapters.dynamodb_tenants import key_item_key
 from tests.fakes import FakeTable
 from tests.unit.handlers.conftest import LAMBDA_ENV, load_handler, sample
 

@@ -14,7 +14,7 @@ from adforge.adapters.dynamodb_tenants import WebhookSecretMissing
 from adforge.adapters.webhook_sender import PostResult
 from adforge.domain.events import JobEvent
 from adforge.domain.models import JobRequest
-from adforge.platforms.ports import ShopConfig
+from adforge.domain.shops import ShopConfig
 from adforge.services.notifier import DeliveryFailed
 from adforge.services.upload_trigger import job_id_for
 from tests.unit.handlers.conftest import NOW, handler, sample

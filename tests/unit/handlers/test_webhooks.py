@@ -5,9 +5,9 @@ import json
 import pytest
 
 from adforge.domain.models import JobRequest, VendorState
+from adforge.domain.shops import ShopConfig
 from adforge.domain.status import JobStatus
 from adforge.platforms import ProductEvent, shopify, woocommerce
-from adforge.platforms.ports import ShopConfig
 from tests.unit.handlers.conftest import EXAMPLE_JOB, api_body, handler, sample
 
 TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAexampletoken"

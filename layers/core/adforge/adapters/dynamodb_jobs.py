@@ -9,20 +9,13 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from adforge.domain.errors import DomainError, JobNotFound, TransitionRejected
+from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.models import Job, VendorAttempt, utcnow
 from adforge.domain.status import JobStatus
+from adforge.ports.jobs import InvalidCursor, JobAlreadyExists
 
 RETENTION_SECONDS = 90 * 24 * 3600
 MAX_SETTLE_TRIES = 5
-
-
-class JobAlreadyExists(DomainError):
-    code = "job_exists"
-
-
-class InvalidCursor(DomainError):
-    code = "invalid_cursor"
 
 
 def encode_cursor(key: dict[str, Any]) -> str:

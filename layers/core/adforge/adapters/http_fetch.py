@@ -10,16 +10,11 @@ from urllib.parse import urljoin
 import httpcore
 import httpx
 
-from adforge.adapters.ssrf_guard import DestinationGuard, FetchRefused
+from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.ports.assets import FetchFailed, FetchRefused
 
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
-
-
-class FetchFailed(Exception):
-    """The destination was allowed but did not give us a usable body."""
-
-    code = "fetch_failed"
 
 
 class _GuardedBackend(httpcore.NetworkBackend):

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 
 from PIL import Image
 
-from adforge.adapters.media import SNIFF_BYTES, sniff
 from adforge.domain.errors import InputRejected
 from adforge.domain.framing import Pixels, centre_crop, conversion_target
-from adforge.ports import Download
+from adforge.domain.media import SNIFF_BYTES, sniff
+from adforge.ports.assets import Download
 
 FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}  # the still images we crop
 SAVE_OPTIONS: dict[str, dict[str, object]] = {"PNG": {}, "JPEG": {"quality": 95}, "WEBP": {"quality": 95}}

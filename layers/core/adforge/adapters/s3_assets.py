@@ -10,10 +10,10 @@ from typing import Any
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from adforge.adapters.media import EXTENSIONS, SNIFF_BYTES, sniff
 from adforge.domain.errors import InputRejected
+from adforge.domain.media import EXTENSIONS, SNIFF_BYTES, sniff
 from adforge.domain.models import Asset
-from adforge.ports import Download
+from adforge.ports.assets import Download
 
 
 class _LimitedReader:

@@ -4,7 +4,7 @@ Pure policy: resolves a host and refuses private, loopback, link-local, metadata
 multicast and reserved addresses. Loopback is allowed only when the local stack
 says so (`allow_loopback`), never in a deployed function.
 
-Every refusal answers the same message (`REFUSED`), whatever the reason: a caller must not be able to
+Every refusal answers the same message (`FetchRefused`, adforge.ports.assets), whatever the reason: a caller must not be able to
 map internal names or addresses by comparing answers. The reason is logged here, server-side only. A URL
 that is malformed (bad port, bad IPv6 literal, a host that is neither a canonical IP address nor a DNS
 name, such as `0177.0.0.1` or `256.1.1.1`), over `MAX_URL_LENGTH`, or carrying credentials is refused
@@ -20,26 +20,15 @@ import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from adforge.ports.assets import FetchRefused
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
 METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
 MAX_URL_LENGTH = 2048
-REFUSED = "this URL is not allowed"
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 log = logging.getLogger(__name__)
-
-
-class FetchRefused(Exception):
-    """The destination is not allowed; nothing was sent. The message is always `REFUSED`; `detail` (logged,
-    never answered) says why."""
-
-    code = "url_not_allowed"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(REFUSED)
-        self.detail = detail
-        log.warning("outbound URL refused: %s", detail)
 
 
 def valid_host(host: str) -> bool:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import httpx
 
 from adforge.adapters.http_fetch import guarded_transport
-from adforge.adapters.ssrf_guard import DestinationGuard, FetchRefused
+from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.ports.assets import FetchRefused
+from adforge.ports.notifications import PostResult
 
 MAX_RESPONSE_BYTES = 4 * 1024
 USER_AGENT = "AdForge-Webhooks/1"
-
-
-@dataclass(frozen=True)
-class PostResult:
-    """What one POST came to: an HTTP status, or why there was none."""
-
-    status: int | None = None
-    retry_after: str | None = None
-    reason: str = ""
-    refused: bool = False  # the destination is not allowed: nothing was sent
 
 
 class WebhookSender:

@@ -1,8 +1,7 @@
-"""E-commerce platform webhooks: the platform-neutral vocabulary the platform modules share.
-
-`shopify` and `woocommerce` verify and read one delivery each (pure functions), `replays` states what
-decides that a delivery is worked (the signed body only), `ports` names what the service needs (a shop
-directory, a product ledger), `dynamodb` implements those ports on the single table.
+"""Shopify and WooCommerce product webhooks, read: each platform module verifies and reads one delivery (pure
+functions) into the platform-neutral `ProductEvent` (adforge.domain.shops); `replays` states what decides that a
+delivery is worked (the signed body only); `readers` names the readers by platform. This module holds the helpers
+the platform modules share. The shop directory and product ledger are adapters (adforge.adapters.dynamodb_shops).
 """
 
 from __future__ import annotations
@@ -12,62 +11,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, Field
-
-from adforge.domain.models import Frozen
-from adforge.vendors.signatures import SignatureInvalid
-
-NumericId = Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
-Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-Unsigned = Annotated[str | None, Field(max_length=256)]
-ImageUrl = Annotated[str, Field(pattern=r"^https?://", max_length=2048)]
-
-
-class UnknownPlatform(LookupError):
-    code = "unknown_platform"
-
-
-class UnknownShop(SignatureInvalid):
-    """No shop is registered under the delivery's shop header: answered exactly like a bad signature."""
-
-
-class PayloadInvalid(ValueError):
-    """A verified delivery whose body is not the product resource it should be."""
-
-    code = "malformed_payload"
-
-
-class ProductImageRef(Frozen):
-    """One product image; `fingerprint` changes only when the image itself does."""
-
-    image_id: NumericId
-    url: ImageUrl
-    fingerprint: str
-
-
-class ProductEvent(Frozen):
-    """A verified product delivery, small enough to hand to a worker (`model_dump_json`).
-
-    `body_sha256`, `resource_id` and `updated_at` come from the signed body and are what the replay
-    rule (`adforge.platforms.replays`) decides on: `resource_id` is the resource the body describes (a
-    WooCommerce variation, else the product itself, `product_id`) and `updated_at` its own modification
-    time. `delivery_id` and `triggered_at` are unsigned headers, carried for the logs only.
-    """
-
-    platform: str
-    shop: str
-    topic: str
-    body_sha256: Sha256Hex
-    product_id: NumericId
-    resource_id: NumericId
-    updated_at: AwareDatetime
-    title: str
-    images: list[ProductImageRef]
-    delivery_id: Unsigned = None
-    triggered_at: Unsigned = None
+from adforge.domain.shops import ProductImageRef
+from adforge.domain.signatures import SignatureInvalid
+from adforge.ports.shops import PayloadInvalid
 
 
 def verify_base64_hmac(raw_body: bytes, provided: str | None, secret: str) -> None:

@@ -23,8 +23,8 @@ import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from adforge.platforms import PayloadInvalid
-from adforge.vendors.signatures import header
+from adforge.domain.signatures import header
+from adforge.ports.shops import PayloadInvalid
 
 UNSIGNED_MAX = 256
 

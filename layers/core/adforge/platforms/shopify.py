@@ -13,16 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from adforge.platforms import (
-    ProductEvent,
-    ProductImageRef,
-    image_refs,
-    json_object,
-    product_id,
-    verify_base64_hmac,
-)
+from adforge.domain.shops import ProductEvent, ProductImageRef
+from adforge.domain.signatures import header
+from adforge.platforms import image_refs, json_object, product_id, verify_base64_hmac
 from adforge.platforms.replays import body_digest, modified_at, unsigned_header
-from adforge.vendors.signatures import header
 
 PLATFORM = "shopify"
 TOPICS = frozenset({"products/create", "products/update"})

@@ -13,17 +13,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from adforge.platforms import (
-    ProductEvent,
-    ProductImageRef,
-    image_refs,
-    json_object,
-    numeric_id,
-    product_id,
-    verify_base64_hmac,
-)
+from adforge.domain.shops import ProductEvent, ProductImageRef
+from adforge.domain.signatures import header
+from adforge.platforms import image_refs, json_object, numeric_id, product_id, verify_base64_hmac
 from adforge.platforms.replays import body_digest, modified_at, unsigned_header
-from adforge.vendors.signatures import header
 
 PLATFORM = "woocommerce"
 TOPICS = frozenset({"product.created", "product.updated"})

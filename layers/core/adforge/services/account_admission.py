@@ -1,5 +1,5 @@
 """Each vendor account's shared limiter as the workflow steps use it: the account's rates and concurrency cap
-(`rate_limits`) over the one `Admission` store every execution shares (see services/submission.py).
+(adforge.domain.rate_limits) over the one `Admission` store every execution shares (see services/submission.py).
 
 A vendor without limits, or no store at all (unit tests of other rules), is never held back: every method is
 then a no-op that admits at once.
@@ -11,15 +11,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adforge.domain.models import JobKind, JobRequest
-from adforge.ports import Admission
-from adforge.vendors.rate_headers import RATE_HEADERS
-from adforge.vendors.rate_limits import AccountLimits
+from adforge.domain.rate_limits import AccountLimits
+from adforge.ports.vendors import Admission, RatePauses
 
 
 @dataclass
 class AccountAdmission:
     store: Admission | None = None
     limits: Mapping[str, AccountLimits] = field(default_factory=dict)
+    pauses: RatePauses | None = None  # what the vendors' answers said of their windows (adforge.vendors.rate_headers)
 
     def _of(self, vendor: str) -> tuple[Admission, AccountLimits] | None:
         limits = self.limits.get(vendor) if self.store is not None else None
@@ -49,12 +49,12 @@ class AccountAdmission:
 
     def heed_creations(self, vendor: str, request: JobRequest) -> None:
         """The vendor's last answer said its window has no request left (`X-RateLimit-*`): hold until it resets."""
-        pause = RATE_HEADERS.pause(vendor)
+        pause = self.pauses.pause(vendor) if self.pauses is not None else None
         if pause:
             self.hold_creations(vendor, request, pause)
 
     def heed_status(self, vendor: str, kind: JobKind) -> None:
-        pause = RATE_HEADERS.pause(vendor)
+        pause = self.pauses.pause(vendor) if self.pauses is not None else None
         if pause:
             self.hold_status(vendor, kind, pause)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adforge.vendors.errors import VendorRateLimited
+from adforge.ports.vendors import VendorRateLimited
 
 THROTTLE_SECONDS = 10  # the wait after a 429 that says nothing
 MAX_THROTTLE_SECONDS = 300

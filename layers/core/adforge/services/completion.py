@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from adforge.adapters.media import EXTENSIONS
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.framing import conversion_target
+from adforge.domain.media import EXTENSIONS
 from adforge.domain.models import Asset, Job, JobError, JobKind
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, ImageFramer, JobRepository, VendorGateway
+from adforge.ports.assets import AssetStore, ImageFramer
+from adforge.ports.jobs import EventPublisher, JobRepository
+from adforge.ports.vendors import VendorGateway
 from adforge.services.intake import tenant_prefix
 from adforge.services.outcomes import finished, with_fresh_job
-from adforge.vendors import registry
 
 
 def output_stem(job: Job, index: int) -> str:
@@ -34,20 +36,20 @@ def converted_photo_stem(job: Job, vendor: str) -> str:
     return f"{tenant_prefix(job.tenant_id)}jobs/{job.id}/input-for-{vendor}"
 
 
-def converted_photo_keys(job: Job) -> list[str]:
+def converted_photo_keys(job: Job, vendors: Mapping[str, Capabilities]) -> list[str]:
     """Every key a converted product photo of `job` can have: one per vendor that takes fewer photo formats."""
     keys = []
-    for vendor in registry.REGISTRY.values():
+    for vendor in vendors.values():
         target = conversion_target(vendor.photo_types) if vendor.photo_types is not None else None
         if target is not None:
             keys.append(converted_photo_stem(job, vendor.name) + EXTENSIONS[target])
     return keys
 
 
-def drop_assets(assets: AssetStore, job: Job, stored: list[Asset]) -> None:
+def drop_assets(assets: AssetStore, job: Job, stored: list[Asset], vendors: Mapping[str, Capabilities]) -> None:
     """Delete the objects of a job that ended without them, and its converted photo (idempotent: a missing
     object is no error)."""
-    for key in [*(asset.key for asset in stored), *converted_photo_keys(job)]:
+    for key in [*(asset.key for asset in stored), *converted_photo_keys(job, vendors)]:
         assets.delete(key)
 
 
@@ -58,6 +60,7 @@ class Completer:
     events: EventPublisher
     gateways: Mapping[str, VendorGateway]
     framer: ImageFramer
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def collect(self, job_id: str) -> dict[str, Any]:
         """Store every output asked for (an image cropped to exactly the job's ratio; the first `count` of a vendor
@@ -102,7 +105,7 @@ class Completer:
             if not current.is_finished:
                 raise  # another writer, not an ending: the step's retry collects again (skipping what is stored)
             return self._ended(job_id, stored)
-        drop_assets(self.assets, job, [])  # the vendor is done with the converted photo, if there was one
+        drop_assets(self.assets, job, [], self.vendors)  # the vendor is done with the converted photo, if there was one
         self.events.publish(JobEvent.COMPLETED, job)
         return {**finished(job), "assets": len(stored)}
 
@@ -113,7 +116,7 @@ class Completer:
     def _ended(self, job_id: str, stored: list[Asset]) -> dict[str, Any]:
         """Cancelled (or ended) while we collected: keep nothing it did not get."""
         current = self.jobs.get(job_id)
-        drop_assets(self.assets, current, stored)
+        drop_assets(self.assets, current, stored, self.vendors)
         return finished(current)
 
     @staticmethod
@@ -136,7 +139,7 @@ class Completer:
         target = JobStatus.TIMED_OUT if timed_out else JobStatus.FAILED
         leftovers = job.assets  # what a Collect stored before it failed: deleted once the failure is recorded
         job = self.jobs.transition(job, target, error=problem, attempts=attempts, assets=[])
-        drop_assets(self.assets, job, leftovers)
+        drop_assets(self.assets, job, leftovers, self.vendors)
         self.events.publish(JobEvent.TIMED_OUT if timed_out else JobEvent.FAILED, job)
         return finished(job)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from adforge.domain.models import JobError, VendorAttempt
-from adforge.ports import DiscardingGateway, VendorGateway
-from adforge.vendors.errors import VendorError
+from adforge.ports.vendors import DiscardingGateway, VendorError, VendorGateway
 
 
 def abandon(gateways: Mapping[str, VendorGateway], vendor: str, vendor_job_id: str, why: str) -> VendorAttempt:

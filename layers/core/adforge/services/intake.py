@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import InputRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, JobRequest, ProductImage
+from adforge.domain.routing import capable
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, Fetcher, JobRepository, Workflow
-from adforge.vendors.registry import capable
+from adforge.ports.assets import AssetStore, Fetcher
+from adforge.ports.jobs import EventPublisher, JobRepository, Workflow
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ class JobIntake:
     events: EventPublisher
     workflow: Workflow
     fetcher: Fetcher
-    vendors: frozenset[str]
+    vendors: Mapping[str, Capabilities]  # every vendor a job may name, by name
     new_id: Callable[[], str] = field(default=new_job_id)
 
     def create(self, tenant_id: str, request: JobRequest, job_id: str | None = None) -> Job:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from adforge.domain.errors import TransitionRejected
 from adforge.domain.models import Job, JobError, VendorUpdate
-from adforge.ports import JobRepository
+from adforge.ports.jobs import JobRepository
 
 State = Literal["pending", "processing", "completed", "failed", "finished", "deadline", "throttled"]
 MAX_WRITE_ATTEMPTS = 3

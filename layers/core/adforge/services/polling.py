@@ -16,14 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.models import Job
-from adforge.ports import JobRepository, VendorGateway
+from adforge.ports.jobs import JobRepository
+from adforge.ports.vendors import VendorGateway, VendorRateLimited
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import slot_in_time, wait_seconds
 from adforge.services.outcomes import State, outcome
 from adforge.services.updates import UpdateRecorder, recorded_outcome
-from adforge.vendors import registry
-from adforge.vendors.errors import VendorRateLimited
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Poller:
     deadline_seconds: int
     admission: AccountAdmission = field(default_factory=AccountAdmission)
     timing_scale: float = 1.0  # see Submitter.timing_scale
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def poll(self, job_id: str, last_wait: int | None, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Returns the state and the next wait, which grows (doubling) up to `max_wait`."""
@@ -67,7 +68,7 @@ class Poller:
 
     def _cadence(self, vendor: str, last_wait: int | None) -> int:
         if last_wait is None:
-            capabilities = registry.REGISTRY.get(vendor)
+            capabilities = self.vendors.get(vendor)
             if capabilities is None:
                 return self.initial_wait
             return capabilities.timings.first_poll_wait(self.initial_wait, self.timing_scale)

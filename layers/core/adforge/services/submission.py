@@ -38,36 +38,31 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
+from adforge.domain.routing import ranked
 from adforge.domain.status import JobStatus
-from adforge.ports import (
-    AssetStore,
-    EventPublisher,
-    ImageFramer,
-    JobRepository,
+from adforge.ports.assets import AssetStore, ImageFramer
+from adforge.ports.jobs import EventPublisher, JobRepository
+from adforge.ports.vendors import (
+    RETRYABLE_CODES,
     ReconcilingGateway,
+    VendorError,
     VendorGateway,
     VendorHealth,
-)
-from adforge.services.account_admission import AccountAdmission
-from adforge.services.backpressure import slot_in_time, wait_seconds
-from adforge.services.completion import converted_photo_stem, drop_assets
-from adforge.services.discard import abandon
-from adforge.services.outcomes import finished, outcome, with_fresh_job
-from adforge.vendors import registry
-from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.errors import (
-    RETRYABLE_CODES,
-    VendorError,
     VendorInputUnsupported,
     VendorOutcomeUnknown,
     VendorRateLimited,
     VendorRejected,
     VendorUnavailable,
 )
-from adforge.vendors.registry import ranked
+from adforge.services.account_admission import AccountAdmission
+from adforge.services.backpressure import slot_in_time, wait_seconds
+from adforge.services.completion import converted_photo_stem, drop_assets
+from adforge.services.discard import abandon
+from adforge.services.outcomes import finished, outcome, with_fresh_job
 
 SHARE_SECONDS = 3600
 TRIES_PER_VENDOR = 2
@@ -126,13 +121,15 @@ class Submitter:
     admission: AccountAdmission = field(default_factory=AccountAdmission)  # unlimited by default (unit tests)
     images: ImageFramer | None = None  # converts a product photo for a vendor that takes fewer formats
     timing_scale: float = 1.0  # every declared timing times this (the embedded local stack's compressed time)
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities; offered: those in `gateways`
 
     def submit(self, job_id: str, slot: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Submit, or report the earlier submission when this step is run again."""
         state = self._resume(self.jobs.get(job_id))
         while isinstance(state, Job):
             job = state
-            candidates = ranked(job.request, frozenset(self.gateways), self.health.recent_failures(), spent_vendors(job))
+            offered = {name: vendor for name, vendor in self.vendors.items() if name in self.gateways}
+            candidates = ranked(job.request, offered, self.health.recent_failures(), spent_vendors(job))
             if not candidates:
                 return self._give_up(job)
             vendor = candidates[0]
@@ -149,10 +146,10 @@ class Submitter:
         if job.is_finished:
             return finished(job)
         if job.vendor_job_id is not None and job.vendor is not None:
-            return self._submitted(registry.REGISTRY[job.vendor], job)
+            return self._submitted(self.vendors[job.vendor], job)
         last = job.attempts[-1] if job.attempts else None
         if last is not None and last.outcome == "unknown":  # waiting for the webhook that names the job
-            return self._submitted(registry.REGISTRY[last.vendor], job)
+            return self._submitted(self.vendors[last.vendor], job)
         if last is not None and last.outcome == "submitting":
             return self._reconcile(job, VendorOutcomeUnknown(last.vendor, "an earlier request's answer was never recorded"))
         return job
@@ -209,7 +206,7 @@ class Submitter:
     def _reconcile(self, job: Job, error: VendorOutcomeUnknown) -> dict[str, Any] | Job:
         """An intent with no answer (see the module notes): the step's outcome, or the job to send again."""
         vendor, intent = error.vendor, job.attempts[-1]
-        capabilities, gateway = registry.REGISTRY[vendor], self.gateways.get(vendor)
+        capabilities, gateway = self.vendors[vendor], self.gateways.get(vendor)
         if isinstance(gateway, ReconcilingGateway):
             try:
                 found = gateway.reconcile(
@@ -344,7 +341,7 @@ class Submitter:
             if attempts and current.attempts and current.attempts[-1].outcome == "submitting":
                 current = self.jobs.settle_attempt(current.id, attempts[-1])
             return finished(current)
-        drop_assets(self.assets, job, [])  # the photo converted for a vendor, if one was
+        drop_assets(self.assets, job, [], self.vendors)  # the photo converted for a vendor, if one was
         self.events.publish(JobEvent.FAILED, job)
         self.admission.leave_all(job.id, (attempt.vendor for attempt in job.attempts))
         return finished(job)

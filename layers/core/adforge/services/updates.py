@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import DomainError
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorUpdate, settled
 from adforge.domain.status import JobStatus
-from adforge.ports import EventPublisher, JobRepository, TaskResumer
+from adforge.ports.jobs import EventPublisher, JobRepository, TaskResumer
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.outcomes import finished, update_outcome, with_fresh_job
-from adforge.vendors import registry
 
 
 class UnknownGeneration(DomainError):
@@ -41,13 +42,14 @@ class UpdateRecorder:
     events: EventPublisher
     tasks: TaskResumer
     admission: AccountAdmission = field(default_factory=AccountAdmission)  # a final update leaves the cap
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def record(self, job_id: str, vendor: str, update: VendorUpdate) -> Recorded:
         """Store `update` on the job and, when it is final, resume the waiting execution."""
         return with_fresh_job(self.jobs, job_id, lambda job: self._record(job, vendor, update))
 
     def _record(self, job: Job, vendor: str, update: VendorUpdate) -> Recorded:
-        if awaits_adoption(job, vendor):
+        if awaits_adoption(job, vendor, self.vendors.get(vendor)):
             if job.is_finished:  # paid, and arrived too late to be used: kept on the job for the record
                 self.jobs.settle_attempt(job.id, VendorAttempt(vendor=vendor, vendor_job_id=update.vendor_job_id,
                                                                outcome="abandoned", error=LATE))  # fmt: skip
@@ -106,11 +108,10 @@ class UpdateRecorder:
 LATE = JobError(code="abandoned", message="the vendor's webhook named this job after it had ended; not used")
 
 
-def awaits_adoption(job: Job, vendor: str) -> bool:
+def awaits_adoption(job: Job, vendor: str, capabilities: Capabilities | None) -> bool:
     """The job's request to a vendor whose webhook names the job is unanswered (still in flight, or answered by
     nothing): its delivery is the answer. (Submit, answered after all, finds the generation adopted.)"""
     last = job.attempts[-1] if job.attempts else None
-    capabilities = registry.REGISTRY.get(vendor)
     return (
         capabilities is not None
         and capabilities.adopts_by_webhook(job.request)

@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from adforge.adapters.dynamodb_jobs import JobAlreadyExists
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
+from adforge.ports.jobs import JobAlreadyExists
 from adforge.services.intake import JobIntake
 
 log = logging.getLogger(__name__)

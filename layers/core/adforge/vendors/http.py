@@ -1,4 +1,5 @@
-"""HTTP plumbing shared by vendor clients: one place turns responses into typed errors."""
+"""HTTP plumbing shared by vendor clients: the one place that turns responses into the typed vendor errors
+(adforge.ports.vendors), by status and vendor code, never by message text."""
 
 from __future__ import annotations
 
@@ -7,14 +8,57 @@ from typing import Any, ClassVar, Self
 
 import httpx
 
-from adforge.vendors.errors import (
+from adforge.ports.vendors import (
+    VendorAuthFailed,
+    VendorContentPolicy,
+    VendorError,
+    VendorInsufficientCredits,
+    VendorNotFound,
     VendorOutcomeUnknown,
     VendorProtocolError,
+    VendorRateLimited,
+    VendorRejected,
     VendorUnavailable,
-    error_for_status,
-    parse_retry_after,
 )
 from adforge.vendors.rate_headers import RATE_HEADERS
+
+UNAVAILABLE_CODES = frozenset({"provider_unavailable", "service_unavailable", "server_error"})
+
+
+def error_for_status(
+    vendor: str,
+    status: int,
+    message: str,
+    vendor_code: str | None = None,
+    retry_after: float | None = None,
+    trace_id: str | None = None,
+) -> VendorError:
+    """The typed error for a non-2xx answer. Decided by status and code, never by message text."""
+    kw = {"vendor_code": vendor_code, "trace_id": trace_id}
+    if status == 429:
+        return VendorRateLimited(vendor, message, retry_after=retry_after, **kw)
+    if status in (401, 403):
+        return VendorAuthFailed(vendor, message, **kw)
+    if status == 402 or vendor_code == "insufficient_credits":
+        return VendorInsufficientCredits(vendor, message, **kw)
+    if vendor_code == "content_policy_violation":
+        return VendorContentPolicy(vendor, message, **kw)
+    if status == 404:
+        return VendorNotFound(vendor, message, **kw)
+    if status >= 500 or vendor_code in UNAVAILABLE_CODES:
+        return VendorUnavailable(vendor, message, **kw)
+    return VendorRejected(vendor, message, **kw)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (the vendors here send delta-seconds)."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
 
 ErrorReader = Callable[[Any], tuple[str | None, str | None, str | None]]
 """Reads a vendor's error body into (vendor code, message, trace id)."""

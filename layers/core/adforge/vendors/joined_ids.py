@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adforge.vendors.errors import VendorNotFound, VendorProtocolError
+from adforge.ports.vendors import VendorNotFound, VendorProtocolError
 
 SEPARATOR = ","
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from adforge.domain.models import JobKind, JobRequest
+from adforge.domain.models import JobKind
+from adforge.domain.rate_limits import AccountLimits
 
 CREATIVEAI_TIERS = {"free": 10.0, "pro": 100.0, "enterprise": 1000.0}
 CREATIVEAI_VIDEO_CREATIONS = 5.0
@@ -28,37 +28,7 @@ UNDOCUMENTED_CREATIONS = 60.0
 UNDOCUMENTED_STATUS = 120.0
 LIMIT_KEYS = frozenset({"tier", "creations_per_minute", "status_per_minute", "max_in_flight"})
 PER_OUTPUT = frozenset({"adcreator", "adsumo"})  # one creation request per output (see their packages)
-
-
-@dataclass(frozen=True)
-class AccountLimits:
-    """One vendor account's rates, and the admission buckets they are counted in."""
-
-    vendor: str
-    account: str  # a hash of the account's credentials: every job on one key shares its buckets
-    creations_per_minute: float
-    status_per_minute: float
-    video_creations_per_minute: float | None = None
-    video_status_per_minute: float | None = None
-    max_in_flight: int | None = None
-
-    @property
-    def running(self) -> str:
-        """The bucket of the account's in-flight generations (its concurrency cap)."""
-        return f"{self.account}#running"
-
-    def creation(self, request: JobRequest) -> tuple[str, float, int]:
-        """(bucket, per minute, tokens) a submission of `request` takes."""
-        per_output = self.vendor in PER_OUTPUT or (self.vendor == "creativeai" and request.kind is JobKind.IMAGE)
-        tokens = request.count if per_output else 1  # CreativeAI: one request per image, one batch for videos
-        if request.kind is JobKind.VIDEO and self.video_creations_per_minute:
-            return f"{self.account}#create-video", self.video_creations_per_minute, tokens
-        return f"{self.account}#create", self.creations_per_minute, tokens
-
-    def status(self, kind: JobKind) -> tuple[str, float]:
-        if kind is JobKind.VIDEO and self.video_status_per_minute:
-            return f"{self.account}#status-video", self.video_status_per_minute
-        return f"{self.account}#status", self.status_per_minute
+EVERY_KIND = frozenset(JobKind)
 
 
 def _rate(secret: Mapping[str, Any], name: str, default: float) -> float:
@@ -85,4 +55,6 @@ def limits_for(vendor: str, secret_key: str, secret: Mapping[str, Any]) -> Accou
         CREATIVEAI_VIDEO_CREATIONS if documented else None,
         CREATIVEAI_VIDEO_STATUS if documented else None,
         cap,
+        # CreativeAI: one request per image, one batch for videos
+        EVERY_KIND if vendor in PER_OUTPUT else frozenset({JobKind.IMAGE}) if documented else frozenset(),
     )

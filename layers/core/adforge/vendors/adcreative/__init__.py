@@ -100,11 +100,12 @@ then costs a poll and the notification's confirmation: two status calls). Poll i
 documents.
 """
 
+from adforge.domain.capabilities import Capabilities, Timings
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME_PHOTOSHOOT = "adcreative_photoshoot"
 NAME_STOCK = "adcreative_stock"
+TOKEN_PARAM = "token"  # noqa: S105 (the callback URL's query parameter carrying its secret token)
 
 PHOTOSHOOT_TASKS = 6
 NEAREST_RATIOS = ("16:9", "21:9")  # the ratios a photoshoot's native sizes are cropped to (photoshoot.NEAREST_SIZE)
@@ -124,6 +125,7 @@ CAPABILITIES_PHOTOSHOOT = Capabilities(
     style_presets=True,
     cost_per_output_usd=0.05,
     timings=TIMINGS_PHOTOSHOOT,
+    callback_token_param=TOKEN_PARAM,
 )
 
 CAPABILITIES_STOCK = Capabilities(
@@ -137,4 +139,5 @@ CAPABILITIES_STOCK = Capabilities(
     uses_product_image=False,
     cost_per_output_usd=0.05,
     timings=TIMINGS_STOCK,
+    callback_token_param=TOKEN_PARAM,
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from adforge.vendors.errors import VendorProtocolError
+from adforge.ports.vendors import VendorProtocolError
 
 RENEW_BEFORE_SECONDS = 60.0
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from adforge.vendors.errors import VendorProtocolError
+from adforge.ports.vendors import VendorProtocolError
+from adforge.vendors.adcreative import TOKEN_PARAM
 
-TOKEN_PARAM = "token"  # noqa: S105 (the query parameter's name)
 JOB_PARAM = "job"
 
 

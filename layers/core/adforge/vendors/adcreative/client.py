@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 
-from adforge.ports import Download
+from adforge.ports.assets import Download
+from adforge.ports.vendors import VendorUnavailable
 from adforge.vendors.adcreative.auth import Account, TokenCache
 from adforge.vendors.adcreative.channels import channel_body
 from adforge.vendors.adcreative.problems import read_error
-from adforge.vendors.errors import VendorUnavailable
 from adforge.vendors.http import send
 
 TOKEN_PATH = "/api/v1/Authorization/GenerateJwtToken"  # noqa: S105 (a path)

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
-from adforge.ports import Download, Fetcher
+from adforge.ports.assets import Download, Fetcher
+from adforge.ports.vendors import VendorError, VendorNotFound, VendorOutcomeUnknown, VendorRejected
 from adforge.vendors.adcreative import NAME_PHOTOSHOOT, NAME_STOCK, channels, photoshoot, progress, stock
 from adforge.vendors.adcreative.auth import Account
 from adforge.vendors.adcreative.client import AdCreativeClient
-from adforge.vendors.errors import VendorError, VendorNotFound, VendorOutcomeUnknown, VendorRejected
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 logger = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from itertools import cycle, islice
 from typing import Any
 
 from adforge.domain.models import JobRequest
+from adforge.ports.vendors import VendorProtocolError, VendorRejected
 from adforge.vendors.adcreative import NAME_PHOTOSHOOT, PHOTOSHOOT_TASKS
-from adforge.vendors.errors import VendorProtocolError, VendorRejected
 
 RENDER_KIND_LANDSCAPE = "4"
 RECOMMENDED = "recommended"  # `request.preset` asking for the presets Recommendations picked for this photo

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adforge.domain.models import JobError, VendorState, VendorUpdate
-from adforge.vendors.errors import VendorNotFound, VendorProtocolError
+from adforge.ports.vendors import VendorNotFound, VendorProtocolError
 
 RENDERED = 5  # renderState of a finished task (the only documented final value)
 RUNNING = 1  # requestRenderState while the process runs

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from adforge.domain.models import JobRequest
+from adforge.ports.vendors import VendorRejected
 from adforge.vendors.adcreative import NAME_STOCK
-from adforge.vendors.errors import VendorRejected
 
 MAX_TEXT = 1000  # customStyleText (userPrompt's limit is the domain's prompt limit)
 LORA_METADATA_KEY = "lora_params"

@@ -12,10 +12,10 @@ import json
 from collections.abc import Callable, Mapping
 
 from adforge.domain.models import VendorState, VendorUpdate
-from adforge.vendors.adcreative import progress
-from adforge.vendors.adcreative.channels import TOKEN_PARAM, webhook_token
-from adforge.vendors.errors import VendorProtocolError
-from adforge.vendors.signatures import SignatureInvalid
+from adforge.domain.signatures import SignatureInvalid
+from adforge.ports.vendors import VendorProtocolError
+from adforge.vendors.adcreative import TOKEN_PARAM, progress
+from adforge.vendors.adcreative.channels import webhook_token
 
 FAMILY = "adcreative"
 

@@ -52,8 +52,8 @@ Timings (`TIMINGS`): poll only, so no webhook wait. `/models` gives each model's
 gives no poll interval ("Poll GET /generations/:id for the result"): 10 s is assumed, as CreativeAI documents.
 """
 
+from adforge.domain.capabilities import Capabilities, Timings
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME = "adcreator"
 

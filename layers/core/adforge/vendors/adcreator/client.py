@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 import httpx
 
+from adforge.ports.vendors import VendorError, VendorRejected
 from adforge.vendors.adcreator import NAME
 from adforge.vendors.adcreator.transform import read_error
-from adforge.vendors.errors import VendorError, VendorRejected
 from adforge.vendors.http import BearerJsonClient, send
 
 GENERATION_FAILED = 422  # the doc's "422 Generation Failed" on /generate and /videos

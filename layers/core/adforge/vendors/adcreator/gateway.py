@@ -15,10 +15,10 @@ from contextlib import AbstractContextManager, suppress
 from datetime import datetime, timedelta
 
 from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
-from adforge.ports import Download, Fetcher
+from adforge.ports.assets import Download, Fetcher
+from adforge.ports.vendors import VendorError, VendorOutcomeUnknown
 from adforge.vendors.adcreator import NAME, transform
 from adforge.vendors.adcreator.client import AdCreatorClient
-from adforge.vendors.errors import VendorError, VendorOutcomeUnknown
 
 LIST_PAGE = 50
 MAX_LIST_PAGES = 6

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from adforge.adapters.media import sniff
+from adforge.domain.media import sniff
 from adforge.domain.models import JobError, JobRequest, VendorState, VendorUpdate
-from adforge.vendors import joined_ids
-from adforge.vendors.adcreator import CAPABILITIES, NAME
-from adforge.vendors.errors import (
+from adforge.ports.vendors import (
     VendorError,
     VendorInputUnsupported,
     VendorInsufficientCredits,
     VendorProtocolError,
     VendorRejected,
 )
+from adforge.vendors import joined_ids
+from adforge.vendors.adcreator import CAPABILITIES, NAME
 
 PREFERRED_MODEL = "nano-banana-2"
 PROMPT_MIN, PROMPT_MAX = 3, 1000

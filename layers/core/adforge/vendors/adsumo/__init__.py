@@ -48,8 +48,8 @@ Timings (`TIMINGS`): poll only, so no webhook wait. Image render: 12 s, the doc'
 before the 12 s render, the second after it).
 """
 
+from adforge.domain.capabilities import Capabilities, Timings
 from adforge.domain.models import JobKind
-from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME = "adsumo"
 USD_PER_CREDIT = 0.025

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 
 from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
-from adforge.ports import Download, Fetcher
+from adforge.ports.assets import Download, Fetcher
 from adforge.vendors.adsumo import NAME, transform
 from adforge.vendors.adsumo.client import AdsumoClient
 

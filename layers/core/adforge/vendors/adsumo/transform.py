@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from adforge.domain.models import JobError, VendorState, VendorSubmission, VendorUpdate
+from adforge.ports.vendors import VendorProtocolError
 from adforge.vendors import joined_ids
 from adforge.vendors.adsumo import NAME
-from adforge.vendors.errors import VendorProtocolError
 
 MODEL = "pro"
 RESOLUTION = "2k"

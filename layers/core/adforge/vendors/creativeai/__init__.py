@@ -88,8 +88,8 @@ Timings (`TIMINGS`; the webhook wait is render + retry window, services/submissi
 
 from typing import get_args
 
+from adforge.domain.capabilities import Capabilities, Timings
 from adforge.domain.models import AspectRatio, JobKind
-from adforge.vendors.capabilities import Capabilities, Timings
 
 NAME = "creativeai"
 

@@ -10,10 +10,10 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
-from adforge.ports import Download, Fetcher
+from adforge.ports.assets import Download, Fetcher
+from adforge.ports.vendors import VendorError, VendorOutcomeUnknown, VendorRejected
 from adforge.vendors.creativeai import NAME, transform
 from adforge.vendors.creativeai.client import CreativeAIClient
-from adforge.vendors.errors import VendorError, VendorOutcomeUnknown, VendorRejected
 
 MAX_PHOTO_BYTES = 25_000_000  # more than any input AdForge keeps: a guard, not a vendor limit
 EDIT_SECONDS = 90.0  # the read timeout of a synchronous edit (see `build`)

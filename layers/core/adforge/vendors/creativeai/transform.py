@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from adforge.adapters.media import sniff
 from adforge.domain.framing import nearest_size
+from adforge.domain.media import sniff
 from adforge.domain.models import JobError, JobRequest, VendorState, VendorSubmission, VendorUpdate
+from adforge.ports.vendors import VendorNotFound, VendorProtocolError, VendorRejected
 from adforge.vendors.creativeai import NAME
-from adforge.vendors.errors import VendorNotFound, VendorProtocolError, VendorRejected
 
 IMAGE_MODEL = "seedream-3.0"  # the doc's native image example
 EDIT_MODEL = "seedream-v4.5-edit"  # the doc's /v1/images/edits examples

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from adforge.domain.models import VendorUpdate
+from adforge.domain.signatures import SignatureInvalid, header, verify_prefixed_hex
 from adforge.vendors.creativeai.transform import delivery_update
-from adforge.vendors.signatures import SignatureInvalid, header, verify_prefixed_hex
 
 REPLAY_WINDOW_SECONDS = 15 * 60
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, JsonValue
 
 from adforge.domain.models import Asset, JobError, JobKind
 from adforge.domain.status import JobStatus
-from adforge.services.notifier import EVENT_TYPES
+from adforge.services.outbound_notifications import EVENT_TYPES
 
 router = Router()
 TITLE = "AdForge API"
@@ -115,10 +115,10 @@ def finish(document: dict[str, Any], vendors: list[str]) -> dict[str, Any]:
 def document() -> str:
     """Every router included in one resolver, for the schema only (it serves nothing)."""
     from adforge import bootstrap
-    from adforge.routes import jobs, product_hooks, vendor_webhooks
+    from adforge.api.routes import jobs, shop_webhooks, vendor_callbacks
 
     everything = APIGatewayRestResolver(enable_validation=True)
-    for routes in (jobs.router, vendor_webhooks.router, product_hooks.router, router):
+    for routes in (jobs.router, vendor_callbacks.router, shop_webhooks.router, router):
         everything.include_router(routes)
     generated = everything.get_openapi_json_schema(
         title=TITLE,
@@ -135,7 +135,7 @@ def document() -> str:
             Tag(name="notifications", description="What AdForge sends to a job's webhook_url"),
         ],
     )
-    return json.dumps(finish(json.loads(generated), sorted(bootstrap.VENDORS)))
+    return json.dumps(finish(json.loads(generated), sorted(bootstrap.capabilities())))
 
 
 @router.get("/v1/openapi.json", include_in_schema=False)

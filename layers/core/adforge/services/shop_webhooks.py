@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from adforge.adapters.http_fetch import FetchFailed
-from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import Frozen, JobError, JobRequest
-from adforge.platforms import ProductEvent, ProductImageRef, UnknownShop
-from adforge.platforms.ports import JobCreator, ProductLedger, ShopConfig, ShopDirectory, platform_reader
+from adforge.domain.shops import ProductEvent, ProductImageRef, ShopConfig
+from adforge.ports.assets import FetchFailed, FetchRefused
+from adforge.ports.shops import JobCreator, PlatformReader, ProductLedger, ShopDirectory, UnknownPlatform, UnknownShop
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +42,11 @@ def job_request(recipe: JobRequest, event: ProductEvent, image: ProductImageRef)
 
 
 @dataclass
-class ProductHooks:
+class ShopWebhooks:
     directory: ShopDirectory
     ledger: ProductLedger
     intake: JobCreator
+    platforms: Mapping[str, PlatformReader]  # adforge.platforms.readers
 
     def accept(self, platform: str, raw_body: bytes, headers: Mapping[str, str]) -> ProductEvent | None:
         """The verified delivery to hand to a worker; None when there is nothing to do (a ping, a topic
@@ -60,7 +60,9 @@ class ProductHooks:
         nobody learns which shops exist), `SignatureInvalid`, `PayloadInvalid` (also for a product
         without a readable `updated_at`).
         """
-        reader = platform_reader(platform)
+        reader = self.platforms.get(platform)
+        if reader is None:
+            raise UnknownPlatform(f"no webhooks are taken for {platform[:40]!r}")
         if reader.is_ping(raw_body, headers):
             log.info("%s ping acknowledged", platform)
             return None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from adforge.adapters.http_fetch import FetchFailed
-from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import DomainError, InputRejected
-from adforge.vendors import errors as vendor_errors
+from adforge.ports import vendors as vendor_errors
+from adforge.ports.assets import FetchFailed, FetchRefused
 
 
 def _codes() -> dict[str, str]:

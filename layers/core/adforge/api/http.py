@@ -14,21 +14,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupp
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
 
-from adforge.adapters.dynamodb_jobs import InvalidCursor
-from adforge.adapters.http_fetch import FetchFailed
-from adforge.adapters.ssrf_guard import FetchRefused
-from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
-from adforge.services.intake import ServiceUnavailable
-
-
-class ApiError(Exception):
-    """Raised by a route to answer with a given status and code."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+from adforge.api.errors import TABLE, ApiError, answer
+from adforge.domain.signatures import SignatureInvalid
 
 
 class ErrorDetail(BaseModel):
@@ -96,8 +83,9 @@ def _validation_message(error: RequestValidationError) -> str:
     return "; ".join(parts) or "request is invalid"
 
 
-def install_error_handlers(app: APIGatewayRestResolver) -> None:
-    """Map every expected failure to the one error shape; anything else is a 500 with no detail."""
+def install_error_handlers(app: APIGatewayRestResolver, logger: Logger) -> None:
+    """Answer every expected failure in the one error shape (the table: adforge.api.errors); anything else is a 500
+    with no detail."""
 
     @app.not_found
     def _no_route(error: Exception) -> Response[str]:  # e.g. a path parameter Powertools' route pattern will not take
@@ -113,37 +101,14 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             return error_response(app, 400, "malformed_json", "the body is not a JSON document")
         return error_response(app, 422, "validation_error", _validation_message(error))
 
-    @app.exception_handler(ApiError)
-    def _api(error: ApiError) -> Response[str]:
-        return error_response(app, error.status, error.code, error.message)
-
-    @app.exception_handler(JobNotFound)
-    def _missing(error: JobNotFound) -> Response[str]:
-        return error_response(app, 404, error.code, "no such job")
-
-    @app.exception_handler(InputRejected)
-    def _input(error: InputRejected) -> Response[str]:
-        return error_response(app, 422, error.code, error.message)
-
-    @app.exception_handler(FetchRefused)
-    def _refused(error: FetchRefused) -> Response[str]:
-        return error_response(app, 422, error.code, str(error))
-
-    @app.exception_handler(FetchFailed)
-    def _fetch(error: FetchFailed) -> Response[str]:
-        return error_response(app, 422, "image_fetch_failed", str(error))
-
-    @app.exception_handler(InvalidCursor)
-    def _cursor(error: InvalidCursor) -> Response[str]:
-        return error_response(app, 400, error.code, error.message)
-
-    @app.exception_handler(TransitionRejected)
-    def _conflict(error: TransitionRejected) -> Response[str]:
-        return error_response(app, 409, error.code, error.message)
-
-    @app.exception_handler(ServiceUnavailable)
-    def _unavailable(error: ServiceUnavailable) -> Response[str]:
-        return error_response(app, 503, error.code, str(error))
+    @app.exception_handler([ApiError, *TABLE])
+    def _mapped(error: Exception) -> Response[str]:
+        found = answer(error)
+        assert found is not None, "every class registered here has a row"
+        status, code, message = found
+        if isinstance(error, SignatureInvalid):  # why it failed is logged, never answered
+            logger.warning("signature refused", extra={"path": app.current_event.path, "reason": str(error)})
+        return error_response(app, status, code, message)
 
 
 def raw_body(app: Any) -> bytes:
@@ -198,7 +163,7 @@ def http_function(
     bodies that are not UTF-8 JSON are refused before routing; webhook routes verify the raw bytes as sent."""
     logger = Logger(service=service)
     app = APIGatewayRestResolver(enable_validation=validation)
-    install_error_handlers(app)
+    install_error_handlers(app, logger)
     for router in routers:
         app.include_router(router)
 

@@ -1,34 +1,29 @@
-"""Ports of the product-webhook service, and the platforms it reads."""
+"""Ports of the shop webhooks: the platforms' delivery readers, the shop directory, the product ledger, and what
+creates the jobs; with the errors the readers promise."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Protocol
+from typing import Protocol
 
-from pydantic import Field, model_validator
-
-from adforge.domain.models import Frozen, Job, JobRequest
-from adforge.platforms import ProductEvent, ProductImageRef, UnknownPlatform, shopify, woocommerce
-
-HOOK_METADATA_KEYS = ("platform", "shop", "product_id", "image_id")
-MAX_RECIPE_METADATA = 20 - len(HOOK_METADATA_KEYS)  # JobRequest takes 20 metadata entries
+from adforge.domain.models import Job, JobRequest
+from adforge.domain.shops import ProductEvent, ProductImageRef, ShopConfig
+from adforge.domain.signatures import SignatureInvalid
 
 
-class ShopConfig(Frozen):
-    """A registered shop: whose jobs its products make, the webhook secret, and the job recipe."""
+class UnknownPlatform(LookupError):
+    code = "unknown_platform"
 
-    tenant_id: Annotated[str, Field(min_length=1, max_length=128)]
-    secret: Annotated[str, Field(min_length=16, max_length=512, repr=False)]
-    recipe: JobRequest
 
-    @model_validator(mode="after")
-    def _recipe_is_a_template(self) -> ShopConfig:
-        if self.recipe.image is not None:
-            raise ValueError("the recipe must not name an image: each product image fills it in")
-        if len(self.recipe.metadata) > MAX_RECIPE_METADATA:
-            raise ValueError(f"the recipe may carry at most {MAX_RECIPE_METADATA} metadata entries")
-        return self
+class UnknownShop(SignatureInvalid):
+    """No shop is registered under the delivery's shop header: answered exactly like a bad signature."""
+
+
+class PayloadInvalid(ValueError):
+    """A verified delivery whose body is not the product resource it should be."""
+
+    code = "malformed_payload"
 
 
 class PlatformReader(Protocol):
@@ -46,16 +41,6 @@ class PlatformReader(Protocol):
     def read(self, raw_body: bytes, headers: Mapping[str, str], shop: str, secret: str) -> ProductEvent | None:
         """Verify (`SignatureInvalid`) before parsing (`PayloadInvalid`, also for a body without a readable
         modification time); None for a topic not acted on."""
-
-
-PLATFORMS: Mapping[str, PlatformReader] = {shopify.PLATFORM: shopify, woocommerce.PLATFORM: woocommerce}
-
-
-def platform_reader(platform: str) -> PlatformReader:
-    reader = PLATFORMS.get(platform)
-    if reader is None:
-        raise UnknownPlatform(f"no product webhooks are taken from {platform[:40]!r}")
-    return reader
 
 
 class ShopDirectory(Protocol):

@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from standardwebhooks import Webhook
-
-from adforge.adapters.webhook_sender import PostResult
 from adforge.domain.events import JobEvent
+from adforge.ports.notifications import PostResult, TenantWebhookSecrets, WebhookPoster, WebhookSigner
 
 EVENT_TYPES = {
     JobEvent.COMPLETED.value: "job.completed",
@@ -27,20 +24,6 @@ EVENT_TYPES = {
 MAX_ATTEMPTS = 4
 BASE_DELAY = 1.0  # seconds; full jitter over 1, 2, 4 s
 MAX_DELAY = 10.0  # longest in-process wait, for backoff and for a receiver's Retry-After
-
-
-class TenantWebhookSecrets(Protocol):
-    """Each tenant's signing secret."""
-
-    def secret_for(self, tenant_id: str) -> str:
-        """The tenant's `whsec_<base64>` secret; raises `WebhookSecretMissing` when it has none."""
-
-
-class WebhookPoster(Protocol):
-    """One POST to a webhook URL."""
-
-    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> PostResult:
-        """Never raises for the destination's behaviour: failures come back in the result."""
 
 
 class DeliveryFailed(Exception):
@@ -64,9 +47,10 @@ class DeliveryReport:
 
 
 @dataclass
-class Notifier:
+class OutboundNotifier:
     sender: WebhookPoster
     secrets: TenantWebhookSecrets
+    signer: WebhookSigner
     clock: Callable[[], float]
     sleep: Callable[[float], None]
     random: Callable[[], float]
@@ -84,9 +68,9 @@ class Notifier:
         message_id = f"msg_{detail['job_id']}_{detail['status']}"
         data = {name: value for name, value in detail.items() if name != "webhook_url"}
         body = json.dumps({"type": event_type, "timestamp": event["time"], "data": data}, sort_keys=True, separators=(",", ":"))
-        signer = Webhook(self.secrets.secret_for(detail["tenant_id"]))
+        secret = self.secrets.secret_for(detail["tenant_id"])
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            result = self.sender.post(url, body.encode(), self._headers(signer, message_id, body))
+            result = self.sender.post(url, body.encode(), self._headers(secret, message_id, body))
             if result.refused:
                 return DeliveryReport("refused", message_id, attempt, reason=result.reason)
             if result.status is not None and 200 <= result.status < 300:
@@ -99,10 +83,10 @@ class Notifier:
             self.sleep(delay)
         raise DeliveryFailed(message_id, attempt, result.reason or f"answered {result.status}")
 
-    def _headers(self, signer: Webhook, message_id: str, body: str) -> dict[str, str]:
+    def _headers(self, secret: str, message_id: str, body: str) -> dict[str, str]:
         """Signed afresh for each attempt: the timestamp is the attempt's, the id and body stay the same."""
         timestamp = int(self.clock())
-        signature = signer.sign(message_id, datetime.fromtimestamp(timestamp, UTC), body)
+        signature = self.signer.sign(secret, message_id, timestamp, body)
         return {"webhook-id": message_id, "webhook-timestamp": str(timestamp), "webhook-signature": signature}
 
     def _delay(self, attempt: int, result: PostResult) -> float | None:

@@ -14,9 +14,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
 from adforge import bootstrap
-from adforge.http_api import ApiError, raw_body, responses
-from adforge.platforms import PayloadInvalid, UnknownPlatform
-from adforge.vendors.signatures import SignatureInvalid
+from adforge.api.errors import ApiError
+from adforge.api.http import raw_body, responses
 
 logger = Logger(service="product-webhook")
 router = Router()
@@ -62,16 +61,8 @@ def _header(name: str, description: str) -> dict[str, Any]:
     },
 )
 def receive(platform: str) -> dict[str, bool]:
-    hooks = bootstrap.product_hooks()
-    try:
-        event = hooks.accept(platform, raw_body(router), router.current_event.headers)
-    except UnknownPlatform as error:
-        raise ApiError(404, "unknown_platform", f"no webhooks are taken for {platform!r}") from error
-    except SignatureInvalid as error:  # an unknown shop answers exactly like a bad signature
-        logger.warning("product webhook refused", extra={"platform": platform, "reason": str(error)})
-        raise ApiError(401, "invalid_signature", "signature verification failed") from error
-    except PayloadInvalid as error:
-        raise ApiError(400, "malformed_payload", str(error)) from error
+    hooks = bootstrap.shop_webhooks()
+    event = hooks.accept(platform, raw_body(router), router.current_event.headers)  # errors: adforge.api.errors
     if event is None:
         return {"accepted": False}  # ping, ignored topic or duplicate: nothing to do, and 200 says so
     try:

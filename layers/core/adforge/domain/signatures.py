@@ -1,4 +1,5 @@
-"""Webhook signature checks: pure functions over raw body and headers, constant-time compares."""
+"""Signature checks of inbound deliveries (vendor callbacks, shop webhooks): pure functions over the raw body and
+headers, constant-time compares, one typed error; verify before parsing."""
 
 from __future__ import annotations
 

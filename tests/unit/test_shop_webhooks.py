@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from adforge.adapters.http_fetch import FetchFailed
 from adforge.domain.errors import InputRejected
 from adforge.domain.models import Job, JobRequest
-from adforge.platforms import PayloadInvalid, ProductEvent, UnknownPlatform, UnknownShop, shopify, woocommerce
-from adforge.platforms.ports import ShopConfig
+from adforge.domain.shops import ProductEvent, ShopConfig
+from adforge.domain.signatures import SignatureInvalid
+from adforge.platforms import shopify, woocommerce
+from adforge.platforms.readers import PLATFORMS
+from adforge.ports.assets import FetchFailed
+from adforge.ports.shops import PayloadInvalid, UnknownPlatform, UnknownShop
 from adforge.services.intake import JobIntake
-from adforge.services.product_hooks import ProductHooks
-from adforge.vendors.signatures import SignatureInvalid
+from adforge.services.shop_webhooks import ShopWebhooks
+from adforge.vendors.catalog import CAPABILITIES
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeJobs, FakeWorkflow
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -149,7 +152,7 @@ def world():
         )
         ledger = Ledger()
         intake = Intake()
-        hooks = ProductHooks(directory, ledger, intake)
+        hooks = ShopWebhooks(directory, ledger, intake, PLATFORMS)
 
         def deliver(self, platform, body, headers):
             event = self.hooks.accept(platform, body, headers)
@@ -478,8 +481,8 @@ def test_a_shop_unregistered_after_acceptance_makes_no_job(world):
 
 def test_requests_go_through_the_real_intake_and_a_recipe_no_vendor_serves_is_refused_per_image(world):
     jobs, fetcher = FakeJobs(), FakeFetcher()
-    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, frozenset({"creativeai"}))
-    hooks = ProductHooks(world.directory, world.ledger, intake)
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), fetcher, CAPABILITIES)
+    hooks = ShopWebhooks(world.directory, world.ledger, intake, PLATFORMS)
     event = hooks.accept("shopify", *shopify_delivery(FRONT, SIDE))
     # two aspect ratios per job: creativeai serves one, so nothing is fetched and no image counts as seen
     assert {(o.status, o.error.code) for o in hooks.process(event)} == {("rejected", "no_capable_vendor")}
@@ -585,8 +588,11 @@ def test_a_shop_config_holds_a_template_and_a_real_secret():
 )
 def test_the_sample_events_are_signed_with_the_documented_secrets(sample, platform, shop, secret):
     event = json.loads((EVENTS / f"{sample}.json").read_text())
-    hooks = ProductHooks(
-        Directory({(platform, shop): ShopConfig(tenant_id="demo-merchant", secret=secret, recipe=RECIPE)}), Ledger(), Intake()
+    hooks = ShopWebhooks(
+        Directory({(platform, shop): ShopConfig(tenant_id="demo-merchant", secret=secret, recipe=RECIPE)}),
+        Ledger(),
+        Intake(),
+        PLATFORMS,
     )
     accepted = hooks.accept(event["pathParameters"]["platform"], event["body"].encode(), event["headers"])
     assert (accepted.shop, accepted.title, len(accepted.images)) == (shop, "Red Ceramic Mug", 2)

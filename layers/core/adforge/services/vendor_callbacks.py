@@ -11,26 +11,43 @@ job already has a final result, or has ended, needs no confirmation. A final cla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from adforge.ports import JobRepository, VendorGateway, WebhookReader
+from adforge.domain.capabilities import Capabilities
+from adforge.ports.jobs import JobRepository
+from adforge.ports.vendors import VendorGateway, VendorProtocolError, WebhookReader
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder, check_generation
-from adforge.vendors.registry import REGISTRY
 
 
 class UnknownVendor(LookupError):
     code = "unknown_vendor"
 
 
+class CallbackUnreadable(ValueError):
+    """A verified delivery (or the status answer confirming it) that is no readable update."""
+
+    code = "malformed_payload"
+
+
 @dataclass
-class WebhookIntake:
+class VendorCallbacks:
     jobs: JobRepository
     recorder: UpdateRecorder
     readers: Mapping[str, WebhookReader]
     gateways: Mapping[str, VendorGateway]
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def receive(self, vendor: str, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, Recorded]:
-        """Returns (delivery id, what was recorded). Raises `SignatureInvalid` before anything is parsed."""
+        """Returns (delivery id, what was recorded). Raises `SignatureInvalid` before anything is parsed, and
+        `CallbackUnreadable` for a body (or confirming status answer) that is no readable update."""
+        try:
+            return self._receive(vendor, raw_body, headers, query)
+        except (ValueError, VendorProtocolError) as error:
+            raise CallbackUnreadable("the payload is not a readable update") from error
+
+    def _receive(
+        self, vendor: str, raw_body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> tuple[str, Recorded]:
         reader = self.readers.get(vendor)
         if reader is None:
             raise UnknownVendor(f"no webhooks are taken for {vendor!r}")
@@ -38,7 +55,7 @@ class WebhookIntake:
         job_id = query.get("job") or self.jobs.job_for_vendor_job(vendor, update.vendor_job_id)
         if job_id is None:
             raise UnknownGeneration(f"no job has {vendor} generation {update.vendor_job_id}")
-        if not REGISTRY[vendor].signed_webhooks:
+        if not self.vendors[vendor].signed_webhooks:
             job = self.jobs.get(job_id)
             check_generation(job, vendor, update.vendor_job_id)  # before any vendor call: 404, no status call
             if job.is_finished:

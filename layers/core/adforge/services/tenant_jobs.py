@@ -9,12 +9,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adforge.adapters.media import EXTENSIONS
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.errors import JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
+from adforge.domain.media import EXTENSIONS
 from adforge.domain.models import Asset, Job, JobError
 from adforge.domain.status import JobStatus
-from adforge.ports import AssetStore, EventPublisher, JobRepository, VendorGateway, Workflow
+from adforge.ports.assets import AssetStore
+from adforge.ports.jobs import EventPublisher, JobRepository, Workflow
+from adforge.ports.vendors import VendorGateway
 from adforge.services.completion import drop_assets
 from adforge.services.discard import abandon
 from adforge.services.intake import tenant_prefix
@@ -47,6 +50,7 @@ class TenantJobs:
     events: EventPublisher
     workflow: Workflow
     gateways: Mapping[str, VendorGateway] = field(default_factory=dict)
+    vendors: Mapping[str, Capabilities] = field(kw_only=True)  # every vendor's capabilities, by name
 
     def own(self, tenant_id: str, job_id: str) -> Job:
         """The job if it is this tenant's; another tenant's job is indistinguishable from a missing one."""
@@ -72,7 +76,9 @@ class TenantJobs:
             return self.jobs.transition(job, JobStatus.CANCELLED, error=problem, assets=[])
 
         job = with_fresh_job(self.jobs, job_id, cancel)  # a webhook may move the job while we cancel it
-        drop_assets(self.assets, job, leftovers)  # a cancelled job keeps no objects (a running Collect drops its own)
+        drop_assets(
+            self.assets, job, leftovers, self.vendors
+        )  # a cancelled job keeps no objects (a running Collect drops its own)
         self.workflow.stop(job, "cancelled by the merchant")
         job = self._stop_at_vendor(job)
         self.events.publish(JobEvent.CANCELLED, job)

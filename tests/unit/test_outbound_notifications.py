@@ -14,10 +14,11 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from adforge.adapters.ssrf_guard import DestinationGuard
+from adforge.adapters.standard_webhooks import StandardWebhooksSigner
 from adforge.adapters.webhook_sender import WebhookSender
 from adforge.domain.events import event_detail
 from adforge.domain.models import Job, JobRequest
-from adforge.services.notifier import DeliveryFailed, DeliveryReport, Notifier
+from adforge.services.outbound_notifications import DeliveryFailed, DeliveryReport, OutboundNotifier
 
 EVENT = json.loads((Path(__file__).resolve().parents[2] / "events" / "notifier.json").read_text())
 SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
@@ -55,9 +56,11 @@ def event(**detail_changes) -> dict:
     return changed
 
 
-def notifier(script: Script, sleeps: list[float], jitter=lambda: 1.0, clock=time.time) -> Notifier:
+def notifier(script: Script, sleeps: list[float], jitter=lambda: 1.0, clock=time.time) -> OutboundNotifier:
     sender = WebhookSender(DestinationGuard(), transport=script.transport)
-    return Notifier(sender=sender, secrets=Secrets(), clock=clock, sleep=sleeps.append, random=jitter)
+    return OutboundNotifier(
+        sender=sender, secrets=Secrets(), signer=StandardWebhooksSigner(), clock=clock, sleep=sleeps.append, random=jitter
+    )
 
 
 def verified(request: httpx.Request) -> dict:
@@ -207,7 +210,9 @@ def no_connections(monkeypatch):
 )
 def test_private_and_metadata_destinations_are_refused_without_connecting(url, no_connections):
     sleeps: list[float] = []
-    sender = Notifier(WebhookSender(DestinationGuard()), Secrets(), time.time, sleeps.append, lambda: 1.0)
+    sender = OutboundNotifier(
+        WebhookSender(DestinationGuard()), Secrets(), StandardWebhooksSigner(), time.time, sleeps.append, lambda: 1.0
+    )
     report = sender.notify(event(webhook_url=url))
     assert (report.outcome, report.attempts, sleeps) == ("refused", 1, [])
 
@@ -271,9 +276,14 @@ def receiver():
     server.server_close()
 
 
-def loopback_notifier(sleeps: list[float]) -> Notifier:
-    return Notifier(
-        WebhookSender(DestinationGuard(allow_loopback=True), timeout=5), Secrets(), time.time, sleeps.append, lambda: 0.5
+def loopback_notifier(sleeps: list[float]) -> OutboundNotifier:
+    return OutboundNotifier(
+        WebhookSender(DestinationGuard(allow_loopback=True), timeout=5),
+        Secrets(),
+        StandardWebhooksSigner(),
+        time.time,
+        sleeps.append,
+        lambda: 0.5,
     )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from adforge.domain.capabilities import Capabilities
 from adforge.domain.models import Job, JobError, JobKind, JobRequest, StatusChange, VendorAttempt
+from adforge.domain.routing import UNHEALTHY_AFTER
 from adforge.domain.status import JobStatus
-from adforge.vendors.capabilities import Capabilities
-from adforge.vendors.registry import REGISTRY, UNHEALTHY_AFTER
 
 
 class AssetView(BaseModel):
@@ -168,11 +169,11 @@ def vendor_options(c: Capabilities) -> VendorOptions:
     )
 
 
-def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> VendorList:
+def vendor_list(vendors: Mapping[str, Capabilities], recent_failures: dict[str, int]) -> VendorList:
     """Capabilities and health of every offered vendor, cheapest first."""
     views = []
-    for name in sorted(names, key=lambda n: (REGISTRY[n].cost_per_output_usd, n)):
-        c = REGISTRY[name]
+    for name in sorted(vendors, key=lambda n: (vendors[n].cost_per_output_usd, n)):
+        c = vendors[name]
         failures = recent_failures.get(name, 0)
         views.append(
             VendorView(
@@ -182,6 +183,7 @@ def vendor_list(names: frozenset[str], recent_failures: dict[str, int]) -> Vendo
                         "aspect_ratios",
                         "video_aspect_ratios",
                         "signed_webhooks",
+                        "callback_token_param",
                         "photo_answered_at_once",
                         "output_per_generation",
                         *OPTION_FIELDS,

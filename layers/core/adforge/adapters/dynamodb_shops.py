@@ -18,8 +18,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from adforge.domain.errors import DomainError
-from adforge.platforms import ProductImageRef
-from adforge.platforms.ports import ShopConfig, platform_reader
+from adforge.domain.shops import ProductImageRef, ShopConfig
+from adforge.platforms.readers import platform_reader
 
 DELIVERY_TTL_SECONDS = 3 * 24 * 3600  # longer than Shopify's 4 hours of retries; `PUPD#` outlives it
 IMAGE_TTL_SECONDS = 400 * 24 * 3600

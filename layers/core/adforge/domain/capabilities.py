@@ -74,6 +74,7 @@ class Capabilities(BaseModel):
     webhooks: bool
     webhook_names_job: bool = False  # True: its signed delivery carries our job id (a per-job callback URL)
     signed_webhooks: bool = True  # False: a delivery is only a hint; a final one is confirmed by one status call
+    callback_token_param: str | None = None  # the callback URL's query parameter carrying a secret token, if any
     uses_product_image: bool = True  # False: text-to-image only, the product photo is not sent
     needs_product_image: bool = False
     # the product-photo formats the vendor's doc names; None: every one AdForge takes (PNG, JPEG, WebP). A photo of

@@ -1,14 +1,14 @@
 import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
+from adforge.domain.signatures import SignatureInvalid
 from adforge.domain.status import JobStatus
 from adforge.services.intake import JobIntake
 from adforge.services.submission import Submitter
 from adforge.services.updates import Recorded, UnknownGeneration, UpdateRecorder
-from adforge.services.webhooks import UnknownVendor, WebhookIntake
-from adforge.vendors import registry
+from adforge.services.vendor_callbacks import UnknownVendor, VendorCallbacks
+from adforge.vendors.catalog import CAPABILITIES as VENDORS
 from adforge.vendors.creativeai import CAPABILITIES
-from adforge.vendors.signatures import SignatureInvalid
 from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeTasks, FakeWorkflow
 
 
@@ -23,15 +23,19 @@ class Reader:
 
 
 @pytest.fixture
-def world(monkeypatch):
-    jobs, gateway = FakeJobs(), FakeGateway()
-    intake = JobIntake(
-        jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), FakeFetcher(), frozenset({"creativeai"}), new_id=lambda: "job_1"
-    )
+def world():
+    jobs, gateway, vendors = FakeJobs(), FakeGateway(), dict(VENDORS)  # a test may change a vendor's capabilities
+    intake = JobIntake(jobs, FakeAssets(), FakeEvents(), FakeWorkflow(), FakeFetcher(), vendors, new_id=lambda: "job_1")
     job = intake.create("acme", JobRequest(prompt="a red mug"))
-    Submitter(jobs, FakeAssets(), FakeEvents(), {"creativeai": gateway}, FakeHealth(), "https://api", 60, 5).submit(job.id)
-    webhooks = WebhookIntake(
-        jobs, UpdateRecorder(jobs, FakeEvents(), FakeTasks()), {"creativeai": Reader()}, {"creativeai": gateway}
+    Submitter(
+        jobs, FakeAssets(), FakeEvents(), {"creativeai": gateway}, FakeHealth(), "https://api", 60, 5, vendors=vendors
+    ).submit(job.id)
+    webhooks = VendorCallbacks(
+        jobs,
+        UpdateRecorder(jobs, FakeEvents(), FakeTasks(), vendors=vendors),
+        {"creativeai": Reader()},
+        {"creativeai": gateway},
+        vendors=vendors,
     )
     return jobs, gateway, webhooks
 
@@ -57,7 +61,7 @@ def test_unverified_or_unknown_deliveries_change_nothing(world):
 
 def test_an_unsigned_vendors_delivery_is_confirmed_by_a_status_call(world, monkeypatch):
     jobs, gateway, webhooks = world
-    monkeypatch.setitem(registry.REGISTRY, "creativeai", CAPABILITIES.model_copy(update={"signed_webhooks": False}))
+    monkeypatch.setitem(webhooks.vendors, "creativeai", CAPABILITIES.model_copy(update={"signed_webhooks": False}))
     gateway.updates = iter([VendorUpdate(vendor_job_id="creativeai_1", state=VendorState.PROCESSING, progress=50)])
     assert webhooks.receive("creativeai", b"ok:creativeai_1,completed", {}, {"job": "job_1"})[1] is Recorded.ACCEPTED
     assert gateway.status_calls == 1
@@ -67,7 +71,7 @@ def test_an_unsigned_vendors_delivery_is_confirmed_by_a_status_call(world, monke
 
 @pytest.fixture
 def unsigned(world, monkeypatch):
-    monkeypatch.setitem(registry.REGISTRY, "creativeai", CAPABILITIES.model_copy(update={"signed_webhooks": False}))
+    monkeypatch.setitem(world[2].vendors, "creativeai", CAPABILITIES.model_copy(update={"signed_webhooks": False}))
     return world
 
 

@@ -1,4 +1,4 @@
-"""Vendor callbacks: POST /v1/webhooks/{vendor}[?job=<job id>]. Verify first, then record."""
+"""Inbound vendor callbacks: POST /v1/webhooks/{vendor}[?job=<job id>]. Verify first, then record."""
 
 from __future__ import annotations
 
@@ -9,12 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
 from adforge import bootstrap
-from adforge.http_api import ApiError, raw_body, responses
-from adforge.services.updates import NotYetSubmitted, Recorded, UnknownGeneration
-from adforge.services.webhooks import UnknownVendor
-from adforge.vendors.adcreative.channels import TOKEN_PARAM
-from adforge.vendors.errors import VendorProtocolError
-from adforge.vendors.signatures import SignatureInvalid
+from adforge.api.http import raw_body, responses
+from adforge.services.updates import Recorded
 
 logger = Logger(service="vendor-webhook")
 router = Router()
@@ -28,9 +24,17 @@ class WebhookReceipt(BaseModel):
 def _parameters() -> list[dict[str, Any]]:
     optional = {"required": False, "schema": {"type": "string"}}
     return [
-        {"name": "vendor", "in": "path", "required": True, "schema": {"type": "string", "enum": sorted(bootstrap.VENDORS)}},
+        {
+            "name": "vendor",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "enum": sorted(bootstrap.capabilities())},
+        },
         {"name": "job", "in": "query", "description": "Our job id, where the callback URL carries it", **optional},
-        {"name": TOKEN_PARAM, "in": "query", "description": "AdCreative: the callback URL's secret token", **optional},
+        *(
+            {"name": name, "in": "query", "description": "The callback URL's secret token (AdCreative)", **optional}
+            for name in sorted({c.callback_token_param for c in bootstrap.capabilities().values() if c.callback_token_param})
+        ),
         {"name": "X-CreativeAI-Signature", "in": "header", "description": "CreativeAI: HMAC-SHA256 of the body", **optional},
         {"name": "X-CreativeAI-Delivery-Id", "in": "header", **optional},
     ]
@@ -55,20 +59,8 @@ def _parameters() -> list[dict[str, Any]]:
 )
 def receive(vendor: str) -> dict[str, str]:
     event = router.current_event
-    try:
-        delivery_id, recorded = bootstrap.webhook_intake().receive(
-            vendor, raw_body(router), event.headers, event.query_string_parameters or {}
-        )
-    except UnknownVendor as error:
-        raise ApiError(404, error.code, str(error)) from error
-    except SignatureInvalid as error:
-        logger.warning("webhook refused", extra={"vendor": vendor, "reason": str(error)})
-        raise ApiError(401, error.code, "signature verification failed") from error
-    except (ValueError, VendorProtocolError) as error:
-        raise ApiError(400, "malformed_payload", "the payload is not a readable update") from error
-    except UnknownGeneration as error:
-        raise ApiError(404, error.code, "no such generation") from error
-    except NotYetSubmitted as error:
-        raise ApiError(409, error.code, "not ready for this update yet; retry later") from error
+    delivery_id, recorded = bootstrap.vendor_callbacks().receive(
+        vendor, raw_body(router), event.headers, event.query_string_parameters or {}
+    )  # its errors are answered by the table (adforge.api.errors)
     logger.info("webhook", extra={"vendor": vendor, "delivery_id": delivery_id, "recorded": recorded})
     return {"delivery_id": delivery_id, "recorded": recorded.value}

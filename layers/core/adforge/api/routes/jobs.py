@@ -10,21 +10,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from pydantic import ValidationError
 
 from adforge import bootstrap
-from adforge.adapters.http_fetch import FetchFailed
-from adforge.adapters.ssrf_guard import FetchRefused
-from adforge.domain.errors import InputRejected
-from adforge.domain.models import JobRequest
-from adforge.http_api import AUTHENTICATED, JSON_BODY, ApiError, responses
-from adforge.idempotency import once
-from adforge.services.tenancy import UploadRequest, UploadTicket
-from adforge.views import (
+from adforge.api.errors import ApiError
+from adforge.api.http import AUTHENTICATED, JSON_BODY, responses
+from adforge.api.idempotency import once
+from adforge.api.views import (
     BatchItemResult,
     BatchRequest,
     BatchResult,
@@ -35,6 +27,10 @@ from adforge.views import (
     job_view,
     vendor_list,
 )
+from adforge.domain.errors import InputRejected
+from adforge.domain.models import JobRequest
+from adforge.ports.assets import FetchFailed, FetchRefused
+from adforge.services.tenant_jobs import UploadRequest, UploadTicket
 
 logger = Logger(service="api")
 IDEMPOTENCY_KEY = {
@@ -82,12 +78,7 @@ def create_job(request: JobRequest) -> Response[str]:
         return Response(202, content_types.APPLICATION_JSON, json.dumps(_create(tenant_id(), body)))
     if len(key) > 255:
         raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key is at most 255 characters")
-    try:
-        created = once(bootstrap.store().table_name, _create)(tenant_id(), key, body)
-    except IdempotencyValidationError as error:
-        raise ApiError(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request") from error
-    except IdempotencyAlreadyInProgressError as error:
-        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still running; retry") from error
+    created = once(bootstrap.store().table_name, _create)(tenant_id(), key, body)  # its refusals: adforge.api.errors
     return Response(202, content_types.APPLICATION_JSON, json.dumps(created))
 
 
@@ -197,4 +188,4 @@ def create_upload(request: UploadRequest) -> UploadTicket:
 )
 def list_vendors() -> VendorList:
     tenant_id()  # any tenant may look; the route is still behind the authorizer
-    return vendor_list(bootstrap.VENDORS, bootstrap.health().recent_failures())
+    return vendor_list(bootstrap.capabilities(), bootstrap.health().recent_failures())
