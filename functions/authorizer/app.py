@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger
 
+from adforge.observability import observed
 from adforge.settings import StoreSettings
 from adforge.tenants import TenantKeys
 
@@ -31,7 +32,7 @@ def api_wide(method_arn: str) -> str:
     return "/".join(parts[:2]) + "/*"
 
 
-@logger.inject_lambda_context
+@observed("authorizer")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     api_key = presented_key(event.get("headers") or {})
     tenant = keys.tenant_for(api_key) if api_key else None

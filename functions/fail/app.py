@@ -7,6 +7,7 @@ from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
 from adforge.errors_catalog import code_for_error
+from adforge.observability import observed
 
 logger = Logger(service="fail")
 
@@ -22,8 +23,14 @@ def _reason(error: dict[str, Any]) -> tuple[str, str]:
     return code_for_error(name), message[:500] or name
 
 
-@logger.inject_lambda_context
+@observed("fail")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    result = record_failure(event)
+    logger.info("fail step", extra={"outcome": result})
+    return result
+
+
+def record_failure(event: dict[str, Any]) -> dict[str, Any]:
     if event.get("reason") == "deadline":
         return bootstrap.completer().fail(
             event["job_id"], "deadline_exceeded", "the vendor did not finish before the deadline", timed_out=True

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from adforge import observability
 from adforge.adapters.dynamodb_admission import DynamoDBAdmission
 from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
 from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
@@ -23,13 +24,14 @@ from adforge.adapters.s3_assets import S3AssetStore
 from adforge.adapters.ssrf_guard import DestinationGuard
 from adforge.adapters.stepfunctions import StepFunctionsTasks, StepFunctionsWorkflow
 from adforge.adapters.webhook_sender import WebhookSender
-from adforge.domain.models import Job, JobRequest
+from adforge.domain.models import Job, JobKind, JobRequest
 from adforge.platforms.dynamodb import DynamoDBProductLedger, DynamoDBShopDirectory
-from adforge.ports import VendorGateway, WebhookReader
+from adforge.ports import JobMetrics, VendorGateway, WebhookReader
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.completion import Completer
 from adforge.services.intake import JobIntake
 from adforge.services.notifier import Notifier
+from adforge.services.observed_jobs import ObservedJobs
 from adforge.services.polling import Poller
 from adforge.services.product_hooks import ProductHooks
 from adforge.services.submission import Submitter
@@ -39,6 +41,7 @@ from adforge.services.upload_trigger import UploadTrigger
 from adforge.services.webhooks import WebhookIntake
 from adforge.settings import PollSettings, QueueSettings, StoreSettings, VendorSettings, WorkflowSettings
 from adforge.vendors.catalog import CATALOG
+from adforge.vendors.http import VENDOR_CALLS
 from adforge.vendors.rate_limits import AccountLimits, limits_for
 
 
@@ -56,8 +59,22 @@ def client(service: str) -> Any:
 
 
 @cache
-def jobs() -> DynamoDBJobRepository:
-    return DynamoDBJobRepository(boto3.resource("dynamodb").Table(store().table_name))
+def jobs() -> ObservedJobs:
+    """The job records, observed: each job handed out names the log lines that follow (observability.about_job),
+    each change is measured (services/observed_jobs.py)."""
+    table = DynamoDBJobRepository(boto3.resource("dynamodb").Table(store().table_name))
+    return ObservedJobs(table, job_metrics(), cost_per_output, observability.about_job)
+
+
+def job_metrics() -> JobMetrics:
+    """The function's job metrics (EMF), flushed once per invocation by its handler (observability.observed)."""
+    return observability.JOB_METRICS
+
+
+def cost_per_output(vendor: str, kind: JobKind) -> float | None:
+    """A vendor's price of one output of `kind` (its capabilities), for the JobCost metric."""
+    entry = CATALOG.get(vendor)
+    return entry.capabilities.cost_per_output(kind) if entry is not None else None
 
 
 @cache
@@ -159,6 +176,7 @@ def limits() -> dict[str, AccountLimits]:
 
 @cache
 def gateways() -> dict[str, VendorGateway]:
+    VENDOR_CALLS.watch(job_metrics().vendor_call)  # each vendor call's outcome (vendors/http.py): VendorCalls
     secrets, settings = vendor_secrets(), vendor_settings()
     return {
         name: vendor.build(

@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
@@ -18,6 +17,7 @@ from adforge.adapters.dynamodb_jobs import InvalidCursor
 from adforge.adapters.http_fetch import FetchFailed
 from adforge.adapters.ssrf_guard import FetchRefused
 from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
+from adforge.observability import observed
 from adforge.services.intake import ServiceUnavailable
 
 
@@ -193,16 +193,15 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 def http_function(
     service: str, *routers: Router, validation: bool = False, before: Callable[[Any], None] | None = None
 ) -> Handler:
-    """A Lambda handler serving `routers` with the one error shape, Powertools logging, and an optional
+    """A Lambda handler serving `routers` with the one error shape, Powertools observability (`observed`), and an optional
     per-invocation hook (e.g. registering the context for idempotency). With `validation` (the JSON API),
     bodies that are not UTF-8 JSON are refused before routing; webhook routes verify the raw bytes as sent."""
-    logger = Logger(service=service)
     app = APIGatewayRestResolver(enable_validation=validation)
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)
 
-    @logger.inject_lambda_context
+    @observed(service)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if before is not None:
             before(context)
