@@ -15,8 +15,9 @@
 - Tracer: `capture_lambda_handler`, with botocore (boto3) and httpx patched. Only where Powertools would trace
   (in Lambda, POWERTOOLS_TRACE_DISABLED unset); elsewhere (the local stack, tests, tools) no Tracer is made at
   all, so the X-Ray SDK is not even imported.
-- Metrics: `log_metrics` (cold-start metric, no error on an empty set) flushes per invocation, and with it the
-  job metrics (`JOB_METRICS`, adapters/emf_metrics.py) that bootstrap.py hands to the services.
+- Metrics: `log_metrics` (no error on an empty set; no cold-start metric: Lambda's REPORT line has the init
+  duration) flushes per invocation, and with it the job metrics (`JOB_METRICS`, adapters/emf_metrics.py) that
+  bootstrap.py hands to the services.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def observed(service: str) -> Callable[[Handler], Handler]:
             finally:
                 JOB_METRICS.flush()
 
-        wrapped: Handler = metrics.log_metrics(invocation, capture_cold_start_metric=True, raise_on_empty_metrics=False)
+        wrapped: Handler = metrics.log_metrics(invocation, raise_on_empty_metrics=False)
         if tracer is not None:
             wrapped = tracer.capture_lambda_handler(wrapped)
         return logger.inject_lambda_context(wrapped)
