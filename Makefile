@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: test demo dev bench lint typecheck validate deploy-check unit integration e2e clean
 
-$(VENV)/.installed: requirements-dev.txt layers/core/requirements.txt pyproject.toml
+$(VENV)/.installed: requirements-dev.txt layers/core/requirements.txt layers/core/requirements-nodeps.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .  # `adforge` on PATH

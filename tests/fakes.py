@@ -353,3 +353,31 @@ def vendor(name: str, cost: float) -> Capabilities:
     """A plain image vendor (1:1, up to 4 outputs, no webhooks) named `name`, costing `cost` per output."""
     return Capabilities(name=name, display_name=name, kinds=frozenset({JobKind.IMAGE}), aspect_ratios=frozenset({"1:1"}),
                         max_count=4, webhooks=False, cost_per_output_usd=cost)  # fmt: skip
+
+
+class RecordingJobMetrics:
+    """`JobMetrics` that keeps each measurement as (metric, dimensions, value), in order."""
+
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, dict[str, str], float]] = []
+
+    def named(self, metric: str) -> list[tuple[dict[str, str], float]]:
+        return [(dimensions, value) for name, dimensions, value in self.recorded if name == metric]
+
+    def job_counted(self, status: JobStatus, vendor: str, kind: str) -> None:
+        self.recorded.append((f"jobs:{status.value}", {"vendor": vendor, "kind": kind}, 1))
+
+    def job_latency(self, vendor: str, kind: str, seconds: float) -> None:
+        self.recorded.append(("JobLatency", {"vendor": vendor, "kind": kind}, seconds))
+
+    def vendor_render_latency(self, vendor: str, kind: str, seconds: float) -> None:
+        self.recorded.append(("VendorRenderLatency", {"vendor": vendor, "kind": kind}, seconds))
+
+    def polls_per_job(self, vendor: str, kind: str, polls: int) -> None:
+        self.recorded.append(("PollsPerJob", {"vendor": vendor, "kind": kind}, polls))
+
+    def job_cost(self, vendor: str, kind: str, usd: float) -> None:
+        self.recorded.append(("JobCost", {"vendor": vendor, "kind": kind}, usd))
+
+    def vendor_call(self, vendor: str, outcome: str) -> None:
+        self.recorded.append(("VendorCalls", {"vendor": vendor, "outcome": outcome}, 1))

@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
+from adforge.api.observability import observed
 
 logger = Logger(service="authorizer")
 keys = bootstrap.tenant_keys()  # built at cold start: a missing TABLE_NAME fails at once
@@ -29,7 +30,7 @@ def api_wide(method_arn: str) -> str:
     return "/".join(parts[:2]) + "/*"
 
 
-@logger.inject_lambda_context
+@observed("authorizer")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     api_key = presented_key(event.get("headers") or {})
     tenant = keys.tenant_for(api_key) if api_key else None

@@ -5,10 +5,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
+from adforge.api.observability import observed
 
 logger = Logger(service="await-webhook")
 
 
-@logger.inject_lambda_context
+@observed("await-webhook")
 def lambda_handler(event: dict[str, Any], context: Any) -> None:
     bootstrap.recorder().wait_for_webhook(event["job_id"], event["task_token"])
+    logger.info("waiting for the vendor's webhook")

@@ -5,10 +5,13 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
+from adforge.api.observability import observed
 
 logger = Logger(service="collect")
 
 
-@logger.inject_lambda_context
+@observed("collect")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return bootstrap.completer().collect(event["job_id"])
+    result = bootstrap.completer().collect(event["job_id"])
+    logger.info("collect step", extra={"outcome": result})
+    return result

@@ -6,6 +6,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
+from adforge.api.observability import observed
 from adforge.api.step_errors import code_for_error
 
 logger = Logger(service="fail")
@@ -22,8 +23,14 @@ def _reason(error: dict[str, Any]) -> tuple[str, str]:
     return code_for_error(name), message[:500] or name
 
 
-@logger.inject_lambda_context
+@observed("fail")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    result = record_failure(event)
+    logger.info("fail step", extra={"outcome": result})
+    return result
+
+
+def record_failure(event: dict[str, Any]) -> dict[str, Any]:
     if event.get("reason") == "deadline":
         return bootstrap.completer().fail(
             event["job_id"], "deadline_exceeded", "the vendor did not finish before the deadline", timed_out=True

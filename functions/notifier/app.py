@@ -10,11 +10,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
+from adforge.api.observability import observed
 
 logger = Logger(service="notifier")
 
 
-@logger.inject_lambda_context
+@observed("notifier")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     report = bootstrap.outbound_notifier().notify(event)
     logger.info("webhook notification", extra=asdict(report))

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from adforge import bootstrap
+from adforge.api.observability import forget_job, observed
 from adforge.domain.shops import ProductEvent
 
 logger = Logger(service="product-worker")
@@ -16,10 +17,11 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def handle(record: SQSRecord) -> None:
+    forget_job()  # the last record's job is not this one's: its ids come with the jobs it creates
     outcomes = bootstrap.shop_webhooks().process(ProductEvent.model_validate_json(record.body))
     logger.info("product processed", extra={"outcomes": [o.model_dump(mode="json") for o in outcomes]})
 
 
-@logger.inject_lambda_context
+@observed("product-worker")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return dict(process_partial_response(event=event, record_handler=handle, processor=processor, context=context))

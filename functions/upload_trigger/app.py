@@ -5,11 +5,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from adforge import bootstrap
+from adforge.api.observability import observed
 
 logger = Logger(service="upload-trigger")
 
 
-@logger.inject_lambda_context
+@observed("upload-trigger")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     job_id = bootstrap.upload_trigger().handle(event["detail"])
     logger.info("upload trigger", extra={"key": event["detail"]["object"]["key"], "job_id": job_id})

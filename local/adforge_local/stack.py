@@ -203,7 +203,13 @@ class LocalStack:
                 "AWS_SESSION_TOKEN": given["SessionToken"],
             }
         opt = lay_out_opt(self.template.layer_paths(), self._scratch / "opt")
-        lambda_environment = {"AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION, "AWS_ENDPOINT_URL": self.aws_endpoint}
+        # no X-Ray daemon listens here: tracing is off (adforge/observability.py then makes no Tracer at all)
+        lambda_environment = {
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
         bridge = LambdaBridge(
             opt, self._scratch / "logs", sessions.__getitem__, lambda_environment, self.options.function_concurrency
         )

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adforge.adapters.dynamodb_health import DynamoDBVendorHealth
-    from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
     from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys, DynamoDBTenantSecrets
+    from adforge.adapters.emf_metrics import EmfJobMetrics
     from adforge.adapters.eventbridge import EventBridgePublisher
     from adforge.adapters.http_fetch import GuardedFetcher
     from adforge.adapters.s3_assets import S3AssetStore
@@ -26,13 +26,14 @@ if TYPE_CHECKING:
     from adforge.adapters.stepfunctions import StepFunctionsWorkflow
     from adforge.domain.capabilities import Capabilities
     from adforge.domain.framing import Pixels
-    from adforge.domain.models import Job, JobRequest
+    from adforge.domain.models import Job, JobKind, JobRequest
     from adforge.domain.rate_limits import AccountLimits
     from adforge.ports.assets import Download, ImageFramer
     from adforge.ports.vendors import VendorGateway, WebhookReader
     from adforge.services.account_admission import AccountAdmission
     from adforge.services.completion import Completer
     from adforge.services.intake import JobIntake
+    from adforge.services.observed_jobs import ObservedJobs
     from adforge.services.outbound_notifications import OutboundNotifier
     from adforge.services.polling import Poller
     from adforge.services.shop_webhooks import ShopWebhooks
@@ -79,10 +80,44 @@ def table() -> Any:
 
 # adapters ------------------------------------------------------------------------------------------
 @cache
-def jobs() -> DynamoDBJobRepository:
+def jobs() -> ObservedJobs:
+    """The job records, observed: each job handed out names the log lines that follow (observability.about_job),
+    each change is measured (services/observed_jobs.py)."""
     from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
+    from adforge.services.observed_jobs import ObservedJobs
 
-    return DynamoDBJobRepository(table())
+    return ObservedJobs(DynamoDBJobRepository(table()), job_metrics(), cost_per_output, _tell_observer)
+
+
+_job_observers: list[Callable[[Job], None]] = [lambda job: None]
+
+
+def _tell_observer(job: Job) -> None:
+    _job_observers[0](job)  # looked up on each job: the observer may be plugged in after jobs() was built
+
+
+def observe_jobs(observer: Callable[[Job], None]) -> None:
+    """Who hears of each job the repository hands out: the handler's observability (api/observability.observed)
+    plugs itself in here, so the composition root depends on no entrypoint."""
+    _job_observers[0] = observer
+
+
+@cache
+def job_metrics() -> EmfJobMetrics:
+    """The function's job metrics (EMF): one per process, flushed once per invocation by its handler
+    (api/observability.observed); each vendor call's outcome (vendors/http.py VENDOR_CALLS) is one of them."""
+    from adforge.adapters.emf_metrics import EmfJobMetrics
+    from adforge.vendors.http import VENDOR_CALLS
+
+    metrics = EmfJobMetrics()
+    VENDOR_CALLS.watch(metrics.vendor_call)
+    return metrics
+
+
+def cost_per_output(vendor: str, kind: JobKind) -> float | None:
+    """A vendor's price of one output of `kind` (its capabilities), for the JobCost metric."""
+    entry = capabilities().get(vendor)
+    return entry.cost_per_output(kind) if entry is not None else None
 
 
 @cache

@@ -155,7 +155,8 @@ def built_layer(build_dir: Path, built: Template, logical: str) -> Path:
 
 
 def _verify_layer(build: Build, logical: str, source_dir: Path, built: Template, notes: list[str]) -> list[str]:
-    """The layer's own packages file for file, every pin at its version, binary wheels for the architecture."""
+    """The layer's own packages file for file, every pin (requirements.txt and requirements-nodeps.txt) at its
+    version, binary wheels for the architecture."""
     site = built_layer(build.build_dir, built, logical) / "python"
     if not site.is_dir():
         return [f"{logical}: {shown(site)} missing"]
@@ -165,8 +166,10 @@ def _verify_layer(build: Build, logical: str, source_dir: Path, built: Template,
         if _py_files(package) != _py_files(site / package.name)
     ]
     installed = distributions(site)
-    requirements = source_dir / "requirements.txt"
-    for name, version in (pins(requirements) if requirements.exists() else {}).items():
+    pinned: dict[str, str] = {}
+    for requirements in (source_dir / "requirements.txt", source_dir / "requirements-nodeps.txt"):
+        pinned |= pins(requirements) if requirements.exists() else {}
+    for name, version in pinned.items():
         if installed.get(name) != version:
             problems.append(f"{logical}: {name}=={version} pinned, layer has {installed.get(name, 'nothing')}")
     for info in sorted(site.glob("*.dist-info")):

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
 
 from adforge.api.errors import TABLE, ApiError, answer
+from adforge.api.observability import observed
 from adforge.domain.signatures import SignatureInvalid
 
 
@@ -158,16 +159,16 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 def http_function(
     service: str, *routers: Router, validation: bool = False, before: Callable[[Any], None] | None = None
 ) -> Handler:
-    """A Lambda handler serving `routers` with the one error shape, Powertools logging, and an optional
+    """A Lambda handler serving `routers` with the one error shape, Powertools observability (`observed`), and an optional
     per-invocation hook (e.g. registering the context for idempotency). With `validation` (the JSON API),
     bodies that are not UTF-8 JSON are refused before routing; webhook routes verify the raw bytes as sent."""
-    logger = Logger(service=service)
+    logger = Logger(service=service)  # the same service's Logger as `observed` makes: one configuration
     app = APIGatewayRestResolver(enable_validation=validation)
     install_error_handlers(app, logger)
     for router in routers:
         app.include_router(router)
 
-    @logger.inject_lambda_context
+    @observed(service)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if before is not None:
             before(context)

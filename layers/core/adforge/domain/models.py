@@ -228,6 +228,7 @@ class Job(Frozen):
     assets: list[Asset] = []
     error: JobError | None = None
     task_token: str | None = None
+    polls: int = 0  # the vendor's answers to the Poll step's status calls (PollsPerJob)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     timeline: list[StatusChange] = []  # every status after the first (`queued`, at created_at), in order

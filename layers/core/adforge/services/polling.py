@@ -22,7 +22,7 @@ from adforge.ports.jobs import JobRepository
 from adforge.ports.vendors import VendorGateway, VendorRateLimited
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import slot_in_time, wait_seconds
-from adforge.services.outcomes import State, outcome
+from adforge.services.outcomes import State, outcome, with_fresh_job
 from adforge.services.updates import UpdateRecorder, recorded_outcome
 
 
@@ -61,10 +61,16 @@ class Poller:
         except VendorRateLimited as error:  # backpressure: the next poll waits what the vendor said
             self.admission.hold_status(vendor, kind, wait_seconds(error))
             return self._next(job, "processing", wait_seconds(error))
+        self._count_poll(job.id)
         self.recorder.record(job.id, job.vendor, update)
         if update.state.is_final:
             return outcome(update.state.value)
         return self._next(job, update.state.value, self._cadence(job.vendor, last_wait))
+
+    def _count_poll(self, job_id: str) -> None:
+        """One more answered status call on the job's record (`Job.polls`), unless it ended meanwhile. A 429 or a
+        failed call is not counted: it changes nothing on the job (the next poll, or the step's retry, asks again)."""
+        with_fresh_job(self.jobs, job_id, lambda job: job if job.is_finished else self.jobs.amend(job, polls=job.polls + 1))
 
     def _cadence(self, vendor: str, last_wait: int | None) -> int:
         if last_wait is None:
