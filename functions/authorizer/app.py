@@ -7,6 +7,7 @@ cached answer outlive what it was decided on. No other header (x-api-key include
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -15,7 +16,8 @@ from adforge import bootstrap
 from adforge.api.observability import observed
 
 logger = Logger(service="authorizer")
-keys = bootstrap.tenant_keys()  # built at cold start: a missing TABLE_NAME fails at once
+bootstrap.store()  # read at cold start: a missing TABLE_NAME fails at once
+keys = functools.cache(bootstrap.tenant_keys)  # built at the first request: boto3's DynamoDB resource is its cost
 
 
 def presented_key(headers: dict[str, str]) -> str | None:
@@ -33,7 +35,7 @@ def api_wide(method_arn: str) -> str:
 @observed("authorizer")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     api_key = presented_key(event.get("headers") or {})
-    tenant = keys.tenant_for(api_key) if api_key else None
+    tenant = keys().tenant_for(api_key) if api_key else None
     if tenant is None:
         raise Exception("Unauthorized")  # API Gateway's contract: this exact message means 401
     return {

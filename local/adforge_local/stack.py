@@ -369,6 +369,22 @@ class LocalStack:
             time.sleep(0.1)
         raise TimeoutError(f"execution {job_id} still running after {timeout}s")
 
+    def running_executions(self) -> list[str]:
+        """The names (job ids) of the workflow executions still running."""
+        sfn, names = self.client("stepfunctions"), []
+        request = {"stateMachineArn": self.resources.state_machine_arn, "statusFilter": "RUNNING"}
+        for _ in range(100):  # pages of 100
+            page = sfn.list_executions(**request)
+            names += [execution["name"] for execution in page["executions"]]
+            if not page.get("nextToken"):
+                break
+            request["nextToken"] = page["nextToken"]
+        return names
+
+    def wait_quiet(self, timeout: float = 60) -> None:
+        """Until no job of an earlier test is still at work (its steps would log and measure meanwhile)."""
+        self.wait_until(lambda: not self.running_executions(), timeout)
+
     @staticmethod
     def wait_until(condition: Any, timeout: float = 10) -> None:
         deadline = time.time() + timeout

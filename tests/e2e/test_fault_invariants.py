@@ -10,6 +10,8 @@ processing, during Collect). What the vendors billed comes from each sandbox's l
 a generation no job references is traced to its job by the job's unique prompt tag.
 """
 
+from collections import Counter
+
 import pytest
 
 from adforge_local.bench_scale import STAGES, FaultEvent, FaultRun, FaultSettings, PlannedJob
@@ -79,7 +81,10 @@ def _story(report) -> str:
         for job in report.jobs.values()
     )
     unreferenced = [(vendor, generation["id"], job) for vendor, generation, job in report.unreferenced]
-    return f"\njobs {jobs}\ncancels {cancels}\nunreferenced {unreferenced}\nbilling {report.billing.by_job}"
+    applied = [(event.at, event.sandbox, event.faults) for event in report.applied]
+    answers = sorted(Counter((call.sandbox, call.status) for call in report.vendor_calls).items())
+    return (f"\njobs {jobs}\ncancels {cancels}\nunreferenced {unreferenced}\nbilling {report.billing.by_job}"
+            f"\nfaults applied {applied}\nvendor answers {answers}")  # fmt: skip
 
 
 def billing(report):
@@ -91,6 +96,9 @@ def billing(report):
 def test_every_job_ended_and_every_fault_met_a_job(report):
     assert len(report.jobs) == len(PLAN), _story(report)
     assert all(job["status"] in ("completed", "failed", "cancelled", "timed_out") for job in report.jobs.values()), _story(report)
+    planned = sorted(job.cancel_at for job in PLAN if job.cancel_at)
+    assert sorted(wanted for wanted, _, _ in report.cancels.values()) == planned, _story(report)
+    # each stage met by a cancel that landed there (a slow cancel may find its job already ended: a 409)
     assert {seen for _, seen, status in report.cancels.values() if status == 200} == set(STAGES), _story(report)
     statuses = [call.status for call in report.vendor_calls]
     assert 429 in statuses and 503 in statuses, _story(report)

@@ -65,6 +65,7 @@ def values(document: dict, name: str) -> list[float]:
 
 def test_a_job_emits_its_metrics_and_every_line_of_its_work_carries_its_job_id(stack, acme):
     stack.creativeai.set_faults(drop_webhooks=True)  # the webhook never comes: AwaitWebhook, then Poll, then Collect
+    stack.wait_quiet()  # the window holds this job's work only
     window = LogWindow(stack.logs)
     started = time.time()
     job_id = submit(acme, image=None)
@@ -102,6 +103,7 @@ def test_a_job_emits_its_metrics_and_every_line_of_its_work_carries_its_job_id(s
 
 def test_a_failed_job_is_counted_failed_with_its_vendor_and_kind(stack, acme):
     stack.creativeai.set_faults(fail_generation=True)
+    stack.wait_quiet()
     window = LogWindow(stack.logs)
     job_id = submit(acme, image=None)
     job = finish(stack, acme, job_id)

@@ -86,20 +86,26 @@ def jobs() -> ObservedJobs:
     from adforge.adapters.dynamodb_jobs import DynamoDBJobRepository
     from adforge.services.observed_jobs import ObservedJobs
 
-    return ObservedJobs(DynamoDBJobRepository(table()), job_metrics(), cost_per_output, _tell_observer)
+    return ObservedJobs(DynamoDBJobRepository(table()), job_metrics(), cost_per_output, _JOB_OBSERVER)
 
 
-_job_observers: list[Callable[[Job], None]] = [lambda job: None]
+class _JobObserver:
+    """Who hears of each job the repository hands out, looked up on each job: the handler's observability may plug
+    itself in (observe_jobs) after jobs() was built."""
+
+    hear: Callable[[Job], None] = staticmethod(lambda job: None)
+
+    def __call__(self, job: Job) -> None:
+        self.hear(job)
 
 
-def _tell_observer(job: Job) -> None:
-    _job_observers[0](job)  # looked up on each job: the observer may be plugged in after jobs() was built
+_JOB_OBSERVER = _JobObserver()
 
 
 def observe_jobs(observer: Callable[[Job], None]) -> None:
     """Who hears of each job the repository hands out: the handler's observability (api/observability.observed)
     plugs itself in here, so the composition root depends on no entrypoint."""
-    _job_observers[0] = observer
+    _JOB_OBSERVER.hear = observer
 
 
 @cache
@@ -107,7 +113,7 @@ def job_metrics() -> EmfJobMetrics:
     """The function's job metrics (EMF): one per process, flushed once per invocation by its handler
     (api/observability.observed); each vendor call's outcome (vendors/http.py VENDOR_CALLS) is one of them."""
     from adforge.adapters.emf_metrics import EmfJobMetrics
-    from adforge.vendors.http import VENDOR_CALLS
+    from adforge.vendors.call_outcomes import VENDOR_CALLS
 
     metrics = EmfJobMetrics()
     VENDOR_CALLS.watch(metrics.vendor_call)
@@ -174,7 +180,7 @@ def tenant_secrets() -> DynamoDBTenantSecrets:
 
 
 def tenant_keys() -> DynamoDBTenantKeys:
-    """Built afresh from the environment: the authorizer builds it once, at its cold start."""
+    """Built afresh from the environment: the authorizer builds it once, at its first request."""
     import boto3
 
     from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys

@@ -1,6 +1,6 @@
 """The REQUEST authorizer: `Authorization: Bearer <key>` -> an Allow policy for the key's tenant, else "Unauthorized".
 
-Seam: the function builds its key store at import from `boto3.resource("dynamodb").Table(TABLE_NAME)`; here
+Seam: the function builds its key store at its first request from `boto3.resource("dynamodb").Table(TABLE_NAME)`; here
 `boto3.resource` answers with an in-memory table, and the module is loaded afresh over it (no handler change).
 """
 
@@ -39,7 +39,7 @@ def table(dynamodb):
 
 @pytest.fixture
 def authorizer(dynamodb):
-    """Loaded afresh over this test's table (its key store is built at import)."""
+    """Loaded afresh over this test's table (its key store is built at the first request, once)."""
     return load_handler("authorizer", "handler_authorizer_fresh").lambda_handler
 
 

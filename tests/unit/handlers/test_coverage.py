@@ -16,9 +16,8 @@ HERE = Path(__file__).parent
 )
 def test_every_settings_model_reads_its_required_values_from_the_test_environment(model):
     loaded = model.from_env()
-    for name, info in model.model_fields.items():
-        if info.is_required():
-            assert str(getattr(loaded, name)) == LAMBDA_ENV[name.upper()]
+    for name in model.required():
+        assert str(getattr(loaded, name)) == LAMBDA_ENV[name.upper()]
 
 
 def test_every_function_and_every_sample_event_is_invoked_by_a_handler_test():

@@ -58,6 +58,14 @@ def responses(ok: dict[int, tuple[str, Any]], errors: Iterable[int]) -> dict[int
     return documented
 
 
+def optional_parameter(name: str, where: str, description: str = "") -> dict[str, Any]:
+    """An OpenAPI parameter that may be absent (a webhook's signature headers, its query tokens), as a string."""
+    parameter: dict[str, Any] = {"name": name, "in": where, "required": False, "schema": {"type": "string"}}
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
 AUTHENTICATED = (401, 403)  # the authorizer's own answers (template.yaml's GatewayResponses), in the error shape
 JSON_BODY = (400, 413, 415, 422)  # a body route: unreadable, too large, not JSON, or refused by the schema
 

@@ -14,7 +14,9 @@
   module imported lazily later is covered too, and its lines carry the same appended keys.
 - Tracer: `capture_lambda_handler`, with botocore (boto3) and httpx patched. Only where Powertools would trace
   (in Lambda, POWERTOOLS_TRACE_DISABLED unset); elsewhere (the local stack, tests, tools) no Tracer is made at
-  all, so the X-Ray SDK is not even imported.
+  all, so the X-Ray SDK is not even imported. Made at the first invocation, not at import: patching httpx imports
+  it, and most functions (the authorizer, the workflow's waits) never load httpx otherwise; the X-Ray SDK's own
+  import is then paid by the first invocation of a traced function, not by every cold import.
 - Metrics: `log_metrics` (no error on an empty set; no cold-start metric: Lambda's REPORT line has the init
   duration) flushes per invocation, and with it the job metrics (`JOB_METRICS`, adapters/emf_metrics.py) that
   bootstrap.py hands to the services.
@@ -27,14 +29,16 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 
-from adforge.domain.models import Job
+from adforge.api.lazy import Handler, built_on_first_call
 
-Handler = Callable[[dict[str, Any], Any], Any]
+if TYPE_CHECKING:  # the model's pydantic loads with the work that reads a job, not with the handler
+    from adforge.domain.models import Job
+
 JOB_KEYS = ["job_id", "tenant_id", "vendor"]
 PACKAGE_LOGGER = "adforge"
 TRACED_MODULES = ("botocore", "httpx")  # boto3 is traced through botocore
@@ -97,11 +101,6 @@ def observed(service: str) -> Callable[[Handler], Handler]:
     bootstrap.observe_jobs(about_job)
     job_metrics.service, job_metrics.namespace = service, namespace
     CURRENT.logger = logger
-    if tracing_enabled():
-        from aws_lambda_powertools import Tracer
-
-        CURRENT.tracer = Tracer(service=service, patch_modules=TRACED_MODULES)
-    tracer = CURRENT.tracer
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -115,9 +114,18 @@ def observed(service: str) -> Callable[[Handler], Handler]:
             finally:
                 job_metrics.flush()
 
-        wrapped: Handler = metrics.log_metrics(invocation, raise_on_empty_metrics=False)
-        if tracer is not None:
-            wrapped = tracer.capture_lambda_handler(wrapped)
-        return logger.inject_lambda_context(wrapped)
+        measured: Handler = metrics.log_metrics(invocation, raise_on_empty_metrics=False)
+        return logger.inject_lambda_context(built_on_first_call(lambda: traced(service, measured)))
 
     return decorate
+
+
+def traced(service: str, handler: Handler) -> Handler:
+    """`handler` under the function's Tracer where Powertools would trace (see the module notes), else itself."""
+    if not tracing_enabled():
+        return handler
+    from aws_lambda_powertools import Tracer
+
+    CURRENT.tracer = Tracer(service=service, patch_modules=TRACED_MODULES)
+    wrapped: Handler = CURRENT.tracer.capture_lambda_handler(handler)
+    return wrapped

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from adforge.domain.framing import Pixels
-from adforge.domain.models import Asset
+if TYPE_CHECKING:  # annotations only: the errors load without pydantic
+    from adforge.domain.framing import Pixels
+    from adforge.domain.models import Asset
 
 REFUSED = "this URL is not allowed"
 log = logging.getLogger(__name__)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
-from adforge.ports.assets import Download
+if TYPE_CHECKING:  # annotations only: the error classes load without pydantic (the Fail step maps them)
+    from adforge.domain.models import JobKind, VendorSubmission, VendorUpdate
+    from adforge.ports.assets import Download
 
 
 class VendorHealth(Protocol):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Self
 
 import httpx
 
@@ -20,6 +20,7 @@ from adforge.ports.vendors import (
     VendorRejected,
     VendorUnavailable,
 )
+from adforge.vendors.call_outcomes import VENDOR_CALLS, CallOutcome, status_outcome
 from adforge.vendors.rate_headers import RATE_HEADERS
 
 UNAVAILABLE_CODES = frozenset({"provider_unavailable", "service_unavailable", "server_error"})
@@ -68,43 +69,10 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.U
 """Transport errors that happen before the request reaches the vendor: nothing can have been accepted."""
 
 
-CallOutcome = Literal["ok", "4xx", "429", "5xx", "timeout"]
-
-
-def status_outcome(status: int) -> CallOutcome:
-    """How a vendor's answer went, for the `VendorCalls` metric: 429 apart from the other 4xx (backpressure, not
-    our mistake); any other status that is neither 2xx nor 4xx (a 5xx, a stray 3xx) counts as the vendor's fault."""
-    if 200 <= status < 300:
-        return "ok"
-    if status == 429:
-        return "429"
-    if 400 <= status < 500:
-        return "4xx"
-    return "5xx"
-
-
 def transport_outcome(error: httpx.TransportError) -> CallOutcome:
     """A call that got no answer: `timeout` when httpx's connect, read, write or pool timeout expired; any other
     transport failure (refused connection, DNS, TLS, a dropped connection) counts with the vendor's outages."""
     return "timeout" if isinstance(error, httpx.TimeoutException) else "5xx"
-
-
-class VendorCalls:
-    """Where each vendor call's outcome is reported: the composition root (bootstrap.py) points it at the
-    function's `JobMetrics.vendor_call`; nobody watching is the default (unit tests, tools)."""
-
-    def __init__(self) -> None:
-        self._observer: Callable[[str, str], None] | None = None
-
-    def watch(self, observer: Callable[[str, str], None] | None) -> None:
-        self._observer = observer
-
-    def note(self, vendor: str, outcome: CallOutcome) -> None:
-        if self._observer is not None:
-            self._observer(vendor, outcome)
-
-
-VENDOR_CALLS = VendorCalls()
 
 
 def send(vendor: str, call: Callable[[], httpx.Response], read_error: ErrorReader, creates: bool = False) -> Any:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from adforge import bootstrap
 from adforge.api.errors import ApiError
-from adforge.api.http import raw_body, responses
+from adforge.api.http import optional_parameter, raw_body, responses
 
 logger = Logger(service="product-webhook")
 router = Router()
@@ -27,7 +27,7 @@ class HookReceipt(BaseModel):
 
 
 def _header(name: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "header", "required": False, "description": description, "schema": {"type": "string"}}
+    return optional_parameter(name, "header", description)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
 from adforge import bootstrap
-from adforge.api.http import raw_body, responses
+from adforge.api.http import optional_parameter, raw_body, responses
 from adforge.services.updates import Recorded
 
 logger = Logger(service="vendor-webhook")
@@ -22,7 +22,7 @@ class WebhookReceipt(BaseModel):
 
 
 def _parameters() -> list[dict[str, Any]]:
-    optional = {"required": False, "schema": {"type": "string"}}
+    tokens = sorted({c.callback_token_param for c in bootstrap.capabilities().values() if c.callback_token_param})
     return [
         {
             "name": "vendor",
@@ -30,13 +30,10 @@ def _parameters() -> list[dict[str, Any]]:
             "required": True,
             "schema": {"type": "string", "enum": sorted(bootstrap.capabilities())},
         },
-        {"name": "job", "in": "query", "description": "Our job id, where the callback URL carries it", **optional},
-        *(
-            {"name": name, "in": "query", "description": "The callback URL's secret token (AdCreative)", **optional}
-            for name in sorted({c.callback_token_param for c in bootstrap.capabilities().values() if c.callback_token_param})
-        ),
-        {"name": "X-CreativeAI-Signature", "in": "header", "description": "CreativeAI: HMAC-SHA256 of the body", **optional},
-        {"name": "X-CreativeAI-Delivery-Id", "in": "header", **optional},
+        optional_parameter("job", "query", "Our job id, where the callback URL carries it"),
+        *(optional_parameter(name, "query", "The callback URL's secret token (AdCreative)") for name in tokens),
+        optional_parameter("X-CreativeAI-Signature", "header", "CreativeAI: HMAC-SHA256 of the body"),
+        optional_parameter("X-CreativeAI-Delivery-Id", "header"),
     ]
 
 
