@@ -1026,6 +1026,9 @@ class FaultRun:
         if self.settings.warm_up:
             self.warm_up()
         self.stack.drain_events()
+        for event in self.faults:  # the run's starting conditions, all in place before its clock starts
+            if event.at <= 0:
+                self._apply(event, 0.0)
         self.started = time.time()
         with meter.installed(self.stack), self._cancel_in_flight():
             helpers = [
@@ -1165,11 +1168,18 @@ class FaultRun:
         return None
 
     def _apply_faults(self) -> None:
+        """The faults after the start, each at its time (one after the other: each is an admin call, so a loaded
+        machine makes them late, never out of order)."""
         for event in self.faults:
+            if event.at <= 0:
+                continue
             if self.stop.wait(max(0.0, self.started + event.at - time.time())):
                 return
-            sandbox_faults(self.stack.sandboxes[event.sandbox], **event.faults)
-            self.applied.append(FaultEvent(round(time.time() - self.started, 1), event.sandbox, event.faults))
+            self._apply(event, round(time.time() - self.started, 1))
+
+    def _apply(self, event: FaultEvent, at: float) -> None:
+        sandbox_faults(self.stack.sandboxes[event.sandbox], **event.faults)
+        self.applied.append(FaultEvent(at, event.sandbox, event.faults))
 
 
 def _wait_for_ids(records: Records, job_ids: list[str], deadline: float) -> dict[str, dict[str, Any]]:

@@ -40,7 +40,7 @@ PLAN = [
     job(4, 2.0, "adcreator"),
     job(5, 2.2, "adcreator"),
     job(6, 2.4, "adcreator"),  # adcreator allows 2 a minute: a 429, then waits
-    job(7, 2.0, "creativeai", cancel_at="collecting"),  # cancelled when Collect asks for its output
+    job(7, 4.5, "creativeai", cancel_at="collecting"),  # cancelled when Collect asks; after job 1's retries (2 s, jittered)
     job(8, 3.2, "adsumo", cancel_at="processing"),
     job(9, 3.6, "auto", cancel_at="queued"),
     job(10, 4.0, "adsumo", cancel_at="submitting"),  # answered in time (600 ms): the generation is abandoned
@@ -49,14 +49,14 @@ PLAN = [
     job(13, 6.5, "adsumo"),
     job(14, 7.5, "creativeai"),
 ]
-FAULTS = [
+FAULTS = [  # those at 0.0 are in place before the first job is sent
     *(FaultEvent(0.0, name, {"rate_limit_per_minute": 10}) for name in ("creativeai", "adsumo", "adcreative")),
     FaultEvent(0.0, "adcreator", {"rate_limit_per_minute": 2}),
     FaultEvent(0.0, "adsumo", {"latency_ms": 600}),  # every adsumo answer: time to cancel while Submit waits
     late("adsumo", 0, 3),  # (setting a fault restarts counts)
     late("adcreative", 12),
-    FaultEvent(0.1, "creativeai", {"error_status": 503, "error_count": 2}),
-    late("creativeai", 11, at=6.0),
+    FaultEvent(0.0, "creativeai", {"error_status": 503, "error_count": 2}),
+    FaultEvent(6.0, "creativeai", {**late("creativeai", 11).faults, "error_status": None}),  # (the burst must not restart)
     FaultEvent(8.0, "creativeai", {"answer_late_seconds": 0, "error_status": None}),
 ]
 
