@@ -2,7 +2,10 @@
 
 Playwright's own browser download comes from a CDN this project never reaches, so only an installed Chromium is used:
 `ADFORGE_CHROMIUM`, else `chromium` on PATH. Without one the browser tests skip and say why, unless
-`ADFORGE_REQUIRE_BROWSER=1` (CI installs Chromium and sets it), when they fail."""
+`ADFORGE_REQUIRE_BROWSER=1` (CI installs Chromium and sets it), when they fail.
+
+Every screenshot is also kept, by the name of the test's file, in `out/screenshots/` (ignored by git), so that what
+the browser showed can be looked at after the run: `out/screenshots/test_cli-gallery.png` is a live job's gallery."""
 
 from __future__ import annotations
 
@@ -36,8 +39,12 @@ def chromium() -> str:
     return found
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
+
+
 def open_gallery(page: Path, screenshot: Path) -> dict[str, Any]:
-    """What the browser shows of `page` once every image settled; saves a full-page screenshot."""
+    """What the browser shows of `page` once every image settled; saves a full-page screenshot (and a copy in
+    SCREENSHOTS named after the calling test's file and the screenshot's name)."""
     executable = chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
@@ -50,4 +57,13 @@ def open_gallery(page: Path, screenshot: Path) -> dict[str, Any]:
             tab.screenshot(path=str(screenshot), full_page=True)
         finally:
             browser.close()
+    kept = SCREENSHOTS / f"{_calling_test_file()}-{screenshot.name}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(screenshot, kept)
     return seen
+
+
+def _calling_test_file() -> str:
+    """The stem of the test module that asked for the page (PYTEST_CURRENT_TEST: 'tests/x/test_y.py::test_z (call)')."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "gallery")
+    return Path(current.split("::", 1)[0]).stem

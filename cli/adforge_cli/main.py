@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -41,7 +42,9 @@ def configure(
     ctx: typer.Context,
     api_url: Annotated[str, typer.Option(envvar="ADFORGE_API_URL", help="The API's base URL")] = "",
     api_key: Annotated[str, typer.Option(envvar="ADFORGE_API_KEY", help="A tenant API key (Bearer)")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout, no progress")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output on stdout, no progress (also after the command)")
+    ] = False,
 ) -> None:
     deps = ctx.obj if isinstance(ctx.obj, Deps) else Deps()
     ctx.obj = State(deps, api_url, api_key, as_json)
@@ -272,10 +275,18 @@ def vendors(ctx: typer.Context) -> None:
     state.out.print(table)
 
 
+def json_first(argv: list[str]) -> list[str]:
+    """`--json` is the app's option, but scripts write it after the command too (`adforge jobs show ID --json`):
+    every `--json` before a `--` is moved to the front, where the app's callback reads it."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    flags = [arg for arg in argv[:end] if arg == "--json"]
+    return [*flags[:1], *(arg for arg in argv[:end] if arg != "--json"), *argv[end:]]
+
+
 def run(argv: list[str], deps: Deps | None = None) -> int:
     """The CLI in-process (`make demo` drives it so): the exit code instead of `SystemExit`."""
     try:
-        app(args=argv, obj=deps or Deps())
+        app(args=json_first(argv), obj=deps or Deps())
     except SystemExit as ended:
         return ended.code if isinstance(ended.code, int) else int(ended.code is not None)
     return 0
@@ -283,4 +294,4 @@ def run(argv: list[str], deps: Deps | None = None) -> int:
 
 def main() -> None:
     """The `adforge` console script."""
-    app()
+    app(args=json_first(sys.argv[1:]), prog_name="adforge")

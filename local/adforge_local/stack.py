@@ -28,7 +28,7 @@ from adforge.adapters.dynamodb_shops import DynamoDBShopDirectory
 from adforge.adapters.dynamodb_tenants import DynamoDBTenantKeys, DynamoDBTenantSecrets
 from adforge.domain.models import JobRequest
 from adforge.domain.shops import ShopConfig
-from adforge_local import dynamodb_atomicity, stop_fidelity
+from adforge_local import dynamodb_atomicity, event_pattern_fidelity, stop_fidelity
 from adforge_local.api_gateway import LocalApiGateway
 from adforge_local.event_relay import EventRelay
 from adforge_local.iam_enforcement import Enforcer
@@ -115,6 +115,7 @@ class LocalStack:
         self._moto.start()
         self._moto_config({"stepfunctions": {"execute_state_machine": True}})  # before any state machine exists
         stop_fidelity.install()
+        event_pattern_fidelity.install()
         dynamodb_atomicity.install()
         for sandbox in self.sandboxes.values():
             sandbox.start()
@@ -149,6 +150,7 @@ class LocalStack:
         self._write_report()
         self.enforcer.uninstall()
         stop_fidelity.uninstall()
+        event_pattern_fidelity.uninstall()
         dynamodb_atomicity.uninstall()
         self._moto_post("/moto-api/reset-auth", b"inf")  # the next stack in this process starts open
         self._moto.stop()

@@ -94,11 +94,12 @@ def test_a_job_emits_its_metrics_and_every_line_of_its_work_carries_its_job_id(s
     assert len([call for call in calls if call["outcome"] == "ok"]) >= 2, calls
     assert all(call == {"service": "adforge", "vendor": "creativeai", "outcome": call["outcome"]} for call in calls)
 
-    for function in JOB_STEPS:
-        lines = [doc for doc in window.documents(function) if "_aws" not in doc]  # EMF documents are not log lines
-        assert lines, f"{function} logged nothing of the job"
+    for function in JOB_STEPS:  # log lines and EMF documents alike (the job's id is a property of its metrics)
+        lines = window.documents(function)
+        assert [line for line in lines if "_aws" not in line], f"{function} logged nothing of the job"
         assert {line.get("job_id") for line in lines} == {job_id}, [line for line in lines if line.get("job_id") != job_id]
         assert {line.get("tenant_id") for line in lines} == {"acme"}
+    assert {doc.get("job_id") for doc in window.documents("ApiFunction") if "_aws" in doc} == {job_id}
 
 
 def test_a_failed_job_is_counted_failed_with_its_vendor_and_kind(stack, acme):
@@ -112,5 +113,6 @@ def test_a_failed_job_is_counted_failed_with_its_vendor_and_kind(stack, acme):
     assert dimensions(failed) == {"service": "fail", "vendor": "creativeai", "kind": "image"}
     assert values(failed, "JobsFailed") == [1]
     assert not window.metrics("JobsCompleted") and not window.metrics("JobCost")
-    fail_lines = [doc for doc in window.documents("FailFunction") if "_aws" not in doc]
-    assert fail_lines and {line.get("job_id") for line in fail_lines} == {job_id}
+    fail_lines = window.documents("FailFunction")
+    assert [line for line in fail_lines if "_aws" not in line], "FailFunction logged nothing of the job"
+    assert {line.get("job_id") for line in fail_lines} == {job_id}

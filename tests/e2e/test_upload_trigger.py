@@ -49,3 +49,6 @@ def test_no_recipe_or_outside_incoming_makes_no_job(stack, acme):
     )
     stack.wait_until(stack.relay_idle, timeout=10)
     assert jobs_for_key(acme, loose) == [] and jobs_for_key(acme, elsewhere) == []
+    # the rule's pattern takes only incoming/ keys: the other object never invoked the function
+    handled = (stack.logs / f"{stack.resources.functions['UploadTriggerFunction']}.log").read_text()
+    assert loose in handled and elsewhere not in handled

@@ -224,6 +224,16 @@ def test_run_returns_the_exit_code_in_process(photo):
     assert run(["--api-url", API, "--api-key", KEY, "create", str(photo)], Deps(transport=api.transport())) == 2
 
 
+def test_json_after_the_command_is_the_same_flag(capsys):
+    from adforge_cli.main import json_first, run
+
+    assert json_first(["jobs", "show", "job-1", "--json"]) == ["--json", "jobs", "show", "job-1"]
+    assert json_first(["create", "p.png", "--", "--json"]) == ["create", "p.png", "--", "--json"]
+    deps = Deps(transport=FakeApi(statuses=["completed"]).transport())
+    assert run(["--api-url", API, "--api-key", KEY, "jobs", "show", "job-1", "--json"], deps) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "completed"
+
+
 def test_create_wait_json_is_one_document_on_stdout_and_no_progress(tmp_path, photo):
     result = run(FakeApi(), "--json", "create", str(photo), "--prompt", "a red mug", "--wait", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output

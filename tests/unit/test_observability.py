@@ -100,6 +100,27 @@ def test_emf_documents_one_per_dimension_set_flushed_once():
     assert by_dimensions[(("outcome", "ok"), ("service", "adforge"), ("vendor", "creativeai"))]["VendorCalls"] == [1.0, 1.0]
 
 
+def test_emf_documents_name_the_job_in_hand_as_properties_and_keep_jobs_apart():
+    lines: list[str] = []
+    metrics = EmfJobMetrics(service="collect", namespace="AdForge", out=lines.append)
+    metrics.job_counted(JobStatus.COMPLETED, "adsumo", "image")  # no job in hand: no properties
+    for job_id in ("job_a", "job_b"):  # a batch: two jobs in one invocation
+        metrics.about = lambda job_id=job_id: {"job_id": job_id, "tenant_id": "acme", "vendor": "adsumo", "level": "INFO"}
+        metrics.job_counted(JobStatus.COMPLETED, "adsumo", "image")
+        metrics.vendor_call("adsumo", "ok")
+    metrics.flush()
+    documents = [json.loads(line) for line in lines]
+    named = sorted((d.get("job_id", ""), d.get("tenant_id", ""), "VendorCalls" in d) for d in documents)
+    assert named == [("", "", False), ("job_a", "acme", False), ("job_a", "acme", True),
+                     ("job_b", "acme", False), ("job_b", "acme", True)]  # fmt: skip
+    for document in documents:  # properties, not dimensions; the vendor stays the dimension's value
+        assert document["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0] in (
+            ["kind", "vendor", "service"],
+            ["outcome", "vendor", "service"],
+        )
+        assert document["vendor"] == "adsumo" and "level" not in document
+
+
 def test_emf_respects_metrics_disabled(monkeypatch):
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     lines: list[str] = []

@@ -9,12 +9,17 @@ Every document carries the `service` dimension (the function) and the namespace 
 `POWERTOOLS_METRICS_NAMESPACE` (template.yaml Globals: `AdForge`) unless one is given. `VendorCalls` is the
 exception: its `service` is the stack's (`adforge`, template.yaml's POWERTOOLS_SERVICE_NAME), whichever function
 made the call, so that one metric-math alarm per vendor (at most 10 metrics) covers all of its calls.
+
+The job in hand when a figure is measured (`about`: its `job_id` and `tenant_id`, which observed() reads from the
+function's Logger) is written on its document as properties, not dimensions: CloudWatch keeps them with the log
+line (Logs Insights finds a job's metrics by id) without a metric per job. Figures of different jobs in one
+invocation (a batch) go in documents of their own. `vendor` is never a property: it is a dimension's name.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
@@ -31,6 +36,7 @@ COUNTS = {
 """The count metric of each status a job is counted in (created, and each ending)."""
 
 Dimensions = tuple[tuple[str, str], ...]
+PROPERTIES = ("job_id", "tenant_id")  # what `about` may put on a document
 STACK_SERVICE = "adforge"  # the service dimension of VendorCalls (see the module notes)
 
 
@@ -41,7 +47,8 @@ class EmfJobMetrics:
         self.service = service  # the function; observability.observed() names it
         self.namespace = namespace
         self._out = out
-        self._sets: dict[Dimensions, EphemeralMetrics] = {}
+        self.about: Callable[[], Mapping[str, object]] = dict  # the job in hand; observability.observed() tells it
+        self._sets: dict[tuple[Dimensions, Dimensions], EphemeralMetrics] = {}
 
     def job_counted(self, status: JobStatus, vendor: str, kind: str) -> None:
         name = COUNTS.get(status)
@@ -66,12 +73,16 @@ class EmfJobMetrics:
 
     def _add(self, name: str, unit: MetricUnit, value: float, service: str | None = None, **dimensions: str) -> None:
         service = service or self.service
-        key = (("service", service or ""), *sorted(dimensions.items()))
-        provider = self._sets.get(key)
+        named = (("service", service or ""), *sorted(dimensions.items()))
+        about = self.about()
+        properties = tuple((k, str(about[k])) for k in PROPERTIES if about.get(k))
+        provider = self._sets.get((named, properties))
         if provider is None:
-            provider = self._sets[key] = EphemeralMetrics(service=service, namespace=self.namespace)
-            for dimension, dimension_value in key[1:]:
+            provider = self._sets[(named, properties)] = EphemeralMetrics(service=service, namespace=self.namespace)
+            for dimension, dimension_value in named[1:]:
                 provider.add_dimension(dimension, dimension_value)
+            for key, property_value in properties:
+                provider.add_metadata(key, property_value)
         provider.add_metric(name=name, unit=unit, value=value)
 
     def flush(self) -> None:

@@ -19,7 +19,8 @@
   import is then paid by the first invocation of a traced function, not by every cold import.
 - Metrics: `log_metrics` (no error on an empty set; no cold-start metric: Lambda's REPORT line has the init
   duration) flushes per invocation, and with it the job metrics (`JOB_METRICS`, adapters/emf_metrics.py) that
-  bootstrap.py hands to the services.
+  bootstrap.py hands to the services; each of their documents carries the job id and tenant the Logger has at
+  the moment a figure is measured (as properties), so a job's metric lines carry its id like its log lines.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ def observed(service: str) -> Callable[[Handler], Handler]:
     job_metrics = bootstrap.job_metrics()
     bootstrap.observe_jobs(about_job)
     job_metrics.service, job_metrics.namespace = service, namespace
+    job_metrics.about = logger.get_current_keys  # each figure's document names the job in hand
     CURRENT.logger = logger
 
     def decorate(handler: Handler) -> Handler:
