@@ -1,10 +1,16 @@
 import pytest
 
+from adforge.domain.errors import InputRejected
 from adforge.domain.models import JobRequest
 from adforge.domain.routing import UNHEALTHY_AFTER
 from adforge.domain.status import JobStatus
 from adforge.ports.vendors import VendorInputUnsupported, VendorInsufficientCredits, VendorRateLimited, VendorUnavailable
+from adforge.services.intake import JobIntake
+from adforge.services.submission import Submitter
+from tests.fakes import FakeAssets, FakeEvents, FakeFetcher, FakeGateway, FakeHealth, FakeJobs, FakeWorkflow, vendor
 from tests.unit.conftest import outcomes
+
+WEBP = "tenants/acme/uploads/p.webp"
 
 
 def test_auto_picks_the_cheapest_and_fails_over_after_retries(two_vendors):
@@ -48,6 +54,46 @@ def test_an_input_the_named_vendor_cannot_take_fails_the_job_with_its_reason(two
     ended = submitter.submit(job.id)
     assert (ended["error"], jobs.get(job.id).status) == ("vendor_input_unsupported", JobStatus.FAILED)
     assert gateways["pricey"].submissions == []
+
+
+class OversizedOnceConverted:
+    """An `ImageFramer` whose conversion comes out over the size limit (a large WebP made PNG)."""
+
+    def convert(self, download, accepted):
+        raise InputRejected("too_large", "the converted image exceeds the 20000000 byte limit")
+
+
+def photo_world(named: str = "auto"):
+    """`cheap` takes PNG and JPEG only, `pricey` the merchant's WebP as it is; the job has a WebP photo."""
+    vendors = {
+        "cheap": vendor("cheap", 0.01).model_copy(update={"photo_types": frozenset({"image/png", "image/jpeg"})}),
+        "pricey": vendor("pricey", 0.05),
+    }
+    gateways = {"cheap": FakeGateway(name="cheap"), "pricey": FakeGateway(name="pricey")}
+    jobs, assets, health = FakeJobs(), FakeAssets({WEBP: b"RIFF....WEBP"}), FakeHealth()
+    intake = JobIntake(jobs, assets, FakeEvents(), FakeWorkflow(), FakeFetcher(), vendors, new_id=lambda: "job_1")
+    submitter = Submitter(jobs, assets, FakeEvents(), gateways, health, "https://api.test", 60, 5, vendors=vendors)
+    submitter.images = OversizedOnceConverted()
+    job = intake.create("acme", JobRequest(prompt="a red mug", image={"key": WEBP}, vendor=named))
+    return submitter, gateways, jobs, health, job
+
+
+def test_a_photo_that_cannot_be_converted_for_one_vendor_fails_over_and_sends_nothing_there():
+    submitter, gateways, jobs, health, job = photo_world()
+    assert submitter.submit(job.id)["vendor"] == "pricey"
+    stored = jobs.get(job.id)
+    assert outcomes(stored) == [("cheap", "failed", "vendor_input_unsupported"), ("pricey", "submitted", None)]
+    assert "cannot be sent as image/jpeg or image/png" in stored.attempts[0].error.message
+    assert gateways["cheap"].submissions == [] and gateways["pricey"].submissions[0].product_image_url
+    assert health.recent_failures() == {}
+
+
+def test_a_photo_that_cannot_be_converted_for_the_named_vendor_fails_the_job_with_the_reason():
+    submitter, gateways, jobs, _, job = photo_world(named="cheap")
+    ended = submitter.submit(job.id)
+    assert (ended["error"], jobs.get(job.id).status) == ("vendor_input_unsupported", JobStatus.FAILED)
+    assert "20000000 byte limit" in jobs.get(job.id).error.message
+    assert gateways["cheap"].submissions == [] == gateways["pricey"].submissions
 
 
 def test_an_unhealthy_vendor_goes_last(two_vendors):

@@ -5,7 +5,8 @@ recorded as an attempt and raised. A vendor that failed `TRIES_PER_VENDOR` times
 no retry fixes (credits, credentials), is left for the next capable vendor when the job asked for
 `auto`. A request the vendor itself rejects (validation, content policy) fails the job: another
 vendor would be paid to refuse it too. An input one vendor cannot take (`VendorInputUnsupported`: a photo
-over its size limit) is found before anything is sent, and moves `auto` to the next vendor.
+over its size limit, or one that cannot be converted to a format it takes) is found before anything is sent, and
+moves `auto` to the next vendor.
 
 Admission: before a creation request, the step takes the vendor account's next free slot (`Admission`, shared
 by every execution, at the account's rate from `rate_limits`). A slot in the future is answered `throttled` with
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adforge.domain.capabilities import Capabilities
-from adforge.domain.errors import JobNotFound, TransitionRejected
+from adforge.domain.errors import InputRejected, JobNotFound, TransitionRejected
 from adforge.domain.events import JobEvent
 from adforge.domain.models import Job, JobError, VendorAttempt, VendorSubmission, settled
 from adforge.domain.routing import ranked
@@ -156,7 +157,10 @@ class Submitter:
 
     def _send(self, job: Job, vendor: Capabilities) -> dict[str, Any] | Job:
         """One request, its intent recorded first: the step's outcome, or the job to try again (another vendor)."""
-        submission = self._submission(job, vendor)
+        try:
+            submission = self._submission(job, vendor)
+        except VendorInputUnsupported as error:  # the photo cannot be made into what the vendor takes; nothing sent
+            return self._record_failure(job, vendor.name, error)
         job = self.jobs.amend(job, attempts=[*job.attempts, VendorAttempt(vendor=vendor.name, outcome="submitting")])
         try:
             try:
@@ -258,7 +262,11 @@ class Submitter:
             return job.input_key
         assert self.images is not None, "a vendor that takes fewer photo formats needs the image converter"
         with self.assets.open(job.input_key) as original:
-            converted = self.images.convert(original, vendor.photo_types)
+            try:
+                converted = self.images.convert(original, vendor.photo_types)
+            except InputRejected as error:  # e.g. a WebP over the size limit once it is a PNG: another vendor may take it
+                why = f"the product photo cannot be sent as {' or '.join(sorted(vendor.photo_types))}: {error.message}"
+                raise VendorInputUnsupported(vendor.name, why) from error
             stored = self.assets.ingest(nullcontext(converted), converted_photo_stem(job, vendor.name))
         return stored.key
 
