@@ -265,13 +265,12 @@ def vendors(ctx: typer.Context) -> None:
     if state.json:
         state.emit({"vendors": listed})
         return
-    table = Table("name", "kinds", "ratios", "max count", "$ / output", "webhooks", "healthy")
+    table = Table("name", "kinds", "ratios", "ratios / job", "max count", "$ / output", "webhooks", "healthy")
     for v in listed:
         prices = ", ".join(f"{k} {p:.3f}" for k, p in (v.get("prices_usd") or {}).items())
         ratios = ", ".join(v.get("aspect_ratios") or [])
-        table.add_row(
-            v["name"], ", ".join(v["kinds"]), ratios, str(v["max_count"]), prices, str(v["webhooks"]), str(v["healthy"])
-        )
+        per_job, count = str(v.get("ratios_per_job", 1)), str(v["max_count"])
+        table.add_row(v["name"], ", ".join(v["kinds"]), ratios, per_job, count, prices, str(v["webhooks"]), str(v["healthy"]))
     state.out.print(table)
 
 

@@ -133,6 +133,7 @@ class FakeApi:
                 "name": "creativeai",
                 "kinds": ["image", "video"],
                 "aspect_ratios": ["1:1", "16:9"],
+                "ratios_per_job": 1,
                 "max_count": 4,
                 "webhooks": True,
                 "healthy": True,

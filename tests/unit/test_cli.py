@@ -193,7 +193,7 @@ def test_vendors_json_and_table():
     as_json = run(FakeApi(), "--json", "vendors")
     assert json.loads(as_json.stdout)["vendors"][0]["name"] == "creativeai"
     table = run(FakeApi(), "vendors")
-    assert "creativeai" in table.stdout and "image 0.040" in table.stdout
+    assert "creativeai" in table.stdout and "image 0.040" in table.stdout and "ratios / job" in table.stdout
 
 
 def test_a_photo_that_is_not_an_image_is_refused_before_any_call(tmp_path):
