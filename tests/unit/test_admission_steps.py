@@ -4,7 +4,7 @@ import pytest
 
 from adforge.domain.models import JobRequest, VendorState, VendorUpdate
 from adforge.domain.status import JobStatus
-from adforge.ports.vendors import VendorRateLimited, VendorUnavailable
+from adforge.ports.vendors import VendorInputUnsupported, VendorRateLimited, VendorUnavailable
 from adforge.services.account_admission import AccountAdmission
 from adforge.services.backpressure import SLOT_LATE_SECONDS
 from adforge.services.polling import Poller
@@ -45,8 +45,8 @@ def limited(two_vendors):
     ids = iter(range(1, 100))
     intake.new_id = lambda: f"job_{next(ids)}"
 
-    def create(**fields):
-        job = intake.create("acme", JobRequest(prompt="a red mug", vendor="cheap", **fields))
+    def create(vendor="cheap", **fields):
+        job = intake.create("acme", JobRequest(prompt="a red mug", vendor=vendor, **fields))
         now[0] = job.created_at.timestamp()
         return job
 
@@ -238,6 +238,17 @@ def test_a_full_concurrency_cap_keeps_the_next_job_queued_until_a_place_is_free(
     recorder.record(first.id, "cheap", VendorUpdate(vendor_job_id="cheap_1", state=VendorState.COMPLETED, outputs=["u"]))
     assert admission.running == set()
     assert submitter.submit(second.id)["state"] == "processing" and admission.running == {second.id}
+
+
+def test_a_job_that_fails_over_frees_its_place_at_the_vendor_it_left(capped):
+    """Its generation there never started: the next job takes the place while the first runs at another vendor."""
+    submitter, gateways, jobs, admission, _now, create = capped
+    gateways["cheap"].error = VendorInputUnsupported("cheap", "the product photo cannot be sent as image/png")
+    moved = create(vendor="auto")
+    assert submitter.submit(moved.id)["vendor"] == "pricey" and jobs.get(moved.id).vendor == "pricey"
+    assert admission.running == set()
+    gateways["cheap"].error = None
+    assert submitter.submit(create().id)["state"] == "processing" and len(gateways["cheap"].submissions) == 1
 
 
 def test_a_holder_that_ended_without_leaving_is_let_out_by_the_next_job(capped):

@@ -305,8 +305,12 @@ class Submitter:
         )
 
     def _record_failure(self, job: Job, vendor: str, error: VendorError) -> Job:
+        """A failed attempt: no generation of the job runs at `vendor`, so it leaves the account's cap (a retry
+        there, or a failover, enters again through `_admit`; holding it would shrink the cap for other jobs)."""
         attempt = VendorAttempt(vendor=vendor, outcome="failed", error=JobError(code=error.code, message=error.message))
-        return self.jobs.amend(job, attempts=settled(job, attempt))
+        job = self.jobs.amend(job, attempts=settled(job, attempt))
+        self.admission.leave(vendor, job.id)
+        return job
 
     def _reject(self, job: Job, vendor: str, error: VendorError) -> dict[str, Any]:
         problem = JobError(code=error.code, message=error.message)
